@@ -1,0 +1,91 @@
+package dev.domainevents.spi;
+
+import dev.domainevents.EventContext;
+import dev.domainevents.EventScope;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The subscribed dispatchers, indexed by the names they handle. Infrastructure calls {@link
+ * #dispatch} for every delivered event; it opens the {@link EventScope#handling handling scope} so
+ * that events raised by handlers are caused by the handled one.
+ */
+public final class DispatchTable {
+  private final Map<String, EventDispatcher[]> byName;
+  private final Map<String, Class<?>> topics;
+
+  private DispatchTable(List<EventDispatcher> dispatchers) {
+    Map<String, List<EventDispatcher>> index = new LinkedHashMap<>();
+    Map<String, Class<?>> topicTypes = new LinkedHashMap<>();
+    for (EventDispatcher dispatcher : dispatchers) {
+      for (String event : dispatcher.events()) {
+        index.computeIfAbsent(event, k -> new ArrayList<>()).add(dispatcher);
+      }
+      for (Map.Entry<String, Class<?>> topic : dispatcher.topics().entrySet()) {
+        Class<?> other = topicTypes.putIfAbsent(topic.getKey(), topic.getValue());
+        if (other != null && other != topic.getValue()) {
+          throw new IllegalArgumentException(
+              "topic \""
+                  + topic.getKey()
+                  + "\" is handled as "
+                  + other.getName()
+                  + " and as "
+                  + topic.getValue().getName()
+                  + "; handlers of one topic must agree on its payload type");
+        }
+        index.computeIfAbsent(topic.getKey(), k -> new ArrayList<>()).add(dispatcher);
+      }
+    }
+    Map<String, EventDispatcher[]> frozen = new HashMap<>();
+    index.forEach((name, list) -> frozen.put(name, list.toArray(new EventDispatcher[0])));
+    this.byName = frozen;
+    this.topics = Collections.unmodifiableMap(topicTypes);
+  }
+
+  /** Indexes {@code dispatchers}. */
+  public static DispatchTable of(List<EventDispatcher> dispatchers) {
+    return new DispatchTable(List.copyOf(dispatchers));
+  }
+
+  /** The domain event names that have at least one handler. */
+  public Set<String> events() {
+    Set<String> events = new LinkedHashSet<>(byName.keySet());
+    events.removeAll(topics.keySet());
+    return Collections.unmodifiableSet(events);
+  }
+
+  /** The plain topics that have at least one handler, with their payload types. */
+  public Map<String, Class<?>> topics() {
+    return topics;
+  }
+
+  /** Returns whether some handler handles {@code name}, an event name or a plain topic. */
+  public boolean handles(String name) {
+    return byName.containsKey(name);
+  }
+
+  /**
+   * Calls every handler of {@code context.name()}, in subscription order, inside a handling scope.
+   *
+   * @return {@code false} if no handler handles that name
+   * @throws Exception the first handler failure; later handlers of the event are not called
+   */
+  public boolean dispatch(EventContext context) throws Exception {
+    EventDispatcher[] dispatchers = byName.get(context.name());
+    if (dispatchers == null) {
+      return false;
+    }
+    try (EventScope scope = EventScope.handling(context.envelope())) {
+      for (EventDispatcher dispatcher : dispatchers) {
+        dispatcher.dispatch(context);
+      }
+    }
+    return true;
+  }
+}

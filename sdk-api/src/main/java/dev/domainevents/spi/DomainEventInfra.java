@@ -1,0 +1,30 @@
+package dev.domainevents.spi;
+
+import dev.domainevents.EventEnvelope;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Infrastructure that ships events and delivers them to handlers: Kafka, the in-memory infra, or
+ * your own. Exactly one is installed per application, with {@link
+ * dev.domainevents.DomainEvents#install}, which calls {@link #subscribe} for each handler, then
+ * {@link #start} once.
+ */
+public interface DomainEventInfra extends AutoCloseable {
+  /** Adds a dispatcher whose events this infra must deliver. Called before {@link #start}. */
+  void subscribe(EventDispatcher dispatcher);
+
+  /** Starts publishing and delivering, with the catalog of known events. Called once. */
+  void start(EventCatalog catalog);
+
+  /**
+   * Publishes a batch of envelopes, in order. The future completes when every envelope is durably
+   * accepted (for Kafka: acknowledged by the broker), or exceptionally if any is not. An infra
+   * never drops an envelope silently.
+   */
+  CompletableFuture<Void> publish(List<EventEnvelope> events);
+
+  /** Stops publishing and delivering, and releases resources. Must not throw checked exceptions. */
+  @Override
+  void close();
+}

@@ -1,0 +1,27 @@
+package dev.domainevents.spi;
+
+import dev.domainevents.EventContext;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calls one handler object's {@link dev.domainevents.EventHandler} methods. The annotation
+ * processor generates one implementation per handler class, e.g. {@code
+ * StoreController_EventDispatcher}, whose {@link #dispatch} is a switch over event names that
+ * calls each method directly: no reflection.
+ */
+public interface EventDispatcher {
+  /** The domain event names this dispatcher handles. */
+  Set<String> events();
+
+  /** The plain topics this dispatcher handles, each with the payload type to decode into. */
+  Map<String, Class<?>> topics();
+
+  /**
+   * Calls the handler method bound to {@code context.name()} with the context's payload.
+   *
+   * @return {@code false} if no method of this dispatcher handles that name
+   * @throws Exception whatever the handler method throws
+   */
+  boolean dispatch(EventContext context) throws Exception;
+}

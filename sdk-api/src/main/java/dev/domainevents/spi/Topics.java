@@ -1,0 +1,88 @@
+package dev.domainevents.spi;
+
+import java.util.Locale;
+
+/**
+ * Kafka topic names: the default topic of an event, and what makes a name legal.
+ *
+ * <p>The annotation processor and the runtime both use this class, so a topic the compiler
+ * accepted is one the broker accepts.
+ */
+public final class Topics {
+  /** Kafka's limit on a topic name's length. */
+  public static final int MAX_LENGTH = 249;
+
+  private Topics() {}
+
+  /**
+   * Returns the default topic of an event: the entity and the method, lower-cased and joined by a
+   * dot, with camel case in the method split by dashes. {@code Goods:Shopping} →
+   * {@code goods.shopping}, {@code Order:AddLine} → {@code order.add-line}.
+   */
+  public static String defaultTopic(String eventName) {
+    int colon = eventName.indexOf(':');
+    if (colon <= 0 || colon == eventName.length() - 1) {
+      throw new IllegalArgumentException(
+          "event name \"" + eventName + "\" must have the form Entity:Method");
+    }
+    StringBuilder topic = new StringBuilder(eventName.length() + 4);
+    appendKebab(topic, eventName, 0, colon);
+    topic.append('.');
+    appendKebab(topic, eventName, colon + 1, eventName.length());
+    return topic.toString();
+  }
+
+  private static void appendKebab(StringBuilder out, String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > from && !Character.isUpperCase(s.charAt(i - 1))) {
+          out.append('-');
+        }
+        out.append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+  }
+
+  /** Returns whether {@code topic} is a legal Kafka topic name. */
+  public static boolean isLegal(String topic) {
+    return problemWith(topic) == null;
+  }
+
+  /**
+   * Returns why {@code topic} is not a legal Kafka topic name, or {@code null} if it is. Legal
+   * names are 1 to 249 characters of ASCII letters, digits, {@code .}, {@code _} and {@code -},
+   * other than {@code .} and {@code ..}.
+   */
+  public static String problemWith(String topic) {
+    if (topic == null || topic.isEmpty()) {
+      return "a topic name cannot be empty";
+    }
+    if (topic.equals(".") || topic.equals("..")) {
+      return "a topic name cannot be \".\" or \"..\"";
+    }
+    if (topic.length() > MAX_LENGTH) {
+      return "\"" + topic + "\" is longer than " + MAX_LENGTH + " characters";
+    }
+    for (int i = 0; i < topic.length(); i++) {
+      char c = topic.charAt(i);
+      boolean legal =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (!legal) {
+        return String.format(
+            Locale.ROOT,
+            "\"%s\" contains '%c'; use only ASCII letters, digits, '.', '_' and '-'",
+            topic,
+            c);
+      }
+    }
+    return null;
+  }
+}
