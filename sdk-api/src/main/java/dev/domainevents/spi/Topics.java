@@ -16,8 +16,9 @@ public final class Topics {
 
   /**
    * Returns the default topic of an event: the entity and the method, lower-cased and joined by a
-   * dot, with camel case in the method split by dashes. {@code Goods:Shopping} →
-   * {@code goods.shopping}, {@code Order:AddLine} → {@code order.add-line}.
+   * dot, with camel case split by dashes: {@code Goods:Shopping} → {@code goods.shopping},
+   * {@code Order:AddLine} → {@code order.add-line}, {@code IODevice:ReadIO} → {@code
+   * io-device.read-io}.
    */
   public static String defaultTopic(String eventName) {
     int colon = eventName.indexOf(':');
@@ -36,7 +37,13 @@ public final class Topics {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (Character.isUpperCase(c)) {
-        if (i > from && !Character.isUpperCase(s.charAt(i - 1))) {
+        // A word starts at an upper-case letter after a lower-case one ("addLine"), or at the
+        // last capital of an acronym that a lower-case letter follows ("IODevice").
+        boolean afterLower = i > from && !Character.isUpperCase(s.charAt(i - 1));
+        boolean endsAcronym =
+            i > from && i + 1 < to && Character.isLowerCase(s.charAt(i + 1))
+                && Character.isUpperCase(s.charAt(i - 1));
+        if (afterLower || endsAcronym) {
           out.append('-');
         }
         out.append(Character.toLowerCase(c));
