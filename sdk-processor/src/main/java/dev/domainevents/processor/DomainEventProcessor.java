@@ -49,7 +49,9 @@ import javax.lang.model.util.ElementFilter;
  *
  * <p>Each round runs the same steps in a fixed order: discover entities, discover the events they
  * raise, check handlers, cross-check both against each other and the class path; then the report
- * is printed, and only if it is clean are the models built and the files written. A failure inside
+ * is printed, and only if it is clean are the models built and the files written. Constants and
+ * dispatchers are written in the round their source appears; the registry, which lists them all,
+ * in the first later round that discovers nothing new. A failure inside
  * the processor is reported as {@code [SdkInternal]} on the type being processed and never thrown
  * at javac. A type whose types are not resolvable yet is retried in the next round.
  *
@@ -214,7 +216,13 @@ public final class DomainEventProcessor extends AbstractProcessor {
         dispatcherWriter.write(model);
       });
     }
-    boolean settled = deferredEntities.isEmpty() && deferredHandlers.isEmpty();
+    // The registry lists the whole compilation, so it waits for a round that discovers nothing
+    // new: by then every entity and handler, including those other processors generate, is known.
+    boolean settled =
+        entityFindings.isEmpty()
+            && handlerFindings.isEmpty()
+            && deferredEntities.isEmpty()
+            && deferredHandlers.isEmpty();
     if (writtenRegistry == null && settled && !(entities.isEmpty() && handlers.isEmpty())) {
       RegistryModel registry =
           ModelBuilder.registry(

@@ -71,7 +71,7 @@ public final class HandlerMethods {
       ExecutableElement other = byKey.putIfAbsent(found.key(), method);
       if (other != null) {
         context.report.report(
-            method, annotation, null, Messages.DUPLICATE_HANDLER, other.getSimpleName(),
+            method, Messages.DUPLICATE_HANDLER, other.getSimpleName(),
             method.getSimpleName(), found.key(), handler.getSimpleName());
         continue;
       }

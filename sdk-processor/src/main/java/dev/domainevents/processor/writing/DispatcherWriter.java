@@ -78,7 +78,7 @@ public final class DispatcherWriter {
       type.addMethod(
           MethodSpec.methodBuilder("forHandler")
               .addJavadoc(
-                  "Returns a dispatcher for {@code handler} if it is a {@link $T}, else {@code"
+                  "Returns a dispatcher for {@code handler} if it is an instance of {@link $T}, else {@code"
                       + " null}. The registry calls this because it may live in another package,"
                       + " where $T cannot be named.\n",
                   handler.handler(), handler.handler())

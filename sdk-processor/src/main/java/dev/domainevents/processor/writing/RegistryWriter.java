@@ -98,7 +98,14 @@ public final class RegistryWriter {
     for (Object[] event : events) {
       constants.add(CodeBlock.of("$T.$L", event[1], event[2]));
     }
-    return CodeBlock.of("$T.of($L)", List.class, CodeBlock.join(constants, ",\n    "));
+    if (constants.isEmpty()) {
+      return CodeBlock.of("$T.of()", List.class);
+    }
+    return CodeBlock.builder()
+        .add("$T.of(\n$>$>", List.class)
+        .add(CodeBlock.join(constants, ",\n"))
+        .add("$<$<)")
+        .build();
   }
 
   private static MethodSpec dispatcherFor(RegistryModel registry) {
@@ -116,12 +123,11 @@ public final class RegistryWriter {
             .addStatement("return new $T(($T) handler)", handler.dispatcher(), handler.handler())
             .endControlFlow();
       } else {
-        if (!declared) {
-          method.addStatement("$T dispatcher", EVENT_DISPATCHER);
-          declared = true;
-        }
+        method.addStatement(
+            declared ? "dispatcher = $T.forHandler(handler)" : "$T dispatcher = $T.forHandler(handler)",
+            declared ? new Object[] {handler.dispatcher()} : new Object[] {EVENT_DISPATCHER, handler.dispatcher()});
+        declared = true;
         method
-            .addStatement("dispatcher = $T.forHandler(handler)", handler.dispatcher())
             .beginControlFlow("if (dispatcher != null)")
             .addStatement("return dispatcher")
             .endControlFlow();
