@@ -511,4 +511,68 @@ class DiagnosticsTest {
         .hadErrorContaining("[SdkUnresolvedType] cannot resolve the type Missing used by \"Goods:Shopping\"")
         .inFile(goods).onLineContaining("domainEvent(\"Goods:Shopping\", missing)");
   }
+
+  @Test
+  void unknownMethodWithoutACloseSpellingSaysHowToNameIt() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:Teleported", goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkUnknownMethod] \"Goods:Teleported\" names no method of Goods. Name the event after"
+                + " a method of Goods, with its first letter upper-cased")
+        .inFile(goods).onLineContaining("Teleported");
+  }
+
+  @Test
+  void constantOfAnotherEntity() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent(OrderEvents.PLACED, goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkWrongEntity] \"OrderEvents.PLACED\" is raised by Goods")
+        .inFile(goods).onLineContaining("OrderEvents.PLACED");
+  }
+
+  @Test
+  void declarationConflict() {
+    JavaFileObject goods =
+        goods(
+            """
+              @RaisesEvent(value = "Goods:Shopping", payload = GoodsObj.class, topic = "shop.a")
+              void raise() {}
+
+              @RaisesEvent(value = "Goods:Shopping", payload = GoodsObj.class, topic = "shop.b")
+              void raiseAgain() {}
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkDeclarationConflict] \"Goods:Shopping\" is declared again")
+        .inFile(goods).onLineContaining("shop.b");
+  }
+
+  @Test
+  void generatedCodeIsLintClean() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(GoodsObj goods, EventContext context) throws Exception {}
+
+              @EventHandler(topic = "event-sell")
+              void onSell(GoodsSold sold, EventEnvelope envelope) {}
+            """);
+    Compilation compilation =
+        Compilers.sdk()
+            .withOptions("-Xlint:all,-processing", "-Werror")
+            .compile(ShopSources.GOODS_OBJ, GOODS_SOLD, VALID_GOODS, controller);
+    assertThat(compilation).succeededWithoutWarnings();
+  }
 }

@@ -77,8 +77,7 @@ public final class EmittedEvents {
    * @throws UnresolvedTypeException if a type it needs is not resolvable yet
    */
   public EntityFindings scan(TypeElement entity) {
-    ValidationReport before = context.report;
-    boolean cleanBefore = before.isClean();
+    boolean cleanBefore = context.report.isClean();
     EntityNames names = new EntityNames(entity);
     List<Raise> raises = new ArrayList<>();
     for (ExecutableElement method : ElementFilter.methodsIn(entity.getEnclosedElements())) {
@@ -293,8 +292,8 @@ public final class EmittedEvents {
             Messages.UNKNOWN_METHOD, name, simpleName,
             Suggestions.didYouMean(
                 name, methodByEvent.keySet(),
-                " Name the event after the method that raises it: " + simpleName
-                    + ":Method for a method method()."));
+                " Name the event after a method of " + simpleName + ", with its first letter"
+                    + " upper-cased, e.g. \"" + example(name) + "\"."));
         return null;
       }
       return method;
