@@ -73,4 +73,41 @@ class CrossCompilationTest {
                 + " LineAdded")
         .inFile(compilation.sourceFiles().get(0)).onLineContaining("Restocked restocked");
   }
+
+  @Test
+  void staleIndexOfAnEntityBeingRecompiledIsIgnored() {
+    // Goods is compiled again without restock(); the old index on the class path still lists it.
+    JavaFileObject goods =
+        JavaFileObjects.forSourceString(
+            "shop.Goods",
+            """
+            package shop;
+
+            public final class Goods extends dev.domainevents.Entity {
+              public void shopping() {
+                domainEvent("Goods:Shopping", new GoodsObj(1, "tea", 1));
+              }
+
+              @Override
+              public String identity() {
+                return "1";
+              }
+            }
+            """);
+    JavaFileObject handler =
+        JavaFileObjects.forSourceString(
+            "shop.Auditor",
+            """
+            package shop;
+
+            class Auditor {
+              @dev.domainevents.EventHandler("Goods:Restock")
+              void onRestock(Restocked restocked) {}
+            }
+            """);
+    Compilation compilation = Compilers.sdk().withClasspath(classPath).compile(goods, handler);
+    assertThat(compilation)
+        .hadErrorContaining("[SdkUnknownEvent] no entity raises \"Goods:Restock\"")
+        .inFile(handler).onLineContaining("Goods:Restock");
+  }
 }

@@ -43,6 +43,7 @@ public final class KnownEvents {
   private final Elements elements;
   private final Filer filer;
   private final Map<String, Known> compiled = new TreeMap<>();
+  private final java.util.Set<String> compiledEntities = new java.util.HashSet<>();
   private final Map<String, Map<String, Known>> indexed = new HashMap<>();
 
   /** Creates an empty set of known events. */
@@ -54,6 +55,7 @@ public final class KnownEvents {
   /** Adds the events of an entity of this compilation. */
   public void add(EntityFindings findings) {
     String origin = findings.entity().getQualifiedName().toString();
+    compiledEntities.add(findings.entity().getSimpleName().toString());
     for (RaisedEvent event : findings.events()) {
       compiled.put(
           event.name(),
@@ -78,6 +80,18 @@ public final class KnownEvents {
     return colon <= 0 ? null : index(name.substring(0, colon)).get(name);
   }
 
+  /**
+   * The class path index of an entity, unless the entity is compiled right now: then its index on
+   * the class path is the previous build's output, and may list events the source no longer
+   * raises.
+   */
+  private Map<String, Known> index(String entity) {
+    if (compiledEntities.contains(entity)) {
+      return Map.of();
+    }
+    return indexed.computeIfAbsent(entity, this::readIndex);
+  }
+
   /** The names a misspelled {@code name} may have meant. */
   Collection<String> candidates(String name) {
     List<String> names = new ArrayList<>(compiled.keySet());
@@ -86,10 +100,6 @@ public final class KnownEvents {
       names.addAll(index(name.substring(0, colon)).keySet());
     }
     return names;
-  }
-
-  private Map<String, Known> index(String entity) {
-    return indexed.computeIfAbsent(entity, this::readIndex);
   }
 
   private Map<String, Known> readIndex(String entity) {

@@ -4,7 +4,6 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import javax.annotation.processing.ProcessingEnvironment;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -65,16 +64,8 @@ public final class ValidationContext {
 
   /**
    * Handles a type that cannot be resolved: before the last round, defers the current type by
-   * throwing; in the last round, reports it on {@code element} and returns.
+   * throwing; in the last round, reports it on {@code tree} and returns.
    */
-  void unresolved(String typeName, String usedBy, Element element) {
-    if (!lastRound) {
-      throw new UnresolvedTypeException(typeName);
-    }
-    report.report(element, Messages.UNRESOLVED_TYPE, typeName, usedBy);
-  }
-
-  /** Like {@link #unresolved(String, String, Element)}, pointing at a syntax tree. */
   void unresolved(String typeName, String usedBy, Tree tree, CompilationUnitTree unit) {
     if (!lastRound) {
       throw new UnresolvedTypeException(typeName);
