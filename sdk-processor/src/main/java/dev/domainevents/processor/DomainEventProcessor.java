@@ -218,15 +218,19 @@ public final class DomainEventProcessor extends AbstractProcessor {
     }
     // The registry lists the whole compilation, so it waits for a round that discovers nothing
     // new: by then every entity and handler, including those other processors generate, is known.
+    String registryOption = processingEnv.getOptions().get(REGISTRY_OPTION);
     boolean settled =
         entityFindings.isEmpty()
             && handlerFindings.isEmpty()
             && deferredEntities.isEmpty()
             && deferredHandlers.isEmpty();
     if (writtenRegistry == null && settled && !(entities.isEmpty() && handlers.isEmpty())) {
+      if (registryOption != null && !SourceVersion.isName(registryOption.strip())) {
+        report(null, Messages.REGISTRY_OPTION, registryOption);
+        return;
+      }
       RegistryModel registry =
-          ModelBuilder.registry(
-              processingEnv.getOptions().get(REGISTRY_OPTION), entities.values(), handlers.values());
+          ModelBuilder.registry(registryOption, entities.values(), handlers.values());
       guarded(registry.entities().isEmpty() ? null : registry.entities().get(0).element(), () -> {
         EventIndexWriter indexWriter = new EventIndexWriter(processingEnv.getFiler());
         indexWriter.write(registry.entities());
@@ -286,18 +290,17 @@ public final class DomainEventProcessor extends AbstractProcessor {
 
   private void report(Element element, Messages message, Object... arguments) {
     failed = failed || message.kind() == javax.tools.Diagnostic.Kind.ERROR;
-    processingEnv.getMessager().printMessage(message.kind(), message.format(arguments), element);
+    if (element == null) {
+      processingEnv.getMessager().printMessage(message.kind(), message.format(arguments));
+    } else {
+      processingEnv.getMessager().printMessage(message.kind(), message.format(arguments), element);
+    }
   }
 
   private void reportInternal(Element element, String what, Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
     failed = true;
-    if (element == null) {
-      processingEnv.getMessager()
-          .printMessage(Messages.INTERNAL.kind(), Messages.INTERNAL.format(what, trace));
-    } else {
-      report(element, Messages.INTERNAL, what, trace);
-    }
+    report(element, Messages.INTERNAL, what, trace);
   }
 }

@@ -575,4 +575,36 @@ class DiagnosticsTest {
             .compile(ShopSources.GOODS_OBJ, GOODS_SOLD, VALID_GOODS, controller);
     assertThat(compilation).succeededWithoutWarnings();
   }
+
+  @Test
+  void registryOptionMustBeAClassName() {
+    Compilation compilation =
+        Compilers.sdk()
+            .withOptions("-Adomainevents.registry=com.acme.Shop Registry")
+            .compile(ShopSources.GOODS_OBJ, VALID_GOODS);
+    assertThat(compilation)
+        .hadErrorContaining("[SdkRegistryOption] -Adomainevents.registry=com.acme.Shop Registry is not");
+  }
+
+  @Test
+  void genericHandlerClassGetsLintCleanDispatcher() {
+    JavaFileObject repository =
+        JavaFileObjects.forSourceString(
+            "shop.Projection",
+            """
+            package shop;
+
+            public class Projection<T extends Comparable<T>, U> {
+              @dev.domainevents.EventHandler("Goods:Shopping")
+              void onShopping(GoodsObj goods) {}
+            }
+            """);
+    Compilation compilation =
+        Compilers.sdk()
+            .withOptions("-Xlint:all,-processing", "-Werror")
+            .compile(ShopSources.GOODS_OBJ, VALID_GOODS, repository);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("shop.Projection_EventDispatcher")
+        .contentsAsUtf8String().contains("private final Projection<?, ?> handler;");
+  }
 }

@@ -104,4 +104,37 @@ class PayloadInferenceTest {
           .contains(constant);
     }
   }
+
+  @Test
+  void repeatedDeclarationsOnOneMethod() {
+    JavaFileObject order =
+        JavaFileObjects.forSourceString(
+            "shop.Order",
+            """
+            package shop;
+
+            import dev.domainevents.RaisesEvent;
+            import shop.payload.Single;
+            import shop.wild.Wild;
+
+            public final class Order extends dev.domainevents.Entity {
+              @RaisesEvent(value = "Order:Place", payload = Single.class)
+              @RaisesEvent(value = "Order:Placed", payload = Wild.class, topic = "orders", version = 3)
+              public void place() {}
+
+              public void placed() {}
+
+              @Override
+              public String identity() {
+                return "o-1";
+              }
+            }
+            """);
+    Compilation compilation = Compilers.sdk().compile(SINGLE, WILD, order);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("shop.OrderEvents").contentsAsUtf8String()
+        .contains("PLACE = EventType.of(\"Order:Place\", Single.class, \"order.place\", 1)");
+    assertThat(compilation).generatedSourceFile("shop.OrderEvents").contentsAsUtf8String()
+        .contains("PLACED = EventType.of(\"Order:Placed\", Wild.class, \"orders\", 3)");
+  }
 }

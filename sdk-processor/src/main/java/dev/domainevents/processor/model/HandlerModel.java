@@ -10,6 +10,8 @@ import javax.lang.model.element.TypeElement;
  *
  * @param element the handler class, the dispatcher's originating element
  * @param handler the handler's class name
+ * @param handlerType the handler's type as generated code declares it: the class name, or for a
+ *     generic class its wildcard type, e.g. {@code Repository<?>}, so the code is lint-clean
  * @param dispatcher the dispatcher to generate, e.g. {@code StoreController_EventDispatcher}
  * @param methods the handler methods, sorted by the name they handle
  * @param isPublic whether the handler class can be named from any package; if not, the dispatcher
@@ -19,6 +21,7 @@ import javax.lang.model.element.TypeElement;
 public record HandlerModel(
     TypeElement element,
     ClassName handler,
+    TypeName handlerType,
     ClassName dispatcher,
     List<Method> methods,
     boolean isPublic,

@@ -1,7 +1,9 @@
 package dev.domainevents.processor.model;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.WildcardTypeName;
 import dev.domainevents.processor.GeneratedNames;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
@@ -70,9 +72,17 @@ public final class ModelBuilder {
     }
     methods.sort(Comparator.comparing(HandlerModel.Method::key));
     TypeElement handler = findings.handler();
+    ClassName handlerClass = ClassName.get(handler);
+    TypeName handlerType = handlerClass;
+    if (!handler.getTypeParameters().isEmpty()) {
+      TypeName[] wildcards = new TypeName[handler.getTypeParameters().size()];
+      java.util.Arrays.fill(wildcards, WildcardTypeName.subtypeOf(Object.class));
+      handlerType = ParameterizedTypeName.get(handlerClass, wildcards);
+    }
     return new HandlerModel(
         handler,
-        ClassName.get(handler),
+        handlerClass,
+        handlerType,
         GeneratedNames.dispatcherClass(handler),
         methods,
         isPublic(handler),

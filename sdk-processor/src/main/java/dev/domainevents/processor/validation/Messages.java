@@ -90,6 +90,10 @@ public enum Messages {
       "SdkRegistryClosed",
       "%1$s appeared after the event registry %2$s was written, so it is not registered; let the"
           + " processor that generates it run before sdk-processor, or move it to another module"),
+  REGISTRY_OPTION(
+      "SdkRegistryOption",
+      "-Adomainevents.registry=%1$s is not a qualified class name; use e.g."
+          + " -Adomainevents.registry=com.acme.ShopEventRegistry"),
   INTERNAL(
       "SdkInternal",
       "sdk-processor failed on %1$s, which was skipped; please report this with the stack trace:%n%2$s"),

@@ -65,12 +65,12 @@ public final class DispatcherWriter {
                 FieldSpec.builder(TOPIC_MAP, "TOPICS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer(topicsInitializer(handler))
                     .build())
-            .addField(handler.handler(), "handler", Modifier.PRIVATE, Modifier.FINAL)
+            .addField(handler.handlerType(), "handler", Modifier.PRIVATE, Modifier.FINAL)
             .addMethod(
                 MethodSpec.constructorBuilder()
                     .addJavadoc("Creates a dispatcher that calls {@code handler}'s methods.\n")
                     .addModifiers(Modifier.PUBLIC)
-                    .addParameter(handler.handler(), "handler")
+                    .addParameter(handler.handlerType(), "handler")
                     .addStatement(
                         "this.handler = $T.requireNonNull(handler, $S)", Objects.class, "handler")
                     .build());
@@ -87,7 +87,7 @@ public final class DispatcherWriter {
               .addParameter(Object.class, "handler")
               .addStatement(
                   "return handler instanceof $T ? new $T(($T) handler) : null",
-                  handler.handler(), name, handler.handler())
+                  handler.handler(), name, handler.handlerType())
               .build());
     }
     type.addMethod(

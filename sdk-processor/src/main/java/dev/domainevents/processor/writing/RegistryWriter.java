@@ -120,7 +120,7 @@ public final class RegistryWriter {
       if (handler.isPublic()) {
         method
             .beginControlFlow("if (handler instanceof $T)", handler.handler())
-            .addStatement("return new $T(($T) handler)", handler.dispatcher(), handler.handler())
+            .addStatement("return new $T(($T) handler)", handler.dispatcher(), handler.handlerType())
             .endControlFlow();
       } else {
         method.addStatement(
