@@ -48,15 +48,15 @@ import javax.lang.model.util.ElementFilter;
  * StoreController_EventDispatcher}) and one {@code EventRegistry} per compilation.
  *
  * <p>Each round runs the same steps in a fixed order: discover entities, discover the events they
- * raise, check handlers, cross-check both against each other and the class path; then the report
- * is printed, and only if it is clean are the models built and the files written. Constants and
- * dispatchers are written in the round their source appears; the registry, which lists them all,
- * in the first later round that discovers nothing new. A failure inside
- * the processor is reported as {@code [SdkInternal]} on the type being processed and never thrown
- * at javac. A type whose types are not resolvable yet is retried in the next round.
+ * raise, check handlers, cross-check both against each other and the class path; then the report is
+ * printed, and only if it is clean are the models built and the files written. Constants and
+ * dispatchers are written in the round their source appears; the registry, which lists them all, in
+ * the first later round that discovers nothing new. A failure inside the processor is reported as
+ * {@code [SdkInternal]} on the type being processed and never thrown at javac. A type whose types
+ * are not resolvable yet is retried in the next round.
  *
- * <p>Options: {@code -Adomainevents.registry=com.acme.ShopEventRegistry} names the registry
- * class; by default it is {@code GeneratedEventRegistry} in the first entity's package.
+ * <p>Options: {@code -Adomainevents.registry=com.acme.ShopEventRegistry} names the registry class;
+ * by default it is {@code GeneratedEventRegistry} in the first entity's package.
  */
 @AutoService(Processor.class)
 public final class DomainEventProcessor extends AbstractProcessor {
@@ -132,7 +132,8 @@ public final class DomainEventProcessor extends AbstractProcessor {
     List<EntityFindings> entityFindings = new ArrayList<>();
     for (TypeElement entity : entityTypes) {
       EntityFindings found =
-          checkType(entity, report, lastRound, deferredEntities, c -> new EmittedEvents(c).scan(entity));
+          checkType(
+              entity, report, lastRound, deferredEntities, c -> new EmittedEvents(c).scan(entity));
       if (found != null) {
         entityFindings.add(found);
       }
@@ -153,7 +154,12 @@ public final class DomainEventProcessor extends AbstractProcessor {
     } else {
       for (TypeElement handler : handlerTypes) {
         HandlerFindings found =
-            checkType(handler, report, lastRound, deferredHandlers, c -> new HandlerMethods(c).scan(handler));
+            checkType(
+                handler,
+                report,
+                lastRound,
+                deferredHandlers,
+                c -> new HandlerMethods(c).scan(handler));
         if (found != null) {
           handlerFindings.add(found);
         }
@@ -185,36 +191,42 @@ public final class DomainEventProcessor extends AbstractProcessor {
     generate(uniqueEntities, handlerFindings);
   }
 
-  private void generate(List<EntityFindings> entityFindings, List<HandlerFindings> handlerFindings) {
+  private void generate(
+      List<EntityFindings> entityFindings, List<HandlerFindings> handlerFindings) {
     ModelBuilder builder = new ModelBuilder(processingEnv.getTypeUtils());
     ConstantsWriter constantsWriter = new ConstantsWriter(processingEnv.getFiler());
     DispatcherWriter dispatcherWriter = new DispatcherWriter(processingEnv.getFiler());
     for (EntityFindings found : entityFindings) {
       TypeElement entity = found.entity();
-      guarded(entity, () -> {
-        EntityModel model = builder.entity(found);
-        if (model.events().isEmpty()) {
-          return;
-        }
-        if (writtenRegistry != null) {
-          report(entity, Messages.REGISTRY_CLOSED, entity.getQualifiedName(), writtenRegistry);
-          return;
-        }
-        entities.put(entity.getQualifiedName().toString(), model);
-        constantsWriter.write(model);
-      });
+      guarded(
+          entity,
+          () -> {
+            EntityModel model = builder.entity(found);
+            if (model.events().isEmpty()) {
+              return;
+            }
+            if (writtenRegistry != null) {
+              report(entity, Messages.REGISTRY_CLOSED, entity.getQualifiedName(), writtenRegistry);
+              return;
+            }
+            entities.put(entity.getQualifiedName().toString(), model);
+            constantsWriter.write(model);
+          });
     }
     for (HandlerFindings found : handlerFindings) {
       TypeElement handler = found.handler();
-      guarded(handler, () -> {
-        if (writtenRegistry != null) {
-          report(handler, Messages.REGISTRY_CLOSED, handler.getQualifiedName(), writtenRegistry);
-          return;
-        }
-        HandlerModel model = builder.handler(found);
-        handlers.put(handler.getQualifiedName().toString(), model);
-        dispatcherWriter.write(model);
-      });
+      guarded(
+          handler,
+          () -> {
+            if (writtenRegistry != null) {
+              report(
+                  handler, Messages.REGISTRY_CLOSED, handler.getQualifiedName(), writtenRegistry);
+              return;
+            }
+            HandlerModel model = builder.handler(found);
+            handlers.put(handler.getQualifiedName().toString(), model);
+            dispatcherWriter.write(model);
+          });
     }
     // The registry lists the whole compilation, so it waits for a round that discovers nothing
     // new: by then every entity and handler, including those other processors generate, is known.
@@ -231,11 +243,13 @@ public final class DomainEventProcessor extends AbstractProcessor {
       }
       RegistryModel registry =
           ModelBuilder.registry(registryOption, entities.values(), handlers.values());
-      guarded(registry.entities().isEmpty() ? null : registry.entities().get(0).element(), () -> {
-        EventIndexWriter indexWriter = new EventIndexWriter(processingEnv.getFiler());
-        indexWriter.write(registry.entities());
-        new RegistryWriter(processingEnv.getFiler()).write(registry);
-      });
+      guarded(
+          registry.entities().isEmpty() ? null : registry.entities().get(0).element(),
+          () -> {
+            EventIndexWriter indexWriter = new EventIndexWriter(processingEnv.getFiler());
+            indexWriter.write(registry.entities());
+            new RegistryWriter(processingEnv.getFiler()).write(registry);
+          });
       writtenRegistry = registry.registry();
     }
   }
@@ -245,7 +259,10 @@ public final class DomainEventProcessor extends AbstractProcessor {
    * deferred, and an unexpected failure abandons only this type.
    */
   private <T> T checkType(
-      TypeElement type, ValidationReport report, boolean lastRound, Set<String> deferred,
+      TypeElement type,
+      ValidationReport report,
+      boolean lastRound,
+      Set<String> deferred,
       Function<ValidationContext, T> check) {
     ValidationReport typeReport = new ValidationReport();
     try {

@@ -12,8 +12,8 @@ import javax.lang.model.element.TypeElement;
 /**
  * Derives every name the processor generates, in one place, so a reader can guess a generated
  * file's name from its source: entity {@code Goods} → {@code GoodsEvents}, handler {@code
- * StoreController} → {@code StoreController_EventDispatcher}, method {@code addLine} → event
- * {@code Order:AddLine} and constant {@code ADD_LINE}.
+ * StoreController} → {@code StoreController_EventDispatcher}, method {@code addLine} → event {@code
+ * Order:AddLine} and constant {@code ADD_LINE}.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -51,8 +51,8 @@ public final class GeneratedNames {
   }
 
   /**
-   * {@code StoreController} → {@code StoreController_EventDispatcher}; nested {@code Shop.Store}
-   * → {@code Shop_Store_EventDispatcher}.
+   * {@code StoreController} → {@code StoreController_EventDispatcher}; nested {@code Shop.Store} →
+   * {@code Shop_Store_EventDispatcher}.
    */
   public static ClassName dispatcherClass(TypeElement handler) {
     return ClassName.get(packageOf(handler), flatName(handler) + DISPATCHER_SUFFIX);
@@ -73,7 +73,9 @@ public final class GeneratedNames {
     return ClassName.get(defaultPackage, DEFAULT_REGISTRY);
   }
 
-  /** The event an entity method raises: ({@code Goods}, {@code shopping}) → {@code Goods:Shopping}. */
+  /**
+   * The event an entity method raises: ({@code Goods}, {@code shopping}) → {@code Goods:Shopping}.
+   */
   public static String eventName(String entitySimpleName, String methodName) {
     return entitySimpleName + ":" + capitalize(methodName);
   }
@@ -85,14 +87,18 @@ public final class GeneratedNames {
         : Character.toLowerCase(eventMethodPart.charAt(0)) + eventMethodPart.substring(1);
   }
 
-  /** The constant of an event method part or method: {@code AddLine} or {@code addLine} → {@code ADD_LINE}. */
+  /**
+   * The constant of an event method part or method: {@code AddLine} or {@code addLine} → {@code
+   * ADD_LINE}.
+   */
   public static String constantName(String method) {
     StringBuilder out = new StringBuilder(method.length() + 4);
     for (int i = 0; i < method.length(); i++) {
       char c = method.charAt(i);
       if (i > 0 && Character.isUpperCase(c)) {
         char previous = method.charAt(i - 1);
-        boolean nextIsLower = i + 1 < method.length() && Character.isLowerCase(method.charAt(i + 1));
+        boolean nextIsLower =
+            i + 1 < method.length() && Character.isLowerCase(method.charAt(i + 1));
         if (!Character.isUpperCase(previous) || nextIsLower) {
           if (previous != '_') {
             out.append('_');

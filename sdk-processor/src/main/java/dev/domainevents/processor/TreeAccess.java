@@ -40,7 +40,9 @@ final class TreeAccess {
           try {
             field.setAccessible(true);
             Object value = field.get(env);
-            return value instanceof ProcessingEnvironment wrapped && wrapped != env ? wrapped : null;
+            return value instanceof ProcessingEnvironment wrapped && wrapped != env
+                ? wrapped
+                : null;
           } catch (RuntimeException | IllegalAccessException e) {
             return null;
           }

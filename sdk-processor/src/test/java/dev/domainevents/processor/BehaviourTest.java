@@ -161,11 +161,14 @@ class BehaviourTest {
     List<Object> seen = (List<Object>) controller.getClass().getField("seen").get(controller);
     Class<?> goodsObj = loader.loadClass("app.GoodsObj");
     Class<?> goodsClass = loader.loadClass("app.Goods");
-    Entity tea = (Entity) goodsClass.getConstructor(goodsObj).newInstance(goodsObj(goodsObj, 1, "tea", 5));
-    Entity cake = (Entity) goodsClass.getConstructor(goodsObj).newInstance(goodsObj(goodsObj, 2, "cake", 4));
+    Entity tea =
+        (Entity) goodsClass.getConstructor(goodsObj).newInstance(goodsObj(goodsObj, 1, "tea", 5));
+    Entity cake =
+        (Entity) goodsClass.getConstructor(goodsObj).newInstance(goodsObj(goodsObj, 2, "cake", 4));
 
     InMemoryInfra infra = new InMemoryInfra();
-    try (DomainEvents.Installation installation = DomainEvents.install(infra, catalog, controller)) {
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(infra, catalog, controller)) {
       List<EventEnvelope> raised = new ArrayList<>();
       try (EventScope scope = EventScope.correlate("req-1")) {
         goodsClass.getMethod("shopping", int.class).invoke(tea, 2);
@@ -174,11 +177,20 @@ class BehaviourTest {
         raised.addAll(cake.pendingEvents());
         DomainEvents.publish(tea, cake).join();
       }
-      Object sell = loader.loadClass("app.SellMessage").getConstructors()[0].newInstance("sku-9", 3);
+      Object sell =
+          loader.loadClass("app.SellMessage").getConstructors()[0].newInstance("sku-9", 3);
       EventEnvelope message =
           new EventEnvelope(
-              EventIds.next(), "event-sell", "", "sku-9", sell, Map.of(), Instant.now(), "req-2",
-              null, 1);
+              EventIds.next(),
+              "event-sell",
+              "",
+              "sku-9",
+              sell,
+              Map.of(),
+              Instant.now(),
+              "req-2",
+              null,
+              1);
       DomainEvents.publishEnvelopes(List.of(message)).join();
 
       assertThat(infra.failures()).isEmpty();
@@ -203,7 +215,8 @@ class BehaviourTest {
       EventEnvelope cakeReserved = (EventEnvelope) seen.get(3);
       assertThat(teaReserved.name()).isEqualTo("Stock:Reserve");
       assertThat(teaReserved.payload())
-          .isEqualTo(loader.loadClass("app.StockReserved").getConstructors()[0].newInstance("sku-1", 3));
+          .isEqualTo(
+              loader.loadClass("app.StockReserved").getConstructors()[0].newInstance("sku-1", 3));
       assertThat(teaReserved.causationId()).isEqualTo(teaSeen.eventId().toString());
       assertThat(cakeReserved.causationId()).isEqualTo(cakeSeen.eventId().toString());
       assertThat(teaReserved.correlationId()).isEqualTo("req-1");
@@ -224,10 +237,20 @@ class BehaviourTest {
     var dispatcher = EventCatalog.load(loader).dispatcherFor(controller);
     assertThat(dispatcher.getClass().getName()).isEqualTo("app.StoreController_EventDispatcher");
     assertThat(dispatcher.events()).containsExactly("Goods:Shopping", "Stock:Reserve");
-    assertThat(dispatcher.topics()).containsExactly("event-sell", loader.loadClass("app.SellMessage"));
+    assertThat(dispatcher.topics())
+        .containsExactly("event-sell", loader.loadClass("app.SellMessage"));
     EventEnvelope other =
         new EventEnvelope(
-            EventIds.next(), "Order:Placed", "Order", "1", "x", Map.of(), Instant.now(), "c", null, 1);
+            EventIds.next(),
+            "Order:Placed",
+            "Order",
+            "1",
+            "x",
+            Map.of(),
+            Instant.now(),
+            "c",
+            null,
+            1);
     assertThat(dispatcher.dispatch(dev.domainevents.EventContext.of(other))).isFalse();
   }
 

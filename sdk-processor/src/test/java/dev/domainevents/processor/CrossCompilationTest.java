@@ -24,8 +24,13 @@ class CrossCompilationTest {
 
   @BeforeEach
   void compileTheShopModule() {
-    Compilation shop = Compilers.sdk().compile(ShopSources.GOODS_OBJ, ShopSources.LINE_ADDED,
-        ShopSources.RESTOCKED, ShopSources.GOODS);
+    Compilation shop =
+        Compilers.sdk()
+            .compile(
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
+                ShopSources.GOODS);
     assertThat(shop).succeededWithoutWarnings();
     Compilers.writeClassOutput(shop, shopModule);
     classPath = new ArrayList<>();
@@ -40,7 +45,9 @@ class CrossCompilationTest {
         JavaFileObjects.forSourceString(
             "billing.Billing",
             "package billing;\n\nimport dev.domainevents.EventHandler;\nimport shop.*;\n\n"
-                + "public class Billing {\n" + body + "\n}\n");
+                + "public class Billing {\n"
+                + body
+                + "\n}\n");
     return Compilers.sdk().withClasspath(classPath).compile(handler);
   }
 
@@ -56,11 +63,13 @@ class CrossCompilationTest {
   @Test
   void misspelledEventOfAnotherCompilationSuggestsTheRightOne() {
     Compilation compilation =
-        compileHandler("  @EventHandler(\"Goods:Restok\")\n  void onRestock(Restocked restocked) {}");
+        compileHandler(
+            "  @EventHandler(\"Goods:Restok\")\n  void onRestock(Restocked restocked) {}");
     assertThat(compilation)
         .hadErrorContaining(
             "[SdkUnknownEvent] no entity raises \"Goods:Restok\". Did you mean \"Goods:Restock\"?")
-        .inFile(compilation.sourceFiles().get(0)).onLineContaining("Goods:Restok");
+        .inFile(compilation.sourceFiles().get(0))
+        .onLineContaining("Goods:Restok");
   }
 
   @Test
@@ -71,7 +80,8 @@ class CrossCompilationTest {
         .hadErrorContaining(
             "[SdkPayloadMismatch] handler onLine expects Restocked but \"Goods:AddLine\" carries"
                 + " LineAdded")
-        .inFile(compilation.sourceFiles().get(0)).onLineContaining("Restocked restocked");
+        .inFile(compilation.sourceFiles().get(0))
+        .onLineContaining("Restocked restocked");
   }
 
   @Test
@@ -108,6 +118,7 @@ class CrossCompilationTest {
     Compilation compilation = Compilers.sdk().withClasspath(classPath).compile(goods, handler);
     assertThat(compilation)
         .hadErrorContaining("[SdkUnknownEvent] no entity raises \"Goods:Restock\"")
-        .inFile(handler).onLineContaining("Goods:Restock");
+        .inFile(handler)
+        .onLineContaining("Goods:Restock");
   }
 }

@@ -69,7 +69,8 @@ class DiagnosticsTest {
           "shop.GoodsSold", "package shop; public record GoodsSold(long id) {}");
 
   private static Compilation compile(JavaFileObject... sources) {
-    List<JavaFileObject> all = new ArrayList<>(List.of(ShopSources.GOODS_OBJ, ShopSources.RESTOCKED, GOODS_SOLD));
+    List<JavaFileObject> all =
+        new ArrayList<>(List.of(ShopSources.GOODS_OBJ, ShopSources.RESTOCKED, GOODS_SOLD));
     all.addAll(List.of(sources));
     return Compilers.sdk().compile(all);
   }
@@ -85,7 +86,9 @@ class DiagnosticsTest {
               }
             """);
     Compilation compilation = compile(goods);
-    assertThat(compilation).hadErrorContaining("[SdkNameNotLiteral]").inFile(goods)
+    assertThat(compilation)
+        .hadErrorContaining("[SdkNameNotLiteral]")
+        .inFile(goods)
         .onLineContaining("domainEvent(name, goods)");
     assertThat(compilation).hadErrorContaining("GoodsEvents.METHOD");
   }
@@ -100,8 +103,10 @@ class DiagnosticsTest {
               }
             """);
     Compilation compilation = compile(goods);
-    assertThat(compilation).hadErrorContaining("[SdkNameFormat] \"GoodsShopping\" is not an event name")
-        .inFile(goods).onLineContaining("\"GoodsShopping\"");
+    assertThat(compilation)
+        .hadErrorContaining("[SdkNameFormat] \"GoodsShopping\" is not an event name")
+        .inFile(goods)
+        .onLineContaining("\"GoodsShopping\"");
     assertThat(compilation).hadErrorContaining("e.g. \"Goods:Shopping\"");
   }
 
@@ -114,8 +119,10 @@ class DiagnosticsTest {
                 domainEvent("Order:Shopping", goods);
               }
             """);
-    assertThat(compile(goods)).hadErrorContaining("[SdkWrongEntity] \"Order:Shopping\" is raised by Goods")
-        .inFile(goods).onLineContaining("Order:Shopping");
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkWrongEntity] \"Order:Shopping\" is raised by Goods")
+        .inFile(goods)
+        .onLineContaining("Order:Shopping");
   }
 
   @Test
@@ -131,7 +138,8 @@ class DiagnosticsTest {
         .hadErrorContaining(
             "[SdkUnknownMethod] \"Goods:Shoping\" names no method of Goods. Did you mean"
                 + " \"Goods:Shopping\"?")
-        .inFile(goods).onLineContaining("Shoping");
+        .inFile(goods)
+        .onLineContaining("Shoping");
   }
 
   @Test
@@ -144,9 +152,11 @@ class DiagnosticsTest {
               }
             """);
     assertThat(compile(goods))
-        .hadErrorContaining("[SdkUnknownMethod] \"GoodsEvents.SHOPING\" names no method of Goods."
-            + " Did you mean \"GoodsEvents.SHOPPING\"?")
-        .inFile(goods).onLineContaining("SHOPING");
+        .hadErrorContaining(
+            "[SdkUnknownMethod] \"GoodsEvents.SHOPING\" names no method of Goods."
+                + " Did you mean \"GoodsEvents.SHOPPING\"?")
+        .inFile(goods)
+        .onLineContaining("SHOPING");
   }
 
   @Test
@@ -163,8 +173,10 @@ class DiagnosticsTest {
               }
             """);
     assertThat(compile(goods))
-        .hadErrorContaining("[SdkPayloadConflict] \"Goods:Shopping\" carries Restocked here but GoodsObj")
-        .inFile(goods).onLineContaining("new Restocked(1, 2)");
+        .hadErrorContaining(
+            "[SdkPayloadConflict] \"Goods:Shopping\" carries Restocked here but GoodsObj")
+        .inFile(goods)
+        .onLineContaining("new Restocked(1, 2)");
   }
 
   @Test
@@ -189,8 +201,11 @@ class DiagnosticsTest {
             }
             """);
     assertThat(compile(VALID_GOODS, other))
-        .hadErrorContaining("[SdkDuplicateEvent] \"Goods:Shopping\" is raised by both shop.Goods and warehouse.Goods")
-        .inFile(other).onLineContaining("public class Goods");
+        .hadErrorContaining(
+            "[SdkDuplicateEvent] \"Goods:Shopping\" is raised by both shop.Goods and"
+                + " warehouse.Goods")
+        .inFile(other)
+        .onLineContaining("public class Goods");
   }
 
   @Test
@@ -208,10 +223,13 @@ class DiagnosticsTest {
             """);
     assertThat(compile(goods))
         .hadErrorContaining(
-            "[SdkPayloadUnknown] cannot tell the payload type of \"Goods:Shopping\" from `current()`")
-        .inFile(goods).onLineContaining("current());");
+            "[SdkPayloadUnknown] cannot tell the payload type of \"Goods:Shopping\" from"
+                + " `current()`")
+        .inFile(goods)
+        .onLineContaining("current());");
     assertThat(compile(goods))
-        .hadErrorContaining("@RaisesEvent(value = \"Goods:Shopping\", payload = YourPayload.class)");
+        .hadErrorContaining(
+            "@RaisesEvent(value = \"Goods:Shopping\", payload = YourPayload.class)");
   }
 
   @Test
@@ -241,7 +259,9 @@ class DiagnosticsTest {
                 domainEvent("Goods:Shopping", copy);
               }
             """);
-    assertThat(compile(goods)).hadErrorContaining("[SdkPayloadUnknown]").inFile(goods)
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkPayloadUnknown]")
+        .inFile(goods)
         .onLineContaining("domainEvent(\"Goods:Shopping\", copy)");
   }
 
@@ -255,7 +275,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(goods))
         .hadErrorContaining("[SdkIllegalTopic] \"goods:shopping\" is not a legal Kafka topic name")
-        .inFile(goods).onLineContaining("topic = \"goods:shopping\"");
+        .inFile(goods)
+        .onLineContaining("topic = \"goods:shopping\"");
   }
 
   @Test
@@ -268,7 +289,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkIllegalTopic] \"event sell\" is not a legal Kafka topic name")
-        .inFile(controller).onLineContaining("event sell");
+        .inFile(controller)
+        .onLineContaining("event sell");
   }
 
   @Test
@@ -279,7 +301,9 @@ class DiagnosticsTest {
               @RaisesEvent(value = "Goods:Shopping", payload = GoodsObj.class, version = 0)
               void raise() {}
             """);
-    assertThat(compile(goods)).hadErrorContaining("[SdkIllegalVersion]").inFile(goods)
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkIllegalVersion]")
+        .inFile(goods)
         .onLineContaining("version = 0");
   }
 
@@ -293,8 +317,10 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining(
-            "[SdkUnknownEvent] no entity raises \"Goods:Shoping\". Did you mean \"Goods:Shopping\"?")
-        .inFile(controller).onLineContaining("Goods:Shoping");
+            "[SdkUnknownEvent] no entity raises \"Goods:Shoping\". Did you mean"
+                + " \"Goods:Shopping\"?")
+        .inFile(controller)
+        .onLineContaining("Goods:Shoping");
   }
 
   @Test
@@ -306,9 +332,11 @@ class DiagnosticsTest {
               void onPlaced(GoodsObj goods) {}
             """);
     assertThat(compile(VALID_GOODS, controller))
-        .hadErrorContaining("[SdkUnknownEvent] no entity raises \"Order:Placed\". If an entity of"
-            + " another module raises it")
-        .inFile(controller).onLineContaining("Order:Placed");
+        .hadErrorContaining(
+            "[SdkUnknownEvent] no entity raises \"Order:Placed\". If an entity of"
+                + " another module raises it")
+        .inFile(controller)
+        .onLineContaining("Order:Placed");
   }
 
   @Test
@@ -323,7 +351,8 @@ class DiagnosticsTest {
         .hadErrorContaining(
             "[SdkPayloadMismatch] handler onSold expects GoodsSold but \"Goods:Shopping\" carries"
                 + " GoodsObj")
-        .inFile(controller).onLineContaining("GoodsSold sold");
+        .inFile(controller)
+        .onLineContaining("GoodsSold sold");
   }
 
   @Test
@@ -336,7 +365,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerPrivate] handler onShopping is private")
-        .inFile(controller).onLineContaining("private void onShopping");
+        .inFile(controller)
+        .onLineContaining("private void onShopping");
   }
 
   @Test
@@ -349,7 +379,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerStatic] handler onShopping is static")
-        .inFile(controller).onLineContaining("static void onShopping");
+        .inFile(controller)
+        .onLineContaining("static void onShopping");
   }
 
   @Test
@@ -364,7 +395,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerNotVoid] handler onShopping returns boolean")
-        .inFile(controller).onLineContaining("boolean onShopping");
+        .inFile(controller)
+        .onLineContaining("boolean onShopping");
   }
 
   @Test
@@ -377,7 +409,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerParameters] handler onShopping has 3 parameters")
-        .inFile(controller).onLineContaining("String extra");
+        .inFile(controller)
+        .onLineContaining("String extra");
   }
 
   @Test
@@ -390,7 +423,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerParameters] handler onShopping has 0 parameters")
-        .inFile(controller).onLineContaining("void onShopping()");
+        .inFile(controller)
+        .onLineContaining("void onShopping()");
   }
 
   @Test
@@ -405,7 +439,8 @@ class DiagnosticsTest {
         .hadErrorContaining(
             "[SdkHandlerSecondParameter] the second parameter of handler onShopping is"
                 + " java.lang.String; it must be EventContext or EventEnvelope")
-        .inFile(controller).onLineContaining("String extra");
+        .inFile(controller)
+        .onLineContaining("String extra");
   }
 
   @Test
@@ -423,7 +458,8 @@ class DiagnosticsTest {
         .hadErrorContaining(
             "[SdkDuplicateHandler] onShopping and alsoOnShopping both handle \"Goods:Shopping\" in"
                 + " StoreController")
-        .inFile(controller).onLineContaining("alsoOnShopping");
+        .inFile(controller)
+        .onLineContaining("alsoOnShopping");
   }
 
   @Test
@@ -435,8 +471,10 @@ class DiagnosticsTest {
               void onShopping(GoodsObj goods) {}
             """);
     assertThat(compile(VALID_GOODS, controller))
-        .hadErrorContaining("[SdkHandlerTarget] @EventHandler on onShopping names neither an event nor a topic")
-        .inFile(controller).onLineContaining("@EventHandler");
+        .hadErrorContaining(
+            "[SdkHandlerTarget] @EventHandler on onShopping names neither an event nor a topic")
+        .inFile(controller)
+        .onLineContaining("@EventHandler");
   }
 
   @Test
@@ -448,8 +486,10 @@ class DiagnosticsTest {
               void onShopping(GoodsObj goods) {}
             """);
     assertThat(compile(VALID_GOODS, controller))
-        .hadErrorContaining("[SdkHandlerTarget] @EventHandler on onShopping names both an event and a topic")
-        .inFile(controller).onLineContaining("topic = \"shop.goods\"");
+        .hadErrorContaining(
+            "[SdkHandlerTarget] @EventHandler on onShopping names both an event and a topic")
+        .inFile(controller)
+        .onLineContaining("topic = \"shop.goods\"");
   }
 
   @Test
@@ -464,7 +504,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining("[SdkHandlerClass] handler class shop.StoreController.Hidden")
-        .inFile(controller).onLineContaining("class Hidden");
+        .inFile(controller)
+        .onLineContaining("class Hidden");
   }
 
   @Test
@@ -479,7 +520,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(goods))
         .hadErrorContaining("[SdkGenericPayload] the payload of \"Goods:Shopping\" is List<String>")
-        .inFile(goods).onLineContaining("domainEvent(\"Goods:Shopping\", lines)");
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Shopping\", lines)");
   }
 
   @Test
@@ -491,8 +533,11 @@ class DiagnosticsTest {
               void onLines(List<String> lines) {}
             """);
     assertThat(compile(VALID_GOODS, controller))
-        .hadErrorContaining("[SdkGenericPayload] the payload of handler onLines is java.util.List<java.lang.String>")
-        .inFile(controller).onLineContaining("List<String> lines");
+        .hadErrorContaining(
+            "[SdkGenericPayload] the payload of handler onLines is"
+                + " java.util.List<java.lang.String>")
+        .inFile(controller)
+        .onLineContaining("List<String> lines");
   }
 
   @Test
@@ -508,8 +553,10 @@ class DiagnosticsTest {
             """);
     Compilation compilation = compile(goods);
     assertThat(compilation)
-        .hadErrorContaining("[SdkUnresolvedType] cannot resolve the type Missing used by \"Goods:Shopping\"")
-        .inFile(goods).onLineContaining("domainEvent(\"Goods:Shopping\", missing)");
+        .hadErrorContaining(
+            "[SdkUnresolvedType] cannot resolve the type Missing used by \"Goods:Shopping\"")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Shopping\", missing)");
   }
 
   @Test
@@ -525,7 +572,8 @@ class DiagnosticsTest {
         .hadErrorContaining(
             "[SdkUnknownMethod] \"Goods:Teleported\" names no method of Goods. Name the event after"
                 + " a method of Goods, with its first letter upper-cased")
-        .inFile(goods).onLineContaining("Teleported");
+        .inFile(goods)
+        .onLineContaining("Teleported");
   }
 
   @Test
@@ -539,7 +587,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(goods))
         .hadErrorContaining("[SdkWrongEntity] \"OrderEvents.PLACED\" is raised by Goods")
-        .inFile(goods).onLineContaining("OrderEvents.PLACED");
+        .inFile(goods)
+        .onLineContaining("OrderEvents.PLACED");
   }
 
   @Test
@@ -555,7 +604,8 @@ class DiagnosticsTest {
             """);
     assertThat(compile(goods))
         .hadErrorContaining("[SdkDeclarationConflict] \"Goods:Shopping\" is declared again")
-        .inFile(goods).onLineContaining("shop.b");
+        .inFile(goods)
+        .onLineContaining("shop.b");
   }
 
   @Test
@@ -583,7 +633,8 @@ class DiagnosticsTest {
             .withOptions("-Adomainevents.registry=com.acme.Shop Registry")
             .compile(ShopSources.GOODS_OBJ, VALID_GOODS);
     assertThat(compilation)
-        .hadErrorContaining("[SdkRegistryOption] -Adomainevents.registry=com.acme.Shop Registry is not");
+        .hadErrorContaining(
+            "[SdkRegistryOption] -Adomainevents.registry=com.acme.Shop Registry is not");
   }
 
   @Test
@@ -604,7 +655,9 @@ class DiagnosticsTest {
             .withOptions("-Xlint:all,-processing", "-Werror")
             .compile(ShopSources.GOODS_OBJ, VALID_GOODS, repository);
     assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).generatedSourceFile("shop.Projection_EventDispatcher")
-        .contentsAsUtf8String().contains("private final Projection<?, ?> handler;");
+    assertThat(compilation)
+        .generatedSourceFile("shop.Projection_EventDispatcher")
+        .contentsAsUtf8String()
+        .contains("private final Projection<?, ?> handler;");
   }
 }

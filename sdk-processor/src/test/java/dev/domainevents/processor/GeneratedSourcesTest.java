@@ -19,11 +19,11 @@ import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden files for the generated sources of a representative entity and handlers, and the
- * guarantee that generation is byte-identical across builds.
+ * Golden files for the generated sources of a representative entity and handlers, and the guarantee
+ * that generation is byte-identical across builds.
  *
- * <p>To regenerate the goldens deliberately, run with {@code -Dgoldens.update=true} and review
- * the diff.
+ * <p>To regenerate the goldens deliberately, run with {@code -Dgoldens.update=true} and review the
+ * diff.
  */
 class GeneratedSourcesTest {
   private static final Path GOLDENS = Path.of("src/test/resources/goldens");
@@ -42,7 +42,8 @@ class GeneratedSourcesTest {
       assertMatchesGolden(compilation, "representativeEntityAndHandlers", type);
     }
     assertThat(compilation)
-        .generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/services/dev.domainevents.spi.EventRegistry")
+        .generatedFile(
+            StandardLocation.CLASS_OUTPUT, "META-INF/services/dev.domainevents.spi.EventRegistry")
         .contentsAsUtf8String()
         .isEqualTo("shop.GeneratedEventRegistry\n");
     assertThat(compilation)
@@ -66,7 +67,8 @@ class GeneratedSourcesTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("com.acme.ShopEventRegistry").isNotNull();
     assertThat(compilation)
-        .generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/services/dev.domainevents.spi.EventRegistry")
+        .generatedFile(
+            StandardLocation.CLASS_OUTPUT, "META-INF/services/dev.domainevents.spi.EventRegistry")
         .contentsAsUtf8String()
         .isEqualTo("com.acme.ShopEventRegistry\n");
   }
@@ -98,7 +100,8 @@ class GeneratedSourcesTest {
   }
 
   private void assertMatchesGolden(Compilation compilation, String method, String type) {
-    Path golden = GOLDENS.resolve(getClass().getSimpleName()).resolve(method).resolve(type + ".java");
+    Path golden =
+        GOLDENS.resolve(getClass().getSimpleName()).resolve(method).resolve(type + ".java");
     JavaFileObject actual = compilation.generatedSourceFile(type).orElseThrow();
     try {
       String text = actual.getCharContent(true).toString();

@@ -37,7 +37,9 @@ class NoReflectionTest {
     for (JavaFileObject file : compilation.generatedSourceFiles()) {
       String text = file.getCharContent(true).toString();
       for (String forbidden : FORBIDDEN_IN_SOURCE) {
-        assertWithMessage(file.getName() + " contains " + forbidden).that(text).doesNotContain(forbidden);
+        assertWithMessage(file.getName() + " contains " + forbidden)
+            .that(text)
+            .doesNotContain(forbidden);
       }
       sources++;
     }
@@ -52,7 +54,9 @@ class NoReflectionTest {
     for (JavaFileObject file : compilation.generatedFiles()) {
       String name = file.getName();
       if (file.getKind() == JavaFileObject.Kind.CLASS
-          && (name.contains("_EventDispatcher") || name.contains("Events") || name.contains("Registry"))) {
+          && (name.contains("_EventDispatcher")
+              || name.contains("Events")
+              || name.contains("Registry"))) {
         try (InputStream in = file.openInputStream()) {
           assertWithMessage(name).that(reflectiveReferences(in.readAllBytes())).isEmpty();
         }
@@ -62,7 +66,10 @@ class NoReflectionTest {
     assertThat(checked).hasSize(4);
     for (Class<?> runtime :
         List.of(
-            DispatchTable.class, InMemoryInfra.class, EventScope.class, EventContext.class,
+            DispatchTable.class,
+            InMemoryInfra.class,
+            EventScope.class,
+            EventContext.class,
             EventEnvelope.class)) {
       assertWithMessage(runtime.getName())
           .that(reflectiveReferences(classBytes(runtime)))
@@ -73,7 +80,8 @@ class NoReflectionTest {
   @Test
   void scannerFindsReflectionWhereThereIsSome() throws IOException {
     // TreeAccess reads one field reflectively (outside any dispatch path): the check must see it.
-    assertThat(reflectiveReferences(classBytes(TreeAccess.class))).contains("java/lang/reflect/Field");
+    assertThat(reflectiveReferences(classBytes(TreeAccess.class)))
+        .contains("java/lang/reflect/Field");
   }
 
   private static byte[] classBytes(Class<?> type) throws IOException {
@@ -110,7 +118,8 @@ class NoReflectionTest {
         }
         case 7 -> classNameIndex[i] = in.readUnsignedShort();
         case 8, 16, 19, 20 -> in.readUnsignedShort();
-        case 9, 10, 11 -> memberRefs[i] = new int[] {in.readUnsignedShort(), in.readUnsignedShort()};
+        case 9, 10, 11 ->
+            memberRefs[i] = new int[] {in.readUnsignedShort(), in.readUnsignedShort()};
         case 12 -> {
           nameAndTypeName[i] = in.readUnsignedShort();
           in.readUnsignedShort();

@@ -92,15 +92,21 @@ class PayloadInferenceTest {
     Compilation compilation = Compilers.sdk().compile(PAYLOADS, SINGLE, WILD, order);
     assertThat(compilation).succeededWithoutWarnings();
     String[] expected = {
-      "EventType<Payloads.Nested> FROM_PARAMETER = EventType.of(\"Order:FromParameter\", Payloads.Nested.class",
+      "EventType<Payloads.Nested> FROM_PARAMETER = EventType.of(\"Order:FromParameter\","
+          + " Payloads.Nested.class",
       "EventType<Single> FROM_FIELD = EventType.of(\"Order:FromField\", Single.class",
-      "EventType<Payloads.Star> FROM_QUALIFIED_NEW = EventType.of(\"Order:FromQualifiedNew\", Payloads.Star.class",
-      "EventType<Wild> FROM_ON_DEMAND_IMPORT = EventType.of(\"Order:FromOnDemandImport\", Wild.class",
+      "EventType<Payloads.Star> FROM_QUALIFIED_NEW = EventType.of(\"Order:FromQualifiedNew\","
+          + " Payloads.Star.class",
+      "EventType<Wild> FROM_ON_DEMAND_IMPORT = EventType.of(\"Order:FromOnDemandImport\","
+          + " Wild.class",
       "EventType<Order.Local> FROM_LAMBDA = EventType.of(\"Order:FromLambda\", Order.Local.class",
-      "EventType<Order.Local> FROM_LOOP_VARIABLE = EventType.of(\"Order:FromLoopVariable\", Order.Local.class",
+      "EventType<Order.Local> FROM_LOOP_VARIABLE = EventType.of(\"Order:FromLoopVariable\","
+          + " Order.Local.class",
     };
     for (String constant : expected) {
-      assertThat(compilation).generatedSourceFile("shop.OrderEvents").contentsAsUtf8String()
+      assertThat(compilation)
+          .generatedSourceFile("shop.OrderEvents")
+          .contentsAsUtf8String()
           .contains(constant);
     }
   }
@@ -132,9 +138,13 @@ class PayloadInferenceTest {
             """);
     Compilation compilation = Compilers.sdk().compile(SINGLE, WILD, order);
     assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).generatedSourceFile("shop.OrderEvents").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("shop.OrderEvents")
+        .contentsAsUtf8String()
         .contains("PLACE = EventType.of(\"Order:Place\", Single.class, \"order.place\", 1)");
-    assertThat(compilation).generatedSourceFile("shop.OrderEvents").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("shop.OrderEvents")
+        .contentsAsUtf8String()
         .contains("PLACED = EventType.of(\"Order:Placed\", Wild.class, \"orders\", 3)");
   }
 }

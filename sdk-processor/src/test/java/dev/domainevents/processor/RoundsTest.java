@@ -47,7 +47,8 @@ class RoundsTest {
               .anyMatch(e -> ((TypeElement) e).getQualifiedName().contentEquals(trigger));
       if (triggered && !done) {
         done = true;
-        try (Writer writer = processingEnv.getFiler().createSourceFile(generatedName).openWriter()) {
+        try (Writer writer =
+            processingEnv.getFiler().createSourceFile(generatedName).openWriter()) {
           writer.write(source);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -83,13 +84,19 @@ class RoundsTest {
         com.google.testing.compile.Compiler.javac()
             .withProcessors(
                 new GeneratingProcessor(
-                    "shop.Goods", "shop.Snapshot", "package shop; public record Snapshot(int stock) {}"),
+                    "shop.Goods",
+                    "shop.Snapshot",
+                    "package shop; public record Snapshot(int stock) {}"),
                 new DomainEventProcessor())
             .compile(GOODS_WITH_GENERATED_PAYLOAD);
     assertThat(compilation).succeededWithoutWarnings();
-    assertThat(compilation).generatedSourceFile("shop.GoodsEvents").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("shop.GoodsEvents")
+        .contentsAsUtf8String()
         .contains("EventType<Snapshot> SHOPPING");
-    assertThat(compilation).generatedSourceFile("shop.GeneratedEventRegistry").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("shop.GeneratedEventRegistry")
+        .contentsAsUtf8String()
         .contains("GoodsEvents.SHOPPING");
   }
 
@@ -118,10 +125,14 @@ class RoundsTest {
                     }
                     """),
                 new DomainEventProcessor())
-            .compile(ShopSources.GOODS_OBJ, ShopSources.LINE_ADDED, ShopSources.RESTOCKED,
+            .compile(
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
                 ShopSources.GOODS);
     assertThat(compilation)
-        .hadErrorContaining("[SdkRegistryClosed] late.Late appeared after the event registry"
-            + " shop.GeneratedEventRegistry was written");
+        .hadErrorContaining(
+            "[SdkRegistryClosed] late.Late appeared after the event registry"
+                + " shop.GeneratedEventRegistry was written");
   }
 }

@@ -56,15 +56,23 @@ class TreelessCompilerTest {
   @Test
   void degradesToDeclaredEventsWithANote() {
     Compilation compilation =
-        javac().withProcessors(new WrappingProcessor(UnaryOperator.identity()))
+        javac()
+            .withProcessors(new WrappingProcessor(UnaryOperator.identity()))
             .compile(ShopSources.GOODS_OBJ, GOODS);
     assertThat(compilation).succeeded();
-    assertThat(compilation).hadNoteContaining("[SdkNoTreeApi]").inFile(GOODS)
+    assertThat(compilation)
+        .hadNoteContaining("[SdkNoTreeApi]")
+        .inFile(GOODS)
         .onLineContaining("public final class Goods");
-    assertThat(compilation).generatedSourceFile("shop.GoodsEvents").contentsAsUtf8String()
-        .contains("SHOPPING = EventType.of(\"Goods:Shopping\", GoodsObj.class, \"goods.shopping\", 1)");
+    assertThat(compilation)
+        .generatedSourceFile("shop.GoodsEvents")
+        .contentsAsUtf8String()
+        .contains(
+            "SHOPPING = EventType.of(\"Goods:Shopping\", GoodsObj.class, \"goods.shopping\", 1)");
     // Without trees the undeclared call is invisible: only the declared event is registered.
-    assertThat(compilation).generatedSourceFile("shop.GoodsEvents").contentsAsUtf8String()
+    assertThat(compilation)
+        .generatedSourceFile("shop.GoodsEvents")
+        .contentsAsUtf8String()
         .doesNotContain("RESTOCK");
   }
 
@@ -87,9 +95,12 @@ class TreelessCompilerTest {
             }
             """);
     Compilation compilation =
-        javac().withProcessors(new WrappingProcessor(UnaryOperator.identity()))
+        javac()
+            .withProcessors(new WrappingProcessor(UnaryOperator.identity()))
             .compile(ShopSources.GOODS_OBJ, goods);
-    assertThat(compilation).hadErrorContaining("[SdkPayloadUnknown]").inFile(goods)
+    assertThat(compilation)
+        .hadErrorContaining("[SdkPayloadUnknown]")
+        .inFile(goods)
         .onLineContaining("@dev.domainevents.RaisesEvent(\"Goods:Shopping\")");
   }
 
@@ -130,22 +141,29 @@ class TreelessCompilerTest {
             .compile(ShopSources.GOODS_OBJ, exploding, misspelled);
     assertThat(compilation).failed();
     assertThat(compilation)
-        .hadErrorContaining("[SdkInternal] sdk-processor failed on shop.Exploding, which was skipped")
-        .inFile(exploding).onLineContaining("public final class Exploding");
+        .hadErrorContaining(
+            "[SdkInternal] sdk-processor failed on shop.Exploding, which was skipped")
+        .inFile(exploding)
+        .onLineContaining("public final class Exploding");
     assertThat(compilation).hadErrorContaining("IllegalStateException: boom");
-    assertThat(compilation).hadErrorContaining("[SdkUnknownMethod] \"Goods:Shoping\"")
-        .inFile(misspelled).onLineContaining("Goods:Shoping");
+    assertThat(compilation)
+        .hadErrorContaining("[SdkUnknownMethod] \"Goods:Shoping\"")
+        .inFile(misspelled)
+        .onLineContaining("Goods:Shoping");
   }
 
   /** Elements whose getAllMembers fails for a type named Exploding, like a compiler bug would. */
   private static Elements explodingElements(Elements elements) {
-    return proxy(Elements.class, elements, (method, args) -> {
-      if (method.getName().equals("getAllMembers")
-          && ((TypeElement) args[0]).getSimpleName().contentEquals("Exploding")) {
-        throw new IllegalStateException("boom");
-      }
-      return null;
-    });
+    return proxy(
+        Elements.class,
+        elements,
+        (method, args) -> {
+          if (method.getName().equals("getAllMembers")
+              && ((TypeElement) args[0]).getSimpleName().contentEquals("Exploding")) {
+            throw new IllegalStateException("boom");
+          }
+          return null;
+        });
   }
 
   private interface Replacement {
@@ -185,8 +203,11 @@ class TreelessCompilerTest {
       super.init(env);
       Elements wrappedElements = elements.apply(env.getElementUtils());
       delegate.init(
-          proxy(ProcessingEnvironment.class, env, (method, args) ->
-              method.getName().equals("getElementUtils") ? wrappedElements : null));
+          proxy(
+              ProcessingEnvironment.class,
+              env,
+              (method, args) ->
+                  method.getName().equals("getElementUtils") ? wrappedElements : null));
     }
 
     @Override

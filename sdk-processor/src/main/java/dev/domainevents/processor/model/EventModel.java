@@ -13,5 +13,9 @@ import com.palantir.javapoet.ClassName;
  * @param version the payload's schema version
  */
 public record EventModel(
-    String name, String constantName, String methodName, ClassName payload, String topic,
+    String name,
+    String constantName,
+    String methodName,
+    ClassName payload,
+    String topic,
     int version) {}

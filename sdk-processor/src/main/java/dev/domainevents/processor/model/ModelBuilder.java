@@ -99,12 +99,12 @@ public final class ModelBuilder {
     sortedEntities.sort(Comparator.comparing(e -> e.entity().canonicalName()));
     List<HandlerModel> byName = new ArrayList<>(handlers);
     byName.sort(Comparator.comparing(h -> h.handler().canonicalName()));
-    Element first = !sortedEntities.isEmpty()
-        ? sortedEntities.get(0).element()
-        : byName.get(0).element();
+    Element first =
+        !sortedEntities.isEmpty() ? sortedEntities.get(0).element() : byName.get(0).element();
     List<HandlerModel> subclassesFirst = new ArrayList<>(byName);
     subclassesFirst.sort(
-        Comparator.comparingInt(HandlerModel::depth).reversed()
+        Comparator.comparingInt(HandlerModel::depth)
+            .reversed()
             .thenComparing(h -> h.handler().canonicalName()));
     return new RegistryModel(
         GeneratedNames.registryClass(option, GeneratedNames.packageOf(first)),

@@ -5,8 +5,8 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * Step 4: checks entities and handlers against each other and against what earlier rounds and
- * compilations registered: event names are unique in a compilation, and every handler names a
- * known event and accepts its payload.
+ * compilations registered: event names are unique in a compilation, and every handler names a known
+ * event and accepts its payload.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -46,10 +46,14 @@ public final class CrossCheck {
       KnownEvents.Known event = known.find(method.key());
       if (event == null) {
         context.report.report(
-            method.method(), method.annotation(), Annotations.value(method.annotation(), "value"),
-            Messages.UNKNOWN_EVENT, method.key(),
+            method.method(),
+            method.annotation(),
+            Annotations.value(method.annotation(), "value"),
+            Messages.UNKNOWN_EVENT,
+            method.key(),
             Suggestions.didYouMean(
-                method.key(), known.candidates(method.key()),
+                method.key(),
+                known.candidates(method.key()),
                 " If an entity of another module raises it, put that module, compiled with"
                     + " sdk-processor, on the class path."));
         ok = false;
@@ -57,8 +61,12 @@ public final class CrossCheck {
           && !context.types.isAssignable(event.payload().asType(), method.payload())) {
         VariableElement parameter = method.method().getParameters().get(0);
         context.report.report(
-            parameter, Messages.PAYLOAD_MISMATCH, method.method().getSimpleName(),
-            simpleName(method.payload()), method.key(), event.payload().getSimpleName());
+            parameter,
+            Messages.PAYLOAD_MISMATCH,
+            method.method().getSimpleName(),
+            simpleName(method.payload()),
+            method.key(),
+            event.payload().getSimpleName());
         ok = false;
       }
     }

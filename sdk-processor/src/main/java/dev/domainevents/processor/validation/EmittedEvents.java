@@ -41,9 +41,9 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
 /**
- * Step 2: finds the events an entity raises, from its {@code domainEvent(...)} calls (read from
- * the syntax trees) and its {@code @RaisesEvent} declarations, and checks each one: the name's
- * form and entity, the method it names, and one payload type per name.
+ * Step 2: finds the events an entity raises, from its {@code domainEvent(...)} calls (read from the
+ * syntax trees) and its {@code @RaisesEvent} declarations, and checks each one: the name's form and
+ * entity, the method it names, and one payload type per name.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -114,10 +114,19 @@ public final class EmittedEvents {
             declaration = raise;
           } else if (!java.util.Objects.equals(declaration.topic(), raise.topic())
               || declaration.version() != raise.version()) {
-            raise.spot().report(
-                Messages.DECLARATION_CONFLICT, name,
-                "topic " + raise.topic() + " version " + raise.version() + " vs topic "
-                    + declaration.topic() + " version " + declaration.version());
+            raise
+                .spot()
+                .report(
+                    Messages.DECLARATION_CONFLICT,
+                    name,
+                    "topic "
+                        + raise.topic()
+                        + " version "
+                        + raise.version()
+                        + " vs topic "
+                        + declaration.topic()
+                        + " version "
+                        + declaration.version());
           }
         }
       }
@@ -127,8 +136,9 @@ public final class EmittedEvents {
           if (payload == null) {
             payload = raise.payload();
           } else if (!payload.equals(raise.payload())) {
-            raise.spot().report(
-                Messages.PAYLOAD_CONFLICT, name, simple(raise.payload()), simple(payload));
+            raise
+                .spot()
+                .report(Messages.PAYLOAD_CONFLICT, name, simple(raise.payload()), simple(payload));
           }
         }
       }
@@ -142,16 +152,20 @@ public final class EmittedEvents {
         } else if (explicit
             ? !context.types.isAssignable(raise.payload().asType(), payload.asType())
             : !payload.equals(raise.payload())) {
-          raise.spot().report(
-              Messages.PAYLOAD_CONFLICT, name, simple(raise.payload()), simple(payload));
+          raise
+              .spot()
+              .report(Messages.PAYLOAD_CONFLICT, name, simple(raise.payload()), simple(payload));
         }
       }
       if (payload == null) {
         for (Raise raise : entry.getValue()) {
           if (raise.declared() || raise.payloadWritten() != null) {
-            raise.spot().report(
-                Messages.PAYLOAD_UNKNOWN, name,
-                raise.declared() ? "@RaisesEvent without payload" : raise.payloadWritten());
+            raise
+                .spot()
+                .report(
+                    Messages.PAYLOAD_UNKNOWN,
+                    name,
+                    raise.declared() ? "@RaisesEvent without payload" : raise.payloadWritten());
           }
         }
         continue;
@@ -234,7 +248,13 @@ public final class EmittedEvents {
       return null;
     }
     return new Raise(
-        name, methodName, payload, null, true, topic, version,
+        name,
+        methodName,
+        payload,
+        null,
+        true,
+        topic,
+        version,
         Spot.at(context, method, declaration, payloadValue));
   }
 
@@ -289,11 +309,18 @@ public final class EmittedEvents {
       String method = methodByEvent.get(name);
       if (method == null) {
         spot.report(
-            Messages.UNKNOWN_METHOD, name, simpleName,
+            Messages.UNKNOWN_METHOD,
+            name,
+            simpleName,
             Suggestions.didYouMean(
-                name, methodByEvent.keySet(),
-                " Name the event after a method of " + simpleName + ", with its first letter"
-                    + " upper-cased, e.g. \"" + example(name) + "\"."));
+                name,
+                methodByEvent.keySet(),
+                " Name the event after a method of "
+                    + simpleName
+                    + ", with its first letter"
+                    + " upper-cased, e.g. \""
+                    + example(name)
+                    + "\"."));
         return null;
       }
       return method;
@@ -311,7 +338,9 @@ public final class EmittedEvents {
         List<String> constants = new ArrayList<>();
         eventByConstant.keySet().forEach(c -> constants.add(holder + "." + c));
         spot.report(
-            Messages.UNKNOWN_METHOD, holder + "." + constant, simpleName,
+            Messages.UNKNOWN_METHOD,
+            holder + "." + constant,
+            simpleName,
             Suggestions.didYouMean(holder + "." + constant, constants, ""));
         return null;
       }
@@ -320,9 +349,10 @@ public final class EmittedEvents {
 
     private String example(String wrong) {
       return Suggestions.closest(wrong, methodByEvent.keySet())
-          .orElse(methodByEvent.isEmpty()
-              ? simpleName + ":Method"
-              : new TreeSet<>(methodByEvent.keySet()).first());
+          .orElse(
+              methodByEvent.isEmpty()
+                  ? simpleName + ":Method"
+                  : new TreeSet<>(methodByEvent.keySet()).first());
     }
   }
 
@@ -335,7 +365,10 @@ public final class EmittedEvents {
     private final List<Raise> raises;
 
     CallScanner(
-        TypeElement entity, EntityNames names, CompilationUnitTree unit, Tree entityTree,
+        TypeElement entity,
+        EntityNames names,
+        CompilationUnitTree unit,
+        Tree entityTree,
         List<Raise> raises) {
       this.entity = entity;
       this.names = names;
@@ -373,8 +406,10 @@ public final class EmittedEvents {
       if (select instanceof MemberSelectTree member
           && member.getIdentifier().contentEquals(DOMAIN_EVENT)) {
         String target = member.getExpression().toString();
-        return target.equals("this") || target.equals("super")
-            || target.endsWith(".this") || target.endsWith(".super");
+        return target.equals("this")
+            || target.equals("super")
+            || target.endsWith(".this")
+            || target.endsWith(".super");
       }
       return false;
     }
@@ -389,13 +424,16 @@ public final class EmittedEvents {
         methodName = names.check(name, nameSpot);
       } else if (nameArgument instanceof MemberSelectTree constant
           && GeneratedNames.looksLikeConstantsClass(lastName(constant.getExpression()))) {
-        name = names.checkConstant(
-            lastName(constant.getExpression()), constant.getIdentifier().toString(), nameSpot);
+        name =
+            names.checkConstant(
+                lastName(constant.getExpression()), constant.getIdentifier().toString(), nameSpot);
         methodName = name == null ? null : names.check(name, nameSpot);
       } else {
         nameSpot.report(
-            Messages.NAME_NOT_LITERAL, entity.getSimpleName(),
-            GeneratedNames.constantsSimpleName(entity), nameArgument);
+            Messages.NAME_NOT_LITERAL,
+            entity.getSimpleName(),
+            GeneratedNames.constantsSimpleName(entity),
+            nameArgument);
         return;
       }
       if (methodName == null) {
@@ -410,9 +448,14 @@ public final class EmittedEvents {
       }
       raises.add(
           new Raise(
-              name, methodName, inferred.payload(),
+              name,
+              methodName,
+              inferred.payload(),
               inferred.payload() == null ? payloadArgument.toString() : null,
-              false, null, 1, payloadSpot));
+              false,
+              null,
+              1,
+              payloadSpot));
     }
 
     private Inferred infer(ExpressionTree argument, TreePath path, String usedBy, Spot spot) {
@@ -449,8 +492,7 @@ public final class EmittedEvents {
     private Inferred fromSource(Tree typeTree, TreePath path, String usedBy, Spot spot) {
       SourceTypeResolver.Resolution resolution = resolver.resolve(typeTree, path, entity, unit);
       if (resolution instanceof SourceTypeResolver.Resolved resolved) {
-        TypeElement payload =
-            PayloadTypes.payloadClass(resolved.type().asType(), usedBy, spot);
+        TypeElement payload = PayloadTypes.payloadClass(resolved.type().asType(), usedBy, spot);
         return payload == null ? INVALID : new Inferred(payload);
       }
       if (resolution instanceof SourceTypeResolver.NotAClass notAClass) {
@@ -462,8 +504,7 @@ public final class EmittedEvents {
     }
 
     private Inferred fromField(String name, String usedBy, Spot spot) {
-      for (VariableElement field :
-          ElementFilter.fieldsIn(context.elements.getAllMembers(entity))) {
+      for (VariableElement field : ElementFilter.fieldsIn(context.elements.getAllMembers(entity))) {
         if (field.getSimpleName().contentEquals(name)) {
           TypeElement payload = PayloadTypes.payloadClass(field.asType(), usedBy, spot);
           return payload == null ? INVALID : new Inferred(payload);

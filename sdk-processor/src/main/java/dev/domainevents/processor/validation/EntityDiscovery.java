@@ -10,8 +10,8 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
 
 /**
- * Step 1: finds the entities among a round's types: every class, top-level or nested, that
- * extends {@code dev.domainevents.Entity}.
+ * Step 1: finds the entities among a round's types: every class, top-level or nested, that extends
+ * {@code dev.domainevents.Entity}.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -47,6 +47,7 @@ public final class EntityDiscovery {
     return type.getKind() == ElementKind.CLASS
         && !type.equals(context.entityType)
         && context.types.isSubtype(
-            context.types.erasure(type.asType()), context.types.erasure(context.entityType.asType()));
+            context.types.erasure(type.asType()),
+            context.types.erasure(context.entityType.asType()));
   }
 }

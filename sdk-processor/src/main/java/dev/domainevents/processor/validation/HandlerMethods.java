@@ -18,9 +18,9 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
 /**
- * Step 3: checks a handler class's {@code @EventHandler} methods on their own: what each names,
- * its modifiers, return type and parameters, and one method per event in the class. Whether the
- * named events exist is the cross-check's job.
+ * Step 3: checks a handler class's {@code @EventHandler} methods on their own: what each names, its
+ * modifiers, return type and parameters, and one method per event in the class. Whether the named
+ * events exist is the cross-check's job.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -46,8 +46,8 @@ public final class HandlerMethods {
   }
 
   /**
-   * Returns the valid handler methods of {@code handler}, or {@code null} if it has problems
-   * (which are in the report).
+   * Returns the valid handler methods of {@code handler}, or {@code null} if it has problems (which
+   * are in the report).
    *
    * @throws UnresolvedTypeException if a parameter type is not resolvable yet
    */
@@ -71,8 +71,12 @@ public final class HandlerMethods {
       ExecutableElement other = byKey.putIfAbsent(found.key(), method);
       if (other != null) {
         context.report.report(
-            method, Messages.DUPLICATE_HANDLER, other.getSimpleName(),
-            method.getSimpleName(), found.key(), handler.getSimpleName());
+            method,
+            Messages.DUPLICATE_HANDLER,
+            other.getSimpleName(),
+            method.getSimpleName(),
+            found.key(),
+            handler.getSimpleName());
         continue;
       }
       methods.add(found);
@@ -89,8 +93,14 @@ public final class HandlerMethods {
     String topic = String.valueOf(topicValue.getValue());
     if (event.isEmpty() == topic.isEmpty()) {
       context.report.report(
-          method, annotation, null, Messages.HANDLER_TARGET, methodName,
-          event.isEmpty() ? "names neither an event nor a topic" : "names both an event and a topic");
+          method,
+          annotation,
+          null,
+          Messages.HANDLER_TARGET,
+          methodName,
+          event.isEmpty()
+              ? "names neither an event nor a topic"
+              : "names both an event and a topic");
       return null;
     }
     boolean ok = true;
@@ -115,8 +125,7 @@ public final class HandlerMethods {
       ok = false;
     }
     if (method.getReturnType().getKind() != TypeKind.VOID) {
-      context.report.report(
-          method, Messages.HANDLER_NOT_VOID, methodName, method.getReturnType());
+      context.report.report(method, Messages.HANDLER_NOT_VOID, methodName, method.getReturnType());
       ok = false;
     }
     List<? extends VariableElement> parameters = method.getParameters();
@@ -143,8 +152,7 @@ public final class HandlerMethods {
     VariableElement payloadParameter = parameters.get(0);
     TypeElement payload =
         PayloadTypes.payloadClass(
-            payloadParameter.asType(), "handler " + methodName,
-            Spot.at(context, payloadParameter));
+            payloadParameter.asType(), "handler " + methodName, Spot.at(context, payloadParameter));
     if (payload == null || !ok) {
       return null;
     }

@@ -23,9 +23,9 @@ import javax.tools.StandardLocation;
  * those of entities compiled earlier, read from their index resources on the class path.
  *
  * <p>The processor cannot list the class path, so every compilation writes, per entity, {@code
- * META-INF/domainevents/<Entity>.events} with one line per event: {@code
- * name<TAB>payload class<TAB>topic<TAB>version}. A handler naming {@code Goods:Shopping} that this
- * compilation does not raise makes the processor read {@code Goods.events} from the class path.
+ * META-INF/domainevents/<Entity>.events} with one line per event: {@code name<TAB>payload
+ * class<TAB>topic<TAB>version}. A handler naming {@code Goods:Shopping} that this compilation does
+ * not raise makes the processor read {@code Goods.events} from the class path.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -60,7 +60,9 @@ public final class KnownEvents {
       compiled.put(
           event.name(),
           new Known(
-              event.name(), event.payload(), event.payload().getQualifiedName().toString(),
+              event.name(),
+              event.payload(),
+              event.payload().getQualifiedName().toString(),
               origin));
     }
   }
@@ -82,8 +84,7 @@ public final class KnownEvents {
 
   /**
    * The class path index of an entity, unless the entity is compiled right now: then its index on
-   * the class path is the previous build's output, and may list events the source no longer
-   * raises.
+   * the class path is the previous build's output, and may list events the source no longer raises.
    */
   private Map<String, Known> index(String entity) {
     if (compiledEntities.contains(entity)) {

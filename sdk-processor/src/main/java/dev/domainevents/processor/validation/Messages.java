@@ -4,8 +4,8 @@ import java.util.Locale;
 import javax.tools.Diagnostic;
 
 /**
- * Every message the processor prints, each with a stable tag that tests and users can search for,
- * a kind, and wording that says what is wrong and how to fix it.
+ * Every message the processor prints, each with a stable tag that tests and users can search for, a
+ * kind, and wording that says what is wrong and how to fix it.
  *
  * <p>Internal to the processor; not an API. The tags are stable: never rename one.
  */
@@ -43,12 +43,8 @@ public enum Messages {
       "SdkGenericPayload",
       "the payload of %1$s is %2$s, but a payload must be a non-generic class or record so that"
           + " it can be decoded by its class alone; wrap it in a record"),
-  ILLEGAL_TOPIC(
-      "SdkIllegalTopic",
-      "%1$s is not a legal Kafka topic name: %2$s"),
-  ILLEGAL_VERSION(
-      "SdkIllegalVersion",
-      "schema version %1$d of \"%2$s\" must be 1 or more"),
+  ILLEGAL_TOPIC("SdkIllegalTopic", "%1$s is not a legal Kafka topic name: %2$s"),
+  ILLEGAL_VERSION("SdkIllegalVersion", "schema version %1$d of \"%2$s\" must be 1 or more"),
   UNKNOWN_EVENT("SdkUnknownEvent", "no entity raises \"%1$s\".%2$s"),
   PAYLOAD_MISMATCH(
       "SdkPayloadMismatch",
@@ -85,7 +81,8 @@ public enum Messages {
   UNRESOLVED_TYPE(
       "SdkUnresolvedType",
       "cannot resolve the type %1$s used by %2$s; check its spelling and import, or if another"
-          + " annotation processor generates it, make sure that processor runs in this compilation"),
+          + " annotation processor generates it, make sure that processor runs in this"
+          + " compilation"),
   REGISTRY_CLOSED(
       "SdkRegistryClosed",
       "%1$s appeared after the event registry %2$s was written, so it is not registered; let the"
@@ -96,13 +93,14 @@ public enum Messages {
           + " -Adomainevents.registry=com.acme.ShopEventRegistry"),
   INTERNAL(
       "SdkInternal",
-      "sdk-processor failed on %1$s, which was skipped; please report this with the stack trace:%n%2$s"),
+      "sdk-processor failed on %1$s, which was skipped; please report this with the stack"
+          + " trace:%n%2$s"),
   NO_TREE_API(
       Diagnostic.Kind.NOTE,
       "SdkNoTreeApi",
       "this compiler offers no syntax tree API (com.sun.source), so domainEvent(...) calls are not"
-          + " read or checked; only events declared with @RaisesEvent(value = ..., payload = ...) on"
-          + " entity methods are registered");
+          + " read or checked; only events declared with @RaisesEvent(value = ..., payload = ...)"
+          + " on entity methods are registered");
 
   private final Diagnostic.Kind kind;
   private final String tag;

@@ -41,8 +41,7 @@ final class PayloadTypes {
       if (t.getModifiers().contains(Modifier.PRIVATE)) {
         return false;
       }
-      if (t.getNestingKind() == NestingKind.LOCAL
-          || t.getNestingKind() == NestingKind.ANONYMOUS) {
+      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
         return false;
       }
     }

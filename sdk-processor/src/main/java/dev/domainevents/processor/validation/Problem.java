@@ -25,7 +25,10 @@ record Problem(
   }
 
   static Problem at(
-      Element element, AnnotationMirror annotation, AnnotationValue value, Messages message,
+      Element element,
+      AnnotationMirror annotation,
+      AnnotationValue value,
+      Messages message,
       Object... arguments) {
     return new Problem(message, message.format(arguments), element, annotation, value, null, null);
   }

@@ -16,13 +16,13 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
- * Resolves a type written in source, such as the {@code GoodsObj} of {@code new GoodsObj(..)} or
- * of a local variable's declaration, the way javac would, without attributing the method body.
+ * Resolves a type written in source, such as the {@code GoodsObj} of {@code new GoodsObj(..)} or of
+ * a local variable's declaration, the way javac would, without attributing the method body.
  *
- * <p>Annotation processors run before javac attributes method bodies, so the types of
- * expressions inside them are not known yet. Declared types are: this class looks a simple name
- * up in the enclosing classes' member types, the single-type imports, the package, the on-demand
- * imports and {@code java.lang}, in javac's order.
+ * <p>Annotation processors run before javac attributes method bodies, so the types of expressions
+ * inside them are not known yet. Declared types are: this class looks a simple name up in the
+ * enclosing classes' member types, the single-type imports, the package, the on-demand imports and
+ * {@code java.lang}, in javac's order.
  */
 final class SourceTypeResolver {
   /** The outcome: a class, or why there is none. */
@@ -46,12 +46,14 @@ final class SourceTypeResolver {
   /**
    * Resolves {@code typeTree}, written at {@code path} inside {@code enclosing} in {@code unit}.
    */
-  Resolution resolve(Tree typeTree, TreePath path, TypeElement enclosing, CompilationUnitTree unit) {
+  Resolution resolve(
+      Tree typeTree, TreePath path, TypeElement enclosing, CompilationUnitTree unit) {
     switch (typeTree.getKind()) {
       case ANNOTATED_TYPE:
         return resolve(((AnnotatedTypeTree) typeTree).getUnderlyingType(), path, enclosing, unit);
       case IDENTIFIER:
-        return resolveSimple(((IdentifierTree) typeTree).getName().toString(), path, enclosing, unit);
+        return resolveSimple(
+            ((IdentifierTree) typeTree).getName().toString(), path, enclosing, unit);
       case MEMBER_SELECT:
         return resolveQualified((MemberSelectTree) typeTree, path, enclosing, unit);
       default:

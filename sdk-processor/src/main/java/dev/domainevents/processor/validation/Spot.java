@@ -19,7 +19,9 @@ interface Spot {
   }
 
   static Spot at(
-      ValidationContext context, Element element, AnnotationMirror annotation,
+      ValidationContext context,
+      Element element,
+      AnnotationMirror annotation,
       AnnotationValue value) {
     return new Spot() {
       @Override

@@ -17,8 +17,10 @@ final class Suggestions {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : new TreeSet<>(candidates)) {
-      int distance = distance(wrong.toLowerCase(java.util.Locale.ROOT),
-          candidate.toLowerCase(java.util.Locale.ROOT));
+      int distance =
+          distance(
+              wrong.toLowerCase(java.util.Locale.ROOT),
+              candidate.toLowerCase(java.util.Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
@@ -30,7 +32,7 @@ final class Suggestions {
         : Optional.empty();
   }
 
-  /** Formats the hint: {@code  Did you mean "x"?}, or {@code fallback} when nothing is close. */
+  /** Formats the hint: {@code Did you mean "x"?}, or {@code fallback} when nothing is close. */
   static String didYouMean(String wrong, Collection<String> candidates, String fallback) {
     return closest(wrong, candidates).map(s -> " Did you mean \"" + s + "\"?").orElse(fallback);
   }

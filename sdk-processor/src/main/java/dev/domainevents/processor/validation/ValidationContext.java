@@ -12,8 +12,8 @@ import javax.lang.model.util.Types;
 
 /**
  * What every validation step needs: the compiler's utilities, the SDK's own types, the report to
- * add problems to, and whether this is the last round (when an unresolvable type becomes an
- * error instead of a reason to wait).
+ * add problems to, and whether this is the last round (when an unresolvable type becomes an error
+ * instead of a reason to wait).
  *
  * <p>Internal to the processor; not an API.
  */

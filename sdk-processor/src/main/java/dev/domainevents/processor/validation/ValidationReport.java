@@ -12,8 +12,8 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
 /**
- * What the validation steps found in one round. Steps add problems; the processor prints the
- * report once, and generates code only if it {@link #isClean() is clean}.
+ * What the validation steps found in one round. Steps add problems; the processor prints the report
+ * once, and generates code only if it {@link #isClean() is clean}.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -28,9 +28,14 @@ public final class ValidationReport {
     problems.add(Problem.at(element, message, arguments));
   }
 
-  /** Reports {@code message} on an annotation of {@code element}, and one of its values if given. */
+  /**
+   * Reports {@code message} on an annotation of {@code element}, and one of its values if given.
+   */
   public void report(
-      Element element, AnnotationMirror annotation, AnnotationValue value, Messages message,
+      Element element,
+      AnnotationMirror annotation,
+      AnnotationValue value,
+      Messages message,
       Object... arguments) {
     problems.add(Problem.at(element, annotation, value, message, arguments));
   }

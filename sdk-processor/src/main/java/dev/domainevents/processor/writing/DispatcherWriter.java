@@ -19,8 +19,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes a handler class's dispatcher, e.g. {@code StoreController_EventDispatcher}: a switch over
- * event names that calls each handler method directly, with the payload cast to its parameter
- * type. No reflection, and nothing allocated per event beyond what the handler does.
+ * event names that calls each handler method directly, with the payload cast to its parameter type.
+ * No reflection, and nothing allocated per event beyond what the handler does.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -34,7 +34,8 @@ public final class DispatcherWriter {
       ParameterizedTypeName.get(
           ClassName.get(Map.class),
           ClassName.get(String.class),
-          ParameterizedTypeName.get(ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)));
+          ParameterizedTypeName.get(
+              ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)));
   private static final int MAP_OF_LIMIT = 10;
 
   private final Filer filer;
@@ -58,11 +59,13 @@ public final class DispatcherWriter {
             .addSuperinterface(EVENT_DISPATCHER)
             .addOriginatingElement(handler.element())
             .addField(
-                FieldSpec.builder(STRING_SET, "EVENTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                FieldSpec.builder(
+                        STRING_SET, "EVENTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer(eventsInitializer(handler))
                     .build())
             .addField(
-                FieldSpec.builder(TOPIC_MAP, "TOPICS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                FieldSpec.builder(
+                        TOPIC_MAP, "TOPICS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer(topicsInitializer(handler))
                     .build())
             .addField(handler.handlerType(), "handler", Modifier.PRIVATE, Modifier.FINAL)
@@ -78,16 +81,19 @@ public final class DispatcherWriter {
       type.addMethod(
           MethodSpec.methodBuilder("forHandler")
               .addJavadoc(
-                  "Returns a dispatcher for {@code handler} if it is an instance of {@link $T}, else {@code"
-                      + " null}. The registry calls this because it may live in another package,"
-                      + " where $T cannot be named.\n",
-                  handler.handler(), handler.handler())
+                  "Returns a dispatcher for {@code handler} if it is an instance of {@link $T},"
+                      + " else {@code null}. The registry calls this because it may live in another"
+                      + " package, where $T cannot be named.\n",
+                  handler.handler(),
+                  handler.handler())
               .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
               .returns(EVENT_DISPATCHER)
               .addParameter(Object.class, "handler")
               .addStatement(
                   "return handler instanceof $T ? new $T(($T) handler) : null",
-                  handler.handler(), name, handler.handlerType())
+                  handler.handler(),
+                  name,
+                  handler.handlerType())
               .build());
     }
     type.addMethod(
@@ -133,7 +139,8 @@ public final class DispatcherWriter {
       return CodeBlock.of("$T.of($L)", Map.class, CodeBlock.join(entries, ", "));
     }
     for (HandlerModel.Method method : topics) {
-      entries.add(CodeBlock.of("$T.entry($S, $T.class)", Map.class, method.key(), method.payload()));
+      entries.add(
+          CodeBlock.of("$T.entry($S, $T.class)", Map.class, method.key(), method.payload()));
     }
     return CodeBlock.of("$T.ofEntries($L)", Map.class, CodeBlock.join(entries, ", "));
   }

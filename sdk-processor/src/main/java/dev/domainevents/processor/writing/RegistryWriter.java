@@ -14,8 +14,8 @@ import dev.domainevents.processor.model.EventModel;
 import dev.domainevents.processor.model.HandlerModel;
 import dev.domainevents.processor.model.RegistryModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,12 +63,18 @@ public final class RegistryWriter {
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addSuperinterface(EVENT_REGISTRY)
             .addField(
-                FieldSpec.builder(EVENT_TYPES, "EVENT_TYPES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                FieldSpec.builder(
+                        EVENT_TYPES,
+                        "EVENT_TYPES",
+                        Modifier.PRIVATE,
+                        Modifier.STATIC,
+                        Modifier.FINAL)
                     .initializer(eventTypes(registry))
                     .build())
             .addMethod(
                 MethodSpec.constructorBuilder()
-                    .addJavadoc("Creates the registry; {@link java.util.ServiceLoader} calls this.\n")
+                    .addJavadoc(
+                        "Creates the registry; {@link java.util.ServiceLoader} calls this.\n")
                     .addModifiers(Modifier.PUBLIC)
                     .build())
             .addMethod(
@@ -120,12 +126,17 @@ public final class RegistryWriter {
       if (handler.isPublic()) {
         method
             .beginControlFlow("if (handler instanceof $T)", handler.handler())
-            .addStatement("return new $T(($T) handler)", handler.dispatcher(), handler.handlerType())
+            .addStatement(
+                "return new $T(($T) handler)", handler.dispatcher(), handler.handlerType())
             .endControlFlow();
       } else {
         method.addStatement(
-            declared ? "dispatcher = $T.forHandler(handler)" : "$T dispatcher = $T.forHandler(handler)",
-            declared ? new Object[] {handler.dispatcher()} : new Object[] {EVENT_DISPATCHER, handler.dispatcher()});
+            declared
+                ? "dispatcher = $T.forHandler(handler)"
+                : "$T dispatcher = $T.forHandler(handler)",
+            declared
+                ? new Object[] {handler.dispatcher()}
+                : new Object[] {EVENT_DISPATCHER, handler.dispatcher()});
         declared = true;
         method
             .beginControlFlow("if (dispatcher != null)")
@@ -147,7 +158,9 @@ public final class RegistryWriter {
     try {
       FileObject file =
           filer.createResource(
-              StandardLocation.CLASS_OUTPUT, "", GeneratedNames.REGISTRY_SERVICE_FILE,
+              StandardLocation.CLASS_OUTPUT,
+              "",
+              GeneratedNames.REGISTRY_SERVICE_FILE,
               originatingElements(registry).toArray(new Element[0]));
       try (OutputStream out = file.openOutputStream()) {
         out.write((name.reflectionName() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -16,7 +16,10 @@ final class SourceFiles {
 
   private SourceFiles() {}
 
-  /** {@code @Generated("dev.domainevents.processor.DomainEventProcessor")}; no date, so builds repeat. */
+  /**
+   * {@code @Generated("dev.domainevents.processor.DomainEventProcessor")}; no date, so builds
+   * repeat.
+   */
   static AnnotationSpec generated() {
     return AnnotationSpec.builder(GENERATED)
         .addMember("value", "$S", GeneratedNames.PROCESSOR)
