@@ -130,14 +130,14 @@ public final class RegistryWriter {
                 "return new $T(($T) handler)", handler.dispatcher(), handler.handlerType())
             .endControlFlow();
       } else {
-        method.addStatement(
-            declared
-                ? "dispatcher = $T.forHandler(handler)"
-                : "$T dispatcher = $T.forHandler(handler)",
-            declared
-                ? new Object[] {handler.dispatcher()}
-                : new Object[] {EVENT_DISPATCHER, handler.dispatcher()});
-        declared = true;
+        // The handler class can't be named here: its dispatcher does the instanceof test.
+        if (declared) {
+          method.addStatement("dispatcher = $T.forHandler(handler)", handler.dispatcher());
+        } else {
+          method.addStatement(
+              "$T dispatcher = $T.forHandler(handler)", EVENT_DISPATCHER, handler.dispatcher());
+          declared = true;
+        }
         method
             .beginControlFlow("if (dispatcher != null)")
             .addStatement("return dispatcher")
