@@ -154,7 +154,7 @@ class BehaviourTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "try"}) // the scope and installation act by being open
   void handlerSeesExactEventsIdsCorrelationAndCausationInOrder() throws Exception {
     EventCatalog catalog = EventCatalog.load(loader);
     Object controller = loader.loadClass("app.StoreController").getConstructor().newInstance();

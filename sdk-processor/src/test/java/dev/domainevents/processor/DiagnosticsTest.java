@@ -660,4 +660,27 @@ class DiagnosticsTest {
         .contentsAsUtf8String()
         .contains("private final Projection<?, ?> handler;");
   }
+
+  @Test
+  void everyCallSiteMustShowItsPayloadType() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:Shopping", goods);
+              }
+
+              void raiseFromAnywhere(Object anything) {
+                domainEvent("Goods:Shopping", pick(anything));
+              }
+
+              GoodsObj pick(Object anything) {
+                return goods;
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkPayloadUnknown] cannot tell the payload type of \"Goods:Shopping\"")
+        .inFile(goods)
+        .onLineContaining("pick(anything));");
+  }
 }

@@ -157,18 +157,26 @@ public final class EmittedEvents {
               .report(Messages.PAYLOAD_CONFLICT, name, simple(raise.payload()), simple(payload));
         }
       }
-      if (payload == null) {
+      if (!explicit) {
+        // Without a declared payload, every call site must show its type: one call passing an
+        // expression of unknown type could pass anything.
+        boolean unknown = false;
         for (Raise raise : entry.getValue()) {
-          if (raise.declared() || raise.payloadWritten() != null) {
+          boolean undetermined =
+              raise.declared() ? payload == null : raise.payloadWritten() != null;
+          if (undetermined) {
             raise
                 .spot()
                 .report(
                     Messages.PAYLOAD_UNKNOWN,
                     name,
                     raise.declared() ? "@RaisesEvent without payload" : raise.payloadWritten());
+            unknown = true;
           }
         }
-        continue;
+        if (unknown || payload == null) {
+          continue;
+        }
       }
       Raise first = entry.getValue().get(0);
       events.add(
