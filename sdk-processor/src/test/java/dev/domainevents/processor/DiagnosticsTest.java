@@ -683,4 +683,25 @@ class DiagnosticsTest {
         .inFile(goods)
         .onLineContaining("pick(anything));");
   }
+
+  @Test
+  void handlersOfABrokenEntityAreNotReportedTwice() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:Shopin", goods);
+              }
+            """);
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(GoodsObj goods) {}
+            """);
+    Compilation compilation = compile(goods, controller);
+    assertThat(compilation).hadErrorContaining("[SdkUnknownMethod]").inFile(goods)
+        .onLineContaining("Shopin");
+    assertThat(compilation).hadErrorCount(1);
+  }
 }

@@ -44,6 +44,7 @@ public final class KnownEvents {
   private final Filer filer;
   private final Map<String, Known> compiled = new TreeMap<>();
   private final java.util.Set<String> compiledEntities = new java.util.HashSet<>();
+  private final java.util.Set<String> failedEntities = new java.util.HashSet<>();
   private final Map<String, Map<String, Known>> indexed = new HashMap<>();
 
   /** Creates an empty set of known events. */
@@ -65,6 +66,20 @@ public final class KnownEvents {
               event.payload().getQualifiedName().toString(),
               origin));
     }
+  }
+
+  /**
+   * Records that an entity of this compilation has errors: its events are unknown, and handlers
+   * of them are not reported again, since the entity's own errors say what to fix.
+   */
+  public void addFailed(TypeElement entity) {
+    failedEntities.add(entity.getSimpleName().toString());
+  }
+
+  /** Returns whether {@code name} belongs to an entity of this compilation that has errors. */
+  boolean ofFailedEntity(String name) {
+    int colon = name.indexOf(':');
+    return colon > 0 && failedEntities.contains(name.substring(0, colon));
   }
 
   /** Returns the event of this compilation named {@code name}, or {@code null}. */
