@@ -79,7 +79,12 @@ public final class DomainEventProcessor extends AbstractProcessor {
   @Override
   public synchronized void init(ProcessingEnvironment processingEnv) {
     super.init(processingEnv);
-    trees = TreeAccess.trees(processingEnv);
+    try {
+      trees = TreeAccess.trees(processingEnv);
+    } catch (LinkageError e) {
+      // A runtime without the jdk.compiler module (e.g. a trimmed IDE runtime): no trees.
+      trees = null;
+    }
     known = new KnownEvents(processingEnv.getElementUtils(), processingEnv.getFiler());
   }
 
