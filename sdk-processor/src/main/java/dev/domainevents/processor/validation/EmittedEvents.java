@@ -451,7 +451,7 @@ public final class EmittedEvents {
       TreePath payloadPath = new TreePath(callPath, payloadArgument);
       Spot payloadSpot = Spot.at(context, payloadArgument, unit);
       Inferred inferred = infer(payloadArgument, payloadPath, "\"" + name + "\"", payloadSpot);
-      if (inferred == INVALID) {
+      if (inferred.reported()) {
         return;
       }
       raises.add(
@@ -501,7 +501,7 @@ public final class EmittedEvents {
       SourceTypeResolver.Resolution resolution = resolver.resolve(typeTree, path, entity, unit);
       if (resolution instanceof SourceTypeResolver.Resolved resolved) {
         TypeElement payload = PayloadTypes.payloadClass(resolved.type().asType(), usedBy, spot);
-        return payload == null ? INVALID : new Inferred(payload);
+        return Inferred.of(payload);
       }
       if (resolution instanceof SourceTypeResolver.NotAClass notAClass) {
         spot.report(Messages.GENERIC_PAYLOAD, usedBy, notAClass.written());
@@ -515,7 +515,7 @@ public final class EmittedEvents {
       for (VariableElement field : ElementFilter.fieldsIn(context.elements.getAllMembers(entity))) {
         if (field.getSimpleName().contentEquals(name)) {
           TypeElement payload = PayloadTypes.payloadClass(field.asType(), usedBy, spot);
-          return payload == null ? INVALID : new Inferred(payload);
+          return Inferred.of(payload);
         }
       }
       return UNKNOWN;
@@ -523,10 +523,23 @@ public final class EmittedEvents {
   }
 
   /** The payload type read from a call site; {@code null} payload means "can't tell". */
-  private record Inferred(TypeElement payload) {}
+  /**
+   * What a call site says about its payload type.
+   *
+   * @param payload the payload class, or {@code null} if the call site doesn't tell
+   * @param reported whether a problem with the payload was already reported
+   */
+  private record Inferred(TypeElement payload, boolean reported) {
+    static Inferred of(TypeElement payload) {
+      return payload == null ? INVALID : new Inferred(payload, false);
+    }
+  }
 
-  private static final Inferred UNKNOWN = new Inferred(null);
-  private static final Inferred INVALID = new Inferred(null);
+  /** The call site doesn't tell: e.g. a method call's result, or a {@code var} local. */
+  private static final Inferred UNKNOWN = new Inferred(null, false);
+
+  /** The call site's type is not a valid payload, which was reported. */
+  private static final Inferred INVALID = new Inferred(null, true);
 
   /** Finds the declaration of local variable or parameter {@code name} visible at {@code path}. */
   private static VariableTree findLocal(TreePath path, String name) {
