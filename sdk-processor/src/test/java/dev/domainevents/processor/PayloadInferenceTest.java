@@ -77,6 +77,10 @@ class PayloadInferenceTest {
                 });
               }
 
+              public void fromCast(Object value) {
+                domainEvent("Order:FromCast", (Single) value);
+              }
+
               public void fromLoopVariable(List<Local> values) {
                 for (Local value : values) {
                   domainEvent("Order:FromLoopVariable", value);
@@ -99,6 +103,7 @@ class PayloadInferenceTest {
           + " Payloads.Star.class",
       "EventType<Wild> FROM_ON_DEMAND_IMPORT = EventType.of(\"Order:FromOnDemandImport\","
           + " Wild.class",
+      "EventType<Single> FROM_CAST = EventType.of(\"Order:FromCast\", Single.class",
       "EventType<Order.Local> FROM_LAMBDA = EventType.of(\"Order:FromLambda\", Order.Local.class",
       "EventType<Order.Local> FROM_LOOP_VARIABLE = EventType.of(\"Order:FromLoopVariable\","
           + " Order.Local.class",

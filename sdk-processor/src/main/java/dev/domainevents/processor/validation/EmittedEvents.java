@@ -19,6 +19,7 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -470,6 +471,9 @@ public final class EmittedEvents {
       switch (argument.getKind()) {
         case NEW_CLASS:
           return fromSource(((NewClassTree) argument).getIdentifier(), path, usedBy, spot);
+        case TYPE_CAST:
+          // A cast declares the type as plainly as a local variable does.
+          return fromSource(((TypeCastTree) argument).getType(), path, usedBy, spot);
         case IDENTIFIER:
           {
             String variable = ((IdentifierTree) argument).getName().toString();
