@@ -679,7 +679,8 @@ class DiagnosticsTest {
               }
             """);
     assertThat(compile(goods))
-        .hadErrorContaining("[SdkPayloadUnknown] cannot tell the payload type of \"Goods:Shopping\"")
+        .hadErrorContaining(
+            "[SdkPayloadUnknown] cannot tell the payload type of \"Goods:Shopping\"")
         .inFile(goods)
         .onLineContaining("pick(anything));");
   }
@@ -700,7 +701,9 @@ class DiagnosticsTest {
               void onShopping(GoodsObj goods) {}
             """);
     Compilation compilation = compile(goods, controller);
-    assertThat(compilation).hadErrorContaining("[SdkUnknownMethod]").inFile(goods)
+    assertThat(compilation)
+        .hadErrorContaining("[SdkUnknownMethod]")
+        .inFile(goods)
         .onLineContaining("Shopin");
     assertThat(compilation).hadErrorCount(1);
   }

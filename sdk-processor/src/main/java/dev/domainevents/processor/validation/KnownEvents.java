@@ -69,8 +69,8 @@ public final class KnownEvents {
   }
 
   /**
-   * Records that an entity of this compilation has errors: its events are unknown, and handlers
-   * of them are not reported again, since the entity's own errors say what to fix.
+   * Records that an entity of this compilation has errors: its events are unknown, and handlers of
+   * them are not reported again, since the entity's own errors say what to fix.
    */
   public void addFailed(TypeElement entity) {
     failedEntities.add(entity.getSimpleName().toString());

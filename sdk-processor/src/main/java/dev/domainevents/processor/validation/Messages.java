@@ -36,8 +36,8 @@ public enum Messages {
       "\"%1$s\" is declared again with another topic or version (%2$s); declare each event once"),
   PAYLOAD_UNKNOWN(
       "SdkPayloadUnknown",
-      "cannot tell the payload type of \"%1$s\" from `%2$s`; pass a new instance, a field, a"
-          + " parameter or a local variable with a declared type, or declare it on the method:"
+      "cannot tell the payload type of \"%1$s\" from `%2$s`; pass a new instance, a cast, a field,"
+          + " a parameter or a local variable with a declared type, or declare it on the method:"
           + " @RaisesEvent(value = \"%1$s\", payload = YourPayload.class)"),
   GENERIC_PAYLOAD(
       "SdkGenericPayload",
