@@ -1,0 +1,133 @@
+package dev.domainevents.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.WildcardTypeName;
+import dev.domainevents.processor.GeneratedNames;
+import dev.domainevents.processor.validation.EntityFindings;
+import dev.domainevents.processor.validation.HandlerFindings;
+import dev.domainevents.processor.validation.RaisedEvent;
+import dev.domainevents.spi.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Types;
+
+/**
+ * Builds the immutable models from clean validation findings. It runs only after the report was
+ * printed and found clean, and it decides everything the writers need, so that writers never look
+ * at annotations or source.
+ *
+ * <p>Internal to the processor; not an API.
+ */
+public final class ModelBuilder {
+  private final Types types;
+
+  /** Creates a builder. */
+  public ModelBuilder(Types types) {
+    this.types = types;
+  }
+
+  /** Builds the model of an entity. */
+  public EntityModel entity(EntityFindings findings) {
+    List<EventModel> events = new ArrayList<>();
+    for (RaisedEvent event : findings.events()) {
+      String methodPart = event.name().substring(event.name().indexOf(':') + 1);
+      events.add(
+          new EventModel(
+              event.name(),
+              GeneratedNames.constantName(methodPart),
+              event.methodName(),
+              ClassName.get(event.payload()),
+              event.topic() == null ? Topics.defaultTopic(event.name()) : event.topic(),
+              event.version()));
+    }
+    events.sort(Comparator.comparing(EventModel::name));
+    return new EntityModel(
+        findings.entity(),
+        ClassName.get(findings.entity()),
+        GeneratedNames.constantsClass(findings.entity()),
+        events);
+  }
+
+  /** Builds the model of a handler class. */
+  public HandlerModel handler(HandlerFindings findings) {
+    List<HandlerModel.Method> methods = new ArrayList<>();
+    for (HandlerFindings.Method method : findings.methods()) {
+      methods.add(
+          new HandlerModel.Method(
+              method.key(),
+              method.topic(),
+              method.method().getSimpleName().toString(),
+              TypeName.get(types.erasure(method.payload())),
+              HandlerModel.Argument.valueOf(method.second().name())));
+    }
+    methods.sort(Comparator.comparing(HandlerModel.Method::key));
+    TypeElement handler = findings.handler();
+    ClassName handlerClass = ClassName.get(handler);
+    TypeName handlerType = handlerClass;
+    if (!handler.getTypeParameters().isEmpty()) {
+      TypeName[] wildcards = new TypeName[handler.getTypeParameters().size()];
+      java.util.Arrays.fill(wildcards, WildcardTypeName.subtypeOf(Object.class));
+      handlerType = ParameterizedTypeName.get(handlerClass, wildcards);
+    }
+    return new HandlerModel(
+        handler,
+        handlerClass,
+        handlerType,
+        GeneratedNames.dispatcherClass(handler),
+        methods,
+        isPublic(handler),
+        depth(handler));
+  }
+
+  /**
+   * Builds the registry model: named by {@code option} if given, else {@code
+   * GeneratedEventRegistry} in the package of the first entity, or else of the first handler.
+   */
+  public static RegistryModel registry(
+      String option, Collection<EntityModel> entities, Collection<HandlerModel> handlers) {
+    List<EntityModel> sortedEntities = new ArrayList<>(entities);
+    sortedEntities.sort(Comparator.comparing(e -> e.entity().canonicalName()));
+    List<HandlerModel> byName = new ArrayList<>(handlers);
+    byName.sort(Comparator.comparing(h -> h.handler().canonicalName()));
+    Element first =
+        !sortedEntities.isEmpty() ? sortedEntities.get(0).element() : byName.get(0).element();
+    List<HandlerModel> subclassesFirst = new ArrayList<>(byName);
+    subclassesFirst.sort(
+        Comparator.comparingInt(HandlerModel::depth)
+            .reversed()
+            .thenComparing(h -> h.handler().canonicalName()));
+    return new RegistryModel(
+        GeneratedNames.registryClass(option, GeneratedNames.packageOf(first)),
+        sortedEntities,
+        subclassesFirst);
+  }
+
+  private static boolean isPublic(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      if (!t.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int depth(TypeElement type) {
+    int depth = 0;
+    TypeMirror superclass = type.getSuperclass();
+    while (superclass.getKind() == TypeKind.DECLARED) {
+      depth++;
+      superclass = ((TypeElement) ((DeclaredType) superclass).asElement()).getSuperclass();
+    }
+    return depth;
+  }
+}

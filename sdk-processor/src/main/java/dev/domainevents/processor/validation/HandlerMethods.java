@@ -1,0 +1,171 @@
+package dev.domainevents.processor.validation;
+
+import dev.domainevents.spi.Topics;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Step 3: checks a handler class's {@code @EventHandler} methods on their own: what each names, its
+ * modifiers, return type and parameters, and one method per event in the class. Whether the named
+ * events exist is the cross-check's job.
+ *
+ * <p>Internal to the processor; not an API.
+ */
+public final class HandlerMethods {
+  private final ValidationContext context;
+
+  /** Creates the step. */
+  public HandlerMethods(ValidationContext context) {
+    this.context = context;
+  }
+
+  /** Returns the classes declaring {@code @EventHandler} methods among {@code methods}. */
+  public static List<TypeElement> handlerClasses(Iterable<? extends ExecutableElement> methods) {
+    List<TypeElement> classes = new ArrayList<>();
+    for (ExecutableElement method : methods) {
+      TypeElement owner = (TypeElement) method.getEnclosingElement();
+      if (!classes.contains(owner)) {
+        classes.add(owner);
+      }
+    }
+    classes.sort(Comparator.comparing(t -> t.getQualifiedName().toString()));
+    return classes;
+  }
+
+  /**
+   * Returns the valid handler methods of {@code handler}, or {@code null} if it has problems (which
+   * are in the report).
+   *
+   * @throws UnresolvedTypeException if a parameter type is not resolvable yet
+   */
+  public HandlerFindings scan(TypeElement handler) {
+    boolean cleanBefore = context.report.isClean();
+    if (!PayloadTypes.isReachable(handler)) {
+      context.report.report(handler, Messages.HANDLER_CLASS, handler.getQualifiedName());
+      return null;
+    }
+    List<HandlerFindings.Method> methods = new ArrayList<>();
+    Map<String, ExecutableElement> byKey = new LinkedHashMap<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(handler.getEnclosedElements())) {
+      AnnotationMirror annotation = Annotations.find(method, context.eventHandlerType);
+      if (annotation == null) {
+        continue;
+      }
+      HandlerFindings.Method found = check(method, annotation);
+      if (found == null) {
+        continue;
+      }
+      ExecutableElement other = byKey.putIfAbsent(found.key(), method);
+      if (other != null) {
+        context.report.report(
+            method,
+            Messages.DUPLICATE_HANDLER,
+            other.getSimpleName(),
+            method.getSimpleName(),
+            found.key(),
+            handler.getSimpleName());
+        continue;
+      }
+      methods.add(found);
+    }
+    methods.sort(Comparator.comparing(HandlerFindings.Method::key));
+    return cleanBefore && !context.report.isClean() ? null : new HandlerFindings(handler, methods);
+  }
+
+  private HandlerFindings.Method check(ExecutableElement method, AnnotationMirror annotation) {
+    String methodName = method.getSimpleName().toString();
+    AnnotationValue eventValue = Annotations.value(annotation, "value");
+    AnnotationValue topicValue = Annotations.value(annotation, "topic");
+    String event = String.valueOf(eventValue.getValue());
+    String topic = String.valueOf(topicValue.getValue());
+    if (event.isEmpty() == topic.isEmpty()) {
+      context.report.report(
+          method,
+          annotation,
+          null,
+          Messages.HANDLER_TARGET,
+          methodName,
+          event.isEmpty()
+              ? "names neither an event nor a topic"
+              : "names both an event and a topic");
+      return null;
+    }
+    boolean ok = true;
+    if (!topic.isEmpty()) {
+      String problem = Topics.problemWith(topic);
+      if (problem != null) {
+        context.report.report(
+            method, annotation, topicValue, Messages.ILLEGAL_TOPIC, "\"" + topic + "\"", problem);
+        ok = false;
+      }
+    } else if (!isEventName(event)) {
+      context.report.report(
+          method, annotation, eventValue, Messages.NAME_FORMAT, event, "Goods:Shopping");
+      ok = false;
+    }
+    if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      context.report.report(method, Messages.HANDLER_PRIVATE, methodName);
+      ok = false;
+    }
+    if (method.getModifiers().contains(Modifier.STATIC)) {
+      context.report.report(method, Messages.HANDLER_STATIC, methodName);
+      ok = false;
+    }
+    if (method.getReturnType().getKind() != TypeKind.VOID) {
+      context.report.report(method, Messages.HANDLER_NOT_VOID, methodName, method.getReturnType());
+      ok = false;
+    }
+    List<? extends VariableElement> parameters = method.getParameters();
+    if (parameters.isEmpty() || parameters.size() > 2) {
+      context.report.report(method, Messages.HANDLER_PARAMETERS, methodName, parameters.size());
+      return null;
+    }
+    HandlerFindings.SecondParameter second = HandlerFindings.SecondParameter.NONE;
+    if (parameters.size() == 2) {
+      VariableElement parameter = parameters.get(1);
+      TypeMirror type = parameter.asType();
+      if (ValidationContext.isError(type)) {
+        Spot.at(context, parameter).unresolved(type.toString(), "handler " + methodName);
+        return null;
+      } else if (context.types.isSameType(type, context.eventContextType.asType())) {
+        second = HandlerFindings.SecondParameter.CONTEXT;
+      } else if (context.types.isSameType(type, context.eventEnvelopeType.asType())) {
+        second = HandlerFindings.SecondParameter.ENVELOPE;
+      } else {
+        context.report.report(parameter, Messages.HANDLER_SECOND_PARAMETER, methodName, type);
+        ok = false;
+      }
+    }
+    VariableElement payloadParameter = parameters.get(0);
+    TypeElement payload =
+        PayloadTypes.payloadClass(
+            payloadParameter.asType(), "handler " + methodName, Spot.at(context, payloadParameter));
+    if (payload == null || !ok) {
+      return null;
+    }
+    boolean isTopic = !topic.isEmpty();
+    return new HandlerFindings.Method(
+        method, annotation, isTopic ? topic : event, isTopic, payloadParameter.asType(), second);
+  }
+
+  private static boolean isEventName(String name) {
+    int colon = name.indexOf(':');
+    return colon > 0
+        && SourceVersion.isIdentifier(name.substring(0, colon))
+        && SourceVersion.isIdentifier(name.substring(colon + 1))
+        && Character.isUpperCase(name.charAt(colon + 1));
+  }
+}

@@ -1,0 +1,133 @@
+package dev.domainevents.processor.validation;
+
+import java.util.Locale;
+import javax.tools.Diagnostic;
+
+/**
+ * Every message the processor prints, each with a stable tag that tests and users can search for, a
+ * kind, and wording that says what is wrong and how to fix it.
+ *
+ * <p>Internal to the processor; not an API. The tags are stable: never rename one.
+ */
+public enum Messages {
+  NAME_NOT_LITERAL(
+      "SdkNameNotLiteral",
+      "the event name must be a string literal such as \"%1$s:Method\" or a generated constant such"
+          + " as %2$s.METHOD, so that it can be checked at compile time; found `%3$s`"),
+  NAME_FORMAT(
+      "SdkNameFormat",
+      "\"%1$s\" is not an event name: use the form Entity:Method with the method's first letter"
+          + " upper-cased, e.g. \"%2$s\""),
+  WRONG_ENTITY(
+      "SdkWrongEntity",
+      "\"%1$s\" is raised by %2$s, so it must start with \"%2$s:\"; an entity raises only its own"
+          + " events"),
+  UNKNOWN_METHOD("SdkUnknownMethod", "\"%1$s\" names no method of %2$s.%3$s"),
+  PAYLOAD_CONFLICT(
+      "SdkPayloadConflict",
+      "\"%1$s\" carries %2$s here but %3$s elsewhere; one event name carries one payload type, so"
+          + " raise one type or give the other a new event name"),
+  DUPLICATE_EVENT(
+      "SdkDuplicateEvent",
+      "\"%1$s\" is raised by both %2$s and %3$s; event names must be unique in a compilation, so"
+          + " rename one of the entities"),
+  DECLARATION_CONFLICT(
+      "SdkDeclarationConflict",
+      "\"%1$s\" is declared again with another topic or version (%2$s); declare each event once"),
+  PAYLOAD_UNKNOWN(
+      "SdkPayloadUnknown",
+      "cannot tell the payload type of \"%1$s\" from `%2$s`; pass a new instance, a cast, a field,"
+          + " a parameter or a local variable with a declared type, or declare it on the method:"
+          + " @RaisesEvent(value = \"%1$s\", payload = YourPayload.class)"),
+  GENERIC_PAYLOAD(
+      "SdkGenericPayload",
+      "the payload of %1$s is %2$s, but a payload must be a non-generic class or record so that"
+          + " it can be decoded by its class alone; wrap it in a record"),
+  ILLEGAL_TOPIC("SdkIllegalTopic", "%1$s is not a legal Kafka topic name: %2$s"),
+  ILLEGAL_VERSION("SdkIllegalVersion", "schema version %1$d of \"%2$s\" must be 1 or more"),
+  UNKNOWN_EVENT("SdkUnknownEvent", "no entity raises \"%1$s\".%2$s"),
+  PAYLOAD_MISMATCH(
+      "SdkPayloadMismatch",
+      "handler %1$s expects %2$s but \"%3$s\" carries %4$s; change the parameter to %4$s"),
+  HANDLER_PRIVATE(
+      "SdkHandlerPrivate",
+      "handler %1$s is private; make it package-private or public so that the generated"
+          + " dispatcher can call it"),
+  HANDLER_STATIC(
+      "SdkHandlerStatic",
+      "handler %1$s is static; make it an instance method, because the dispatcher calls it on the"
+          + " installed handler object"),
+  HANDLER_NOT_VOID(
+      "SdkHandlerNotVoid",
+      "handler %1$s returns %2$s; make it return void, since nothing would receive the result"),
+  HANDLER_PARAMETERS(
+      "SdkHandlerParameters",
+      "handler %1$s has %2$d parameters; declare the payload, then optionally an EventContext or"
+          + " an EventEnvelope"),
+  HANDLER_SECOND_PARAMETER(
+      "SdkHandlerSecondParameter",
+      "the second parameter of handler %1$s is %2$s; it must be EventContext or EventEnvelope"),
+  HANDLER_CLASS(
+      "SdkHandlerClass",
+      "handler class %1$s must be a top-level class or a static nested class that is not private,"
+          + " so that the generated dispatcher can reach it"),
+  DUPLICATE_HANDLER(
+      "SdkDuplicateHandler",
+      "%1$s and %2$s both handle \"%3$s\" in %4$s; keep one handler method per event in a class"),
+  HANDLER_TARGET(
+      "SdkHandlerTarget",
+      "@EventHandler on %1$s %2$s; name exactly one of an event, @EventHandler(\"Goods:Shopping\"),"
+          + " or a topic, @EventHandler(topic = \"event-sell\")"),
+  UNRESOLVED_TYPE(
+      "SdkUnresolvedType",
+      "cannot resolve the type %1$s used by %2$s; check its spelling and import, or if another"
+          + " annotation processor generates it, make sure that processor runs in this"
+          + " compilation"),
+  REGISTRY_CLOSED(
+      "SdkRegistryClosed",
+      "%1$s appeared after the event registry %2$s was written, so it is not registered; let the"
+          + " processor that generates it run before sdk-processor, or move it to another module"),
+  REGISTRY_OPTION(
+      "SdkRegistryOption",
+      "-Adomainevents.registry=%1$s is not a qualified class name; use e.g."
+          + " -Adomainevents.registry=com.acme.ShopEventRegistry"),
+  INTERNAL(
+      "SdkInternal",
+      "sdk-processor failed on %1$s, which was skipped; please report this with the stack"
+          + " trace:%n%2$s"),
+  NO_TREE_API(
+      Diagnostic.Kind.NOTE,
+      "SdkNoTreeApi",
+      "this compiler offers no syntax tree API (com.sun.source), so domainEvent(...) calls are not"
+          + " read or checked; only events declared with @RaisesEvent(value = ..., payload = ...)"
+          + " on entity methods are registered");
+
+  private final Diagnostic.Kind kind;
+  private final String tag;
+  private final String format;
+
+  Messages(String tag, String format) {
+    this(Diagnostic.Kind.ERROR, tag, format);
+  }
+
+  Messages(Diagnostic.Kind kind, String tag, String format) {
+    this.kind = kind;
+    this.tag = tag;
+    this.format = format;
+  }
+
+  /** The stable tag, e.g. {@code SdkUnknownMethod}. */
+  public String tag() {
+    return tag;
+  }
+
+  /** Whether the message is an error, a warning or a note. */
+  public Diagnostic.Kind kind() {
+    return kind;
+  }
+
+  /** The full text: {@code [Tag] } followed by the formatted message. */
+  public String format(Object... arguments) {
+    return "[" + tag + "] " + String.format(Locale.ROOT, format, arguments);
+  }
+}
