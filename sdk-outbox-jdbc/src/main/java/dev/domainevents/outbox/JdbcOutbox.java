@@ -77,16 +77,7 @@ public final class JdbcOutbox {
    */
   public int write(Connection connection, Entity... entities) throws SQLException {
     Objects.requireNonNull(connection, "connection");
-    Objects.requireNonNull(entities, "entities");
-    List<EventEnvelope> events = new ArrayList<>();
-    for (Entity entity : entities) {
-      events.addAll(Objects.requireNonNull(entity, "entity").pendingEvents());
-    }
-    if (entities.length > 1) {
-      // Event ids increase in raise order within a JVM: this merges the entities' events.
-      events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
-    }
-    int written = insert(connection, withCatalogVersions(events));
+    int written = insert(connection, pendingEvents(entities));
     DomainEvents.drain(entities); // stored now; the relay publishes them
     return written;
   }
@@ -189,7 +180,21 @@ public final class JdbcOutbox {
     return payloads.length;
   }
 
-  private static List<EventEnvelope> withCatalogVersions(List<EventEnvelope> events) {
+  /** The entities' pending events, merged in raise order, with the catalog's schema versions. */
+  static List<EventEnvelope> pendingEvents(Entity... entities) {
+    Objects.requireNonNull(entities, "entities");
+    List<EventEnvelope> events = new ArrayList<>();
+    for (Entity entity : entities) {
+      events.addAll(Objects.requireNonNull(entity, "entity").pendingEvents());
+    }
+    if (entities.length > 1) {
+      // Event ids increase in raise order within a JVM: this merges the entities' events.
+      events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
+    }
+    return withCatalogVersions(events);
+  }
+
+  static List<EventEnvelope> withCatalogVersions(List<EventEnvelope> events) {
     if (events.isEmpty() || !DomainEvents.isInstalled()) {
       return events;
     }
