@@ -41,10 +41,11 @@ public final class JdbcOutbox {
           + OutboxRows.OUTBOX
           + " ("
           + OutboxRows.ENVELOPE_COLUMNS
-          + ", status, attempts, next_attempt_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, "
+          + ", status, attempts, next_attempt_ms, created_at_ms)"
+          // next_attempt_ms 0: a new row is due at once, however the writer's and relay's clocks differ
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
           + OutboxRows.PENDING
-          + ", 0, ?, ?)";
+          + ", 0, 0, ?)";
 
   private final PayloadCodec codec;
   private final Clock clock;
@@ -165,7 +166,6 @@ public final class JdbcOutbox {
       for (int i = 0; i < payloads.length; i++) {
         OutboxRows.bindEnvelope(insert, 1, events.get(i), payloads[i]);
         insert.setLong(OutboxRows.ENVELOPE_COLUMN_COUNT + 1, now);
-        insert.setLong(OutboxRows.ENVELOPE_COLUMN_COUNT + 2, now);
         insert.addBatch();
       }
       int[] counts = insert.executeBatch();

@@ -136,7 +136,8 @@ public final class OutboxCleaner implements AutoCloseable {
             relayed ? "sent" : "consumed",
             retentionMillis);
       }
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // Caught so that the schedule survives: an escaping throwable would end it silently.
       log.warn("cleaning the outbox failed; trying again in {} ms", intervalMillis, e);
     }
   }

@@ -200,12 +200,11 @@ public final class TransactionalMessages implements AutoCloseable {
                   + OutboxRows.ENVELOPE_COLUMNS
                   + ", "
                   + OutboxRows.PENDING
-                  + ", 0, ?, ? FROM "
+                  + ", 0, 0, ? FROM "
                   + HELD_EVENTS
                   + " WHERE transaction_id = ? ORDER BY seq")) {
         release.setLong(1, now);
-        release.setLong(2, now);
-        release.setLong(3, id);
+        release.setLong(2, id);
         release.executeUpdate();
       }
     }
@@ -424,7 +423,8 @@ public final class TransactionalMessages implements AutoCloseable {
         () -> {
           try {
             checkOverdue();
-          } catch (Exception e) {
+          } catch (Exception | Error e) {
+            // Caught so that the schedule survives: an escaping throwable would end it silently.
             log.warn("checking held transactions failed; trying again later", e);
           }
         },

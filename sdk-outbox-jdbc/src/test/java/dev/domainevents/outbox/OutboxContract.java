@@ -400,6 +400,24 @@ abstract class OutboxContract {
     assertEquals(0, database().count("1 = 1"));
   }
 
+  @Test
+  void cleanerDeletesOnlySentRowsOlderThanTheRetention() throws Exception {
+    MutableClock clock = new MutableClock();
+    sellAndCommit(3, new Goods("apple"));
+    assertEquals(3, relay().clock(clock).build().pollOnce());
+    sellAndCommit(1, new Goods("pear")); // pending, and older than the retention by the clock
+    OutboxCleaner cleaner =
+        OutboxCleaner.builder(dataSource()).retention(Duration.ofDays(7)).batchSize(2).clock(clock)
+            .build();
+
+    clock.advance(Duration.ofDays(7));
+    assertEquals(0, cleaner.deleteExpired(), "kept for exactly the retention period");
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(3, cleaner.deleteExpired(), "deleted in batches of two");
+    assertEquals(1, database().count("status = " + OutboxRows.PENDING));
+    assertEquals(0, database().count("status = " + OutboxRows.SENT));
+  }
+
   private int maxAttempts() throws SQLException {
     try (Connection connection = dataSource().getConnection();
         var statement = connection.createStatement();

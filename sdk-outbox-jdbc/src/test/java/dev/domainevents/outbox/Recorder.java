@@ -11,10 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /** A handler that records every delivery, duplicates included, and checks them after dedupe. */
 final class Recorder implements EventDispatcher {
   private final List<EventEnvelope> deliveries = new ArrayList<>();
+  private final List<UUID> attemptsLog = new ArrayList<>();
+  private volatile Predicate<EventContext> failWhen = context -> false;
+
+  /** Makes the handler throw for the deliveries that match, after recording the attempt. */
+  void failWhen(Predicate<EventContext> failWhen) {
+    this.failWhen = failWhen;
+  }
 
   @Override
   public Set<String> events() {
@@ -28,9 +36,18 @@ final class Recorder implements EventDispatcher {
 
   @Override
   public synchronized boolean dispatch(EventContext context) {
+    attemptsLog.add(context.eventId());
+    if (failWhen.test(context)) {
+      throw new IllegalStateException("handler failed (simulated) on attempt " + context.attempt());
+    }
     deliveries.add(context.envelope());
     notifyAll();
     return true;
+  }
+
+  /** How many times {@code eventId} was handed to the handler, failures included. */
+  synchronized int calls(UUID eventId) {
+    return (int) attemptsLog.stream().filter(eventId::equals).count();
   }
 
   synchronized List<EventEnvelope> deliveries() {
