@@ -144,12 +144,18 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private Poll poll() throws SQLException {
+    // Resolved before any row is claimed: a relay started before DomainEvents.install fails here
+    // rather than burning the rows' attempts.
+    Target target =
+        new Target(
+            infra != null ? infra : DomainEvents.infra(),
+            catalog != null ? catalog : DomainEvents.catalog());
     long now = clock.millis();
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
       try {
-        Poll poll = shipBatch(connection, now);
+        Poll poll = shipBatch(connection, target, now);
         connection.commit();
         return poll;
       } catch (SQLException | RuntimeException | Error e) {
@@ -162,7 +168,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  private Poll shipBatch(Connection connection, long now) throws SQLException {
+  private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
     List<Row> claimed = claim(connection, now);
     if (claimed.isEmpty()) {
       return Poll.EMPTY;
@@ -171,7 +177,7 @@ public final class OutboxRelay implements AutoCloseable {
     List<Row> ready = claim.ready;
     boolean contended = claim.contended;
 
-    EventCatalog catalog = this.catalog != null ? this.catalog : DomainEvents.catalog();
+    EventCatalog catalog = target.catalog;
     PayloadCodec codec = outbox.codec();
     List<Row> shipped = new ArrayList<>(ready.size());
     List<EventEnvelope> envelopes = new ArrayList<>(ready.size());
@@ -191,7 +197,7 @@ public final class OutboxRelay implements AutoCloseable {
       return new Poll(claimed.size(), 0, contended);
     }
 
-    Throwable failure = publish(envelopes);
+    Throwable failure = publish(target.infra, envelopes);
     if (failure == null) {
       if (afterPublish != null) {
         afterPublish.accept(envelopes);
@@ -283,10 +289,9 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /** Publishes and waits for the acknowledgement; returns the failure, or null. */
-  private Throwable publish(List<EventEnvelope> envelopes) {
+  private Throwable publish(DomainEventInfra infra, List<EventEnvelope> envelopes) {
     try {
-      CompletableFuture<Void> acknowledged =
-          infra != null ? infra.publish(envelopes) : DomainEvents.publishEnvelopes(envelopes);
+      CompletableFuture<Void> acknowledged = infra.publish(envelopes);
       acknowledged.get(publishTimeoutMillis, TimeUnit.MILLISECONDS);
       return null;
     } catch (ExecutionException e) {
@@ -452,6 +457,9 @@ public final class OutboxRelay implements AutoCloseable {
   private record Poll(int claimed, int sent, boolean contended) {
     static final Poll EMPTY = new Poll(0, 0, false);
   }
+
+  /** Where one poll ships to, and the catalog it decodes with. */
+  private record Target(DomainEventInfra infra, EventCatalog catalog) {}
 
   /** The claimed rows that may be shipped now, in id order. */
   private record Claim(List<Row> ready, boolean contended) {}

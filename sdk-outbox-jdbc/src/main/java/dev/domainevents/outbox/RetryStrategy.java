@@ -2,7 +2,6 @@ package dev.domainevents.outbox;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How often, and how far apart, an event is tried before it is kept as failed.
@@ -40,52 +39,5 @@ public interface RetryStrategy {
    */
   static RetryStrategy custom(List<Duration> intervals) {
     return new CustomIntervalRetry(intervals);
-  }
-
-  /** The fixed-interval strategies. */
-  record FixedIntervalRetry(int maxAttempts, Duration interval) implements RetryStrategy {
-    /** Validates the arguments. */
-    public FixedIntervalRetry {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("attempts must be >= 1, was " + maxAttempts);
-      }
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("interval must not be negative, was " + interval);
-      }
-    }
-
-    @Override
-    public Duration delayAfter(int failedAttempt) {
-      return interval;
-    }
-  }
-
-  /** The custom strategy: one retry per listed interval. */
-  record CustomIntervalRetry(List<Duration> intervals) implements RetryStrategy {
-    /** Copies and validates the intervals. */
-    public CustomIntervalRetry {
-      Objects.requireNonNull(intervals, "intervals");
-      intervals = List.copyOf(intervals);
-      for (Duration interval : intervals) {
-        if (interval.isNegative()) {
-          throw new IllegalArgumentException("intervals must not be negative, was " + interval);
-        }
-      }
-    }
-
-    @Override
-    public int maxAttempts() {
-      return intervals.size() + 1;
-    }
-
-    @Override
-    public Duration delayAfter(int failedAttempt) {
-      if (failedAttempt < 1 || failedAttempt > intervals.size()) {
-        throw new IllegalArgumentException(
-            "no retry after attempt " + failedAttempt + " of " + maxAttempts());
-      }
-      return intervals.get(failedAttempt - 1);
-    }
   }
 }
