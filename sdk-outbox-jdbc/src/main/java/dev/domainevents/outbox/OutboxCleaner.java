@@ -2,6 +2,7 @@ package dev.domainevents.outbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class OutboxCleaner implements AutoCloseable {
   private final long intervalMillis;
   private final int batchSize;
   private final Clock clock;
-  private final String deleteSql;
+  private final String selectSql;
   private final boolean relayed;
   private final int parameterCount;
   private ScheduledExecutorService scheduler;
@@ -65,16 +66,15 @@ public final class OutboxCleaner implements AutoCloseable {
           .append(" AND NOT EXISTS (SELECT 1 FROM domain_event_bus_retry r")
           .append(" WHERE r.bus_seq = o.bus_seq)");
     }
-    this.deleteSql =
-        "DELETE FROM "
-            + OutboxRows.OUTBOX
-            + " WHERE id IN (SELECT o.id FROM "
+    // Select, then delete by id: MySQL and MariaDB reject LIMIT in an IN subquery, and a
+    // subquery on the table being deleted from.
+    this.selectSql =
+        "SELECT o.id FROM "
             + OutboxRows.OUTBOX
             + " o WHERE "
             + where
             + " ORDER BY o.id LIMIT "
-            + batchSize
-            + ")";
+            + batchSize;
   }
 
   /** Starts building a cleaner for the outbox reached through {@code dataSource}. */
@@ -93,16 +93,32 @@ public final class OutboxCleaner implements AutoCloseable {
     int deleted = 0;
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(true);
-      try (PreparedStatement delete = connection.prepareStatement(deleteSql)) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement select = connection.prepareStatement(selectSql);
+          PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM " + OutboxRows.OUTBOX + " WHERE id = ?")) {
         for (int i = 1; i <= parameterCount; i++) {
-          delete.setLong(i, cutoff);
+          select.setLong(i, cutoff);
         }
         int batch;
         do {
-          batch = delete.executeUpdate();
+          batch = 0;
+          try (ResultSet ids = select.executeQuery()) {
+            while (ids.next()) {
+              delete.setLong(1, ids.getLong(1));
+              delete.addBatch();
+              batch++;
+            }
+          }
+          if (batch > 0) {
+            delete.executeBatch();
+          }
+          connection.commit(); // one short transaction per batch
           deleted += batch;
         } while (batch >= batchSize);
+      } catch (SQLException | RuntimeException | Error e) {
+        JdbcOutbox.rollbackQuietly(connection, e);
+        throw e;
       } finally {
         JdbcOutbox.restoreAutoCommit(connection, autoCommit);
       }

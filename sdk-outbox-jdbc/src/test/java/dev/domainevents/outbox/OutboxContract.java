@@ -189,19 +189,28 @@ abstract class OutboxContract {
     long start = System.nanoTime();
 
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    for (int written = 0, transaction = 0; written < total; transaction++) {
-      // Small transactions over two aggregates, written while both relays run.
-      Goods[] some = {goods[transaction % aggregates], goods[random.nextInt(aggregates)]};
-      if (some[0] == some[1]) {
-        some = new Goods[] {some[0]};
+    try (Connection connection = dataSource().getConnection()) {
+      connection.setAutoCommit(false);
+      for (int written = 0, transaction = 0; written < total; transaction++) {
+        // Small transactions over two aggregates, committed while both relays run.
+        Goods[] some = {goods[transaction % aggregates], goods[random.nextInt(aggregates)]};
+        if (some[0] == some[1]) {
+          some = new Goods[] {some[0]};
+        }
+        int times = Math.min(10, (total - written) / some.length);
+        if (times == 0) {
+          some = new Goods[] {some[0]};
+          times = total - written;
+        }
+        for (int i = 0; i < times; i++) {
+          for (Goods g : some) {
+            g.sell();
+          }
+        }
+        written += outbox.write(connection, some);
+        connection.commit();
+        outbox.committed();
       }
-      int times = Math.min(10, (total - written) / some.length);
-      if (times == 0) {
-        some = new Goods[] {some[0]};
-        times = total - written;
-      }
-      sellAndCommit(times, some);
-      written += times * some.length;
     }
 
     List<EventEnvelope> delivered = recorder.awaitDistinct(total, Duration.ofSeconds(50));
