@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The database event bus: named services consume the outbox table directly, without a broker.
- * Each service has its own stored position and its own retries and failures, so services never
- * affect each other; instances of one service share the work, one batch at a time.
+ * The database event bus: named services consume the outbox table directly, without a broker. Each
+ * service has its own stored position and its own retries and failures, so services never affect
+ * each other; instances of one service share the work, one batch at a time.
  *
  * <pre>{@code
  * DatabaseEventBus billing = DatabaseEventBus.builder(dataSource, outbox, "billing")
@@ -38,18 +38,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Positions follow commit order.</b> Row ids are handed out at insert time, so a transaction
- * that commits late can make a smaller id visible after a larger one was consumed; a position
- * over ids would skip it for good. So a sequencer numbers rows ({@code bus_seq}) only once they
- * are committed, under a lock, and services read by that number. There is no time horizon: an
- * event is consumed however old it is.
+ * that commits late can make a smaller id visible after a larger one was consumed; a position over
+ * ids would skip it for good. So a sequencer numbers rows ({@code bus_seq}) only once they are
+ * committed, under a lock, and services read by that number. There is no time horizon: an event is
+ * consumed however old it is.
  *
  * <p><b>Retries</b> follow the {@link RetryStrategy}, counting the first delivery. While an event
  * waits for a retry, the later events of its aggregate wait behind it, so each service sees an
  * aggregate's events in order; an event that used up its attempts is kept as failed (see {@link
  * #failures}, {@link #requeue}) and no longer holds the aggregate back.
  *
- * <p>Delivery is at least once: handlers run inside the transaction that advances the position,
- * and a crash before its commit delivers the batch again.
+ * <p>Delivery is at least once: handlers run inside the transaction that advances the position, and
+ * a crash before its commit delivers the batch again.
  */
 public final class DatabaseEventBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatabaseEventBus.class);
@@ -298,7 +298,8 @@ public final class DatabaseEventBus implements AutoCloseable {
   }
 
   /** Delivers the due retries in sequence order, keeping each aggregate's order. */
-  private int retryDue(Connection connection, Dispatch dispatch, Set<AggregateKey> blocked, long now)
+  private int retryDue(
+      Connection connection, Dispatch dispatch, Set<AggregateKey> blocked, long now)
       throws SQLException {
     int handled = 0;
     try (PreparedStatement select =
@@ -673,7 +674,9 @@ public final class DatabaseEventBus implements AutoCloseable {
       return this;
     }
 
-    /** Decodes with {@code catalog}; default the installed one, else {@link EventCatalog#load()}. */
+    /**
+     * Decodes with {@code catalog}; default the installed one, else {@link EventCatalog#load()}.
+     */
     public Builder catalog(EventCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
       return this;

@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A transaction of {@link TransactionalMessages}: events held until it is committed or rolled
- * back.
+ * A transaction of {@link TransactionalMessages}: events held until it is committed or rolled back.
  *
  * @param id the transaction's id; pass it to {@link TransactionalMessages#commit} or {@link
  *     TransactionalMessages#rollback}

@@ -42,7 +42,8 @@ public final class JdbcOutbox {
           + " ("
           + OutboxRows.ENVELOPE_COLUMNS
           + ", status, attempts, next_attempt_ms, created_at_ms)"
-          // next_attempt_ms 0: a new row is due at once, however the writer's and relay's clocks differ
+          // next_attempt_ms 0: a new row is due at once, however the writer's and relay's clocks
+          // differ
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
           + OutboxRows.PENDING
           + ", 0, 0, ?)";
@@ -93,8 +94,7 @@ public final class JdbcOutbox {
   }
 
   /** Stores envelopes that were drained earlier, in the given order. */
-  public int writeEnvelopes(Connection connection, List<EventEnvelope> events)
-      throws SQLException {
+  public int writeEnvelopes(Connection connection, List<EventEnvelope> events) throws SQLException {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(events, "events");
     return insert(connection, List.copyOf(events));
@@ -126,8 +126,8 @@ public final class JdbcOutbox {
   }
 
   /**
-   * Tells relays in this JVM that events were committed, so they poll now rather than at their
-   * next interval. Optional: without it, events are shipped at the next poll.
+   * Tells relays in this JVM that events were committed, so they poll now rather than at their next
+   * interval. Optional: without it, events are shipped at the next poll.
    */
   public void committed() {
     for (Runnable listener : commitListeners) {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes outbox rows that are done and older than the retention period, on a schedule. Pending
- * and failed rows are never deleted, however old.
+ * Deletes outbox rows that are done and older than the retention period, on a schedule. Pending and
+ * failed rows are never deleted, however old.
  *
  * <p>A row is done when the relay sent it ({@link Builder#relayed}, the default) and/or when every
  * service of the {@link DatabaseEventBus} consumed it and none keeps it for a retry or as failed
@@ -83,8 +83,8 @@ public final class OutboxCleaner implements AutoCloseable {
   }
 
   /**
-   * Deletes every done row older than the retention period, in batches, each in its own
-   * transaction so that no lock is held for long.
+   * Deletes every done row older than the retention period, in batches, each in its own transaction
+   * so that no lock is held for long.
    *
    * @return the number of rows deleted
    */

@@ -13,9 +13,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The outbox events kept as failed, and the way back: {@link #requeue} makes one pending again
- * with a fresh set of attempts. A requeued event keeps its place in the table, so it is shipped
- * after the later events of its aggregate that were sent meanwhile.
+ * The outbox events kept as failed, and the way back: {@link #requeue} makes one pending again with
+ * a fresh set of attempts. A requeued event keeps its place in the table, so it is shipped after
+ * the later events of its aggregate that were sent meanwhile.
  */
 public final class OutboxFailures {
   private final DataSource dataSource;

@@ -55,8 +55,7 @@ public final class OutboxRelay implements AutoCloseable {
   /** When another relay holds the head of an aggregate, look again this soon. */
   private static final long CONTENDED_RETRY_MILLIS = 5;
 
-  private static final String SELECT_COLUMNS =
-      "id, attempts, " + OutboxRows.ENVELOPE_COLUMNS;
+  private static final String SELECT_COLUMNS = "id, attempts, " + OutboxRows.ENVELOPE_COLUMNS;
 
   private final DataSource dataSource;
   private final JdbcOutbox outbox;
@@ -107,8 +106,8 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Starts polling on a daemon thread. The relay also wakes whenever {@code outbox} reports a
-   * local commit.
+   * Starts polling on a daemon thread. The relay also wakes whenever {@code outbox} reports a local
+   * commit.
    *
    * @throws IllegalStateException if already started
    */
@@ -133,9 +132,9 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Claims one batch, ships what may be shipped, and marks it: sent when acknowledged, or
-   * retried or failed as the retry strategy says. Started relays call this in a loop; tests and
-   * benchmarks may call it directly.
+   * Claims one batch, ships what may be shipped, and marks it: sent when acknowledged, or retried
+   * or failed as the retry strategy says. Started relays call this in a loop; tests and benchmarks
+   * may call it directly.
    *
    * @return the number of events acknowledged and marked sent
    */
@@ -187,7 +186,8 @@ public final class OutboxRelay implements AutoCloseable {
         envelopes.add(row.decode(catalog, codec));
         shipped.add(row);
       } catch (OutboxRows.UndecodableEventException e) {
-        log.error("outbox row {} cannot be shipped and is kept as failed: {}", row.id, e.getMessage());
+        log.error(
+            "outbox row {} cannot be shipped and is kept as failed: {}", row.id, e.getMessage());
         row.error = e.getMessage();
         undecodable.add(row);
       }
@@ -331,14 +331,14 @@ public final class OutboxRelay implements AutoCloseable {
         connection.prepareStatement(
             "UPDATE "
                 + OutboxRows.OUTBOX
-                + " SET status = ?, attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?")) {
+                + " SET status = ?, attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id"
+                + " = ?")) {
       for (Row row : rows) {
         int attempts = row.attempts + 1;
         boolean exhausted = attempts >= retryStrategy.maxAttempts();
         update.setInt(1, exhausted ? OutboxRows.FAILED : OutboxRows.PENDING);
         update.setInt(2, attempts);
-        update.setLong(
-            3, exhausted ? now : now + retryStrategy.delayAfter(attempts).toMillis());
+        update.setLong(3, exhausted ? now : now + retryStrategy.delayAfter(attempts).toMillis());
         update.setString(
             4,
             exhausted
@@ -361,8 +361,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  private void markFailedNow(Connection connection, List<Row> rows, long now)
-      throws SQLException {
+  private void markFailedNow(Connection connection, List<Row> rows, long now) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
@@ -429,8 +428,8 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Stops polling and waits for the current batch to finish, for at most the publish timeout
-   * plus five seconds. Rows of an abandoned batch stay pending and are shipped by the next relay.
+   * Stops polling and waits for the current batch to finish, for at most the publish timeout plus
+   * five seconds. Rows of an abandoned batch stay pending and are shipped by the next relay.
    */
   @Override
   public void close() {
@@ -540,9 +539,9 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * How long to wait for the infra's acknowledgement before counting a failed attempt; default
-     * 60 seconds. Keep it above the infra's own delivery timeout (Kafka's {@code
-     * delivery.timeout.ms}, two minutes by default, is better lowered to match).
+     * How long to wait for the infra's acknowledgement before counting a failed attempt; default 60
+     * seconds. Keep it above the infra's own delivery timeout (Kafka's {@code delivery.timeout.ms},
+     * two minutes by default, is better lowered to match).
      */
     public Builder publishTimeout(Duration publishTimeout) {
       Objects.requireNonNull(publishTimeout, "publishTimeout");

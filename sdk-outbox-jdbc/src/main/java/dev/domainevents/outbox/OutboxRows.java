@@ -23,8 +23,10 @@ final class OutboxRows {
 
   /** Row status: waiting to be shipped (or retried). */
   static final int PENDING = 0;
+
   /** Row status: acknowledged by the infra. */
   static final int SENT = 1;
+
   /** Row status: attempts used up, or undecodable; kept with the reason. */
   static final int FAILED = 2;
 
@@ -58,7 +60,8 @@ final class OutboxRows {
   }
 
   /** Binds the envelope columns starting at parameter {@code first}. */
-  static void bindEnvelope(PreparedStatement statement, int first, EventEnvelope event, String payload)
+  static void bindEnvelope(
+      PreparedStatement statement, int first, EventEnvelope event, String payload)
       throws SQLException {
     int i = first;
     statement.setString(i++, event.eventId().toString());
@@ -107,8 +110,7 @@ final class OutboxRows {
       int schemaVersion) {
 
     /**
-     * Decodes the row. The payload type comes from the catalog, by event name, never from the
-     * row.
+     * Decodes the row. The payload type comes from the catalog, by event name, never from the row.
      *
      * @throws UndecodableEventException if the catalog does not know the event or the codec fails
      */

@@ -16,8 +16,8 @@ package dev.domainevents.outbox;
  * }</pre>
  *
  * <p>The type handed to {@link #decode} always comes from the {@link
- * dev.domainevents.spi.EventCatalog}, looked up by the event's name; the table never names a
- * class. Implementations must be thread-safe.
+ * dev.domainevents.spi.EventCatalog}, looked up by the event's name; the table never names a class.
+ * Implementations must be thread-safe.
  */
 public interface PayloadCodec {
   /** Encodes a payload. */

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transactional (half) messages, for work that a database transaction cannot cover, such as a
- * call to another system: {@link #begin} holds the events, {@link #commit} releases them to the
- * relay, {@link #rollback} drops them.
+ * Transactional (half) messages, for work that a database transaction cannot cover, such as a call
+ * to another system: {@link #begin} holds the events, {@link #commit} releases them to the relay,
+ * {@link #rollback} drops them.
  *
  * <pre>{@code
  * HeldTransaction held = messages.begin(order);        // stored, not shipped
@@ -75,8 +75,8 @@ public final class TransactionalMessages implements AutoCloseable {
    * Holds the entities' pending events in a new transaction of its own, and clears them from the
    * entities once stored.
    *
-   * @throws IllegalArgumentException if the entities have no pending events, or a payload cannot
-   *     be encoded; nothing is stored
+   * @throws IllegalArgumentException if the entities have no pending events, or a payload cannot be
+   *     encoded; nothing is stored
    */
   public HeldTransaction begin(Entity... entities) throws SQLException {
     List<EventEnvelope> events = JdbcOutbox.pendingEvents(entities);
@@ -209,7 +209,8 @@ public final class TransactionalMessages implements AutoCloseable {
       }
     }
     try (PreparedStatement deleteEvents =
-            connection.prepareStatement("DELETE FROM " + HELD_EVENTS + " WHERE transaction_id = ?");
+            connection.prepareStatement(
+                "DELETE FROM " + HELD_EVENTS + " WHERE transaction_id = ?");
         PreparedStatement deleteTransaction =
             connection.prepareStatement("DELETE FROM " + TRANSACTIONS + " WHERE id = ?")) {
       deleteEvents.setLong(1, id);
@@ -220,8 +221,8 @@ public final class TransactionalMessages implements AutoCloseable {
   }
 
   /**
-   * Asks the checker about every transaction held past its check time, one at a time, and
-   * carries out its decisions. The started schedule calls this; tests may call it directly.
+   * Asks the checker about every transaction held past its check time, one at a time, and carries
+   * out its decisions. The started schedule calls this; tests may call it directly.
    *
    * @return the number of transactions committed or rolled back by the checker
    */
@@ -285,25 +286,32 @@ public final class TransactionalMessages implements AutoCloseable {
                 try {
                   events = loadEvents(connection, id);
                 } catch (OutboxRows.UndecodableEventException e) {
-                  markFailed(connection, id, attempts, "cannot show the checker: " + e.getMessage());
+                  markFailed(
+                      connection, id, attempts, "cannot show the checker: " + e.getMessage());
                   return null;
                 }
                 held =
                     new HeldTransaction(
-                        id, Instant.ofEpochMilli(row.getLong(1)), attempts, row.getString(3), events);
+                        id,
+                        Instant.ofEpochMilli(row.getLong(1)),
+                        attempts,
+                        row.getString(3),
+                        events);
               }
             }
             TransactionDecision decision;
             String reason;
             try {
               decision = checker.check(held);
-              reason = decision == null ? "the checker returned null" : "the checker answered UNKNOWN";
+              reason =
+                  decision == null ? "the checker returned null" : "the checker answered UNKNOWN";
             } catch (Exception e) {
               decision = null;
               reason = "the checker threw " + e;
               log.warn("checking held transaction {} failed", id, e);
             }
-            if (decision == TransactionDecision.COMMIT || decision == TransactionDecision.ROLLBACK) {
+            if (decision == TransactionDecision.COMMIT
+                || decision == TransactionDecision.ROLLBACK) {
               finish(connection, id, decision);
               log.info("held transaction {} decided by the checker: {}", id, decision);
               return decision;
@@ -320,7 +328,8 @@ public final class TransactionalMessages implements AutoCloseable {
                   connection.prepareStatement(
                       "UPDATE "
                           + TRANSACTIONS
-                          + " SET check_attempts = ?, check_at_ms = ?, last_error = ? WHERE id = ?")) {
+                          + " SET check_attempts = ?, check_at_ms = ?, last_error = ? WHERE id"
+                          + " = ?")) {
                 update.setInt(1, attempts);
                 update.setLong(2, now + checkRetry.delayAfter(attempts).toMillis());
                 update.setString(3, OutboxRows.clip(reason));
@@ -400,7 +409,11 @@ public final class TransactionalMessages implements AutoCloseable {
           }
           failed.add(
               new HeldTransaction(
-                  id, Instant.ofEpochMilli(row.getLong(2)), row.getInt(3), row.getString(4), events));
+                  id,
+                  Instant.ofEpochMilli(row.getLong(2)),
+                  row.getInt(3),
+                  row.getString(4),
+                  events));
         }
       }
     }
@@ -526,7 +539,9 @@ public final class TransactionalMessages implements AutoCloseable {
       return this;
     }
 
-    /** Builds the transactional messages; {@link TransactionalMessages#start()} schedules checks. */
+    /**
+     * Builds the transactional messages; {@link TransactionalMessages#start()} schedules checks.
+     */
     public TransactionalMessages build() {
       if (checker == null) {
         throw new IllegalStateException(

@@ -1,6 +1,6 @@
 /**
- * The transactional outbox: events stored in the business transaction with plain JDBC, and
- * shipped from there by a relay.
+ * The transactional outbox: events stored in the business transaction with plain JDBC, and shipped
+ * from there by a relay.
  *
  * <ul>
  *   <li>{@link dev.domainevents.outbox.JdbcOutbox} writes entities' events on the caller's {@link
@@ -19,8 +19,8 @@
  * </ul>
  *
  * <p>Payloads are stored as text by a {@link dev.domainevents.outbox.PayloadCodec} that you
- * provide; the payload type is always looked up in the {@link dev.domainevents.spi.EventCatalog}
- * by event name, never read from the table.
+ * provide; the payload type is always looked up in the {@link dev.domainevents.spi.EventCatalog} by
+ * event name, never read from the table.
  *
  * <h2>Schema</h2>
  *
@@ -30,7 +30,7 @@
  * SQL on PostgreSQL and H2 only.
  *
  * <pre>
- * -- MySQL 8.0+ / MariaDB 10.6+ (both support FOR UPDATE SKIP LOCKED). Same tables as postgresql.sql.
+ * -- MySQL 8.0+ / MariaDB 10.6+: the tables of postgresql.sql.
  * CREATE TABLE IF NOT EXISTS domain_event_outbox (
  *   id              BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
  *   event_id        VARCHAR(36)   NOT NULL,

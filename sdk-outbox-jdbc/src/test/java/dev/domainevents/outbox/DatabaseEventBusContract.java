@@ -114,7 +114,8 @@ abstract class DatabaseEventBusContract {
     try (Connection connection = database().dataSource().getConnection();
         Statement statement = connection.createStatement()) {
       // A month old: there is no horizon.
-      statement.executeUpdate("UPDATE domain_event_outbox SET created_at_ms = 0, occurred_at_ms = 0");
+      statement.executeUpdate(
+          "UPDATE domain_event_outbox SET created_at_ms = 0, occurred_at_ms = 0");
     }
     Recorder billing = new Recorder();
     assertEquals(3, bus("billing", billing).build().pollOnce());

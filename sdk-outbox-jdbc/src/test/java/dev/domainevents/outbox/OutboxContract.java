@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox's delivery guarantees, against a real database. Subclasses pick the database; the
- * infra is pluggable through {@link #newInfra()}, so the same tests run against Kafka by
- * overriding it (the relay ships to whatever infra is installed).
+ * infra is pluggable through {@link #newInfra()}, so the same tests run against Kafka by overriding
+ * it (the relay ships to whatever infra is installed).
  */
 abstract class OutboxContract {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -181,10 +181,16 @@ abstract class OutboxContract {
     AtomicInteger shippedByA = new AtomicInteger();
     AtomicInteger shippedByB = new AtomicInteger();
     started(
-        relay().name("relay-a").batchSize(200).afterPublish(e -> shippedByA.addAndGet(e.size()))
+        relay()
+            .name("relay-a")
+            .batchSize(200)
+            .afterPublish(e -> shippedByA.addAndGet(e.size()))
             .build());
     started(
-        relay().name("relay-b").batchSize(200).afterPublish(e -> shippedByB.addAndGet(e.size()))
+        relay()
+            .name("relay-b")
+            .batchSize(200)
+            .afterPublish(e -> shippedByB.addAndGet(e.size()))
             .build());
     long start = System.nanoTime();
 
@@ -347,7 +353,10 @@ abstract class OutboxContract {
   void retryWaitHoldsBackTheAggregatesLaterEventsButNotOthers() throws Exception {
     MutableClock clock = new MutableClock();
     OutboxRelay relay =
-        relay().clock(clock).retryStrategy(RetryStrategy.interval(5, Duration.ofMinutes(1))).build();
+        relay()
+            .clock(clock)
+            .retryStrategy(RetryStrategy.interval(5, Duration.ofMinutes(1)))
+            .build();
     Goods apple = new Goods("apple");
     sellAndCommit(1, apple);
     infra.mode(SwitchableInfra.Mode.FAILING);
@@ -378,8 +387,10 @@ abstract class OutboxContract {
     assertEquals(1, failed.size());
     assertTrue(failed.get(0).reason().contains("unknown event \"Goods:Unknown\""));
     assertEquals(1, failed.get(0).attempts() + 1, "an undecodable row is not retried");
-    assertEquals(2, recorder.awaitDistinct(1, WAIT).get(0).payload().equals(
-        new Goods.Sold("apple", 2)) ? 2 : 0, "the aggregate's next event was shipped");
+    assertEquals(
+        2,
+        recorder.awaitDistinct(1, WAIT).get(0).payload().equals(new Goods.Sold("apple", 2)) ? 2 : 0,
+        "the aggregate's next event was shipped");
     assertEquals(1, database().count("status = " + OutboxRows.FAILED));
   }
 
@@ -416,7 +427,10 @@ abstract class OutboxContract {
     assertEquals(3, relay().clock(clock).build().pollOnce());
     sellAndCommit(1, new Goods("pear")); // pending, and older than the retention by the clock
     OutboxCleaner cleaner =
-        OutboxCleaner.builder(dataSource()).retention(Duration.ofDays(7)).batchSize(2).clock(clock)
+        OutboxCleaner.builder(dataSource())
+            .retention(Duration.ofDays(7))
+            .batchSize(2)
+            .clock(clock)
             .build();
 
     clock.advance(Duration.ofDays(7));
@@ -442,11 +456,12 @@ abstract class OutboxContract {
         var statement = connection.createStatement();
         var result =
             statement.executeQuery(
-                "SELECT " + OutboxRows.ENVELOPE_COLUMNS + " FROM domain_event_outbox ORDER BY id")) {
+                "SELECT "
+                    + OutboxRows.ENVELOPE_COLUMNS
+                    + " FROM domain_event_outbox ORDER BY id")) {
       while (result.next()) {
         try {
-          events.add(
-              OutboxRows.readStored(result, 1).decode(Goods.CATALOG, outbox.codec()));
+          events.add(OutboxRows.readStored(result, 1).decode(Goods.CATALOG, outbox.codec()));
         } catch (OutboxRows.UndecodableEventException e) {
           throw new AssertionError(e);
         }

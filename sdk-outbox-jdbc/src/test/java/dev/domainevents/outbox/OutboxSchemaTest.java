@@ -11,7 +11,11 @@ class OutboxSchemaTest {
   void splitsAtSemicolonsEndingALineAndDropsComments() {
     List<String> statements =
         OutboxSchema.statements(
-            "-- a comment; with a semicolon\nCREATE TABLE t (\n  a INT -- inline\n);\n\nCREATE INDEX i ON t (a);\n");
+            "-- a comment; with a semicolon\n"
+                + "CREATE TABLE t (\n"
+                + "  a INT -- inline\n"
+                + ");\n\n"
+                + "CREATE INDEX i ON t (a);\n");
     assertEquals(2, statements.size());
     assertTrue(statements.get(0).startsWith("CREATE TABLE t ("), statements.get(0));
     assertEquals("CREATE INDEX i ON t (a)", statements.get(1));
@@ -22,7 +26,8 @@ class OutboxSchemaTest {
     for (OutboxDialect dialect : OutboxDialect.values()) {
       String ddl = OutboxSchema.ddl(dialect);
       for (String table : TestDatabase.TABLES) {
-        assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS " + table + " ("), dialect + " " + table);
+        assertTrue(
+            ddl.contains("CREATE TABLE IF NOT EXISTS " + table + " ("), dialect + " " + table);
       }
     }
   }

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
 /**
- * The outbox on the machine's PostgreSQL. Runs with {@code -Ppostgres} and fails, not skips, if
- * the server is unreachable.
+ * The outbox on the machine's PostgreSQL. Runs with {@code -Ppostgres} and fails, not skips, if the
+ * server is unreachable.
  */
 @Tag("postgres")
 class PostgresOutboxTest extends OutboxContract {

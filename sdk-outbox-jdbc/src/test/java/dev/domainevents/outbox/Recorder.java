@@ -71,7 +71,11 @@ final class Recorder implements EventDispatcher {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new AssertionError(
-            "expected " + count + " distinct events within " + timeout + ", got "
+            "expected "
+                + count
+                + " distinct events within "
+                + timeout
+                + ", got "
                 + deduped().size());
       }
       wait(Math.max(1, left / 1_000_000));
@@ -90,7 +94,11 @@ final class Recorder implements EventDispatcher {
       int previous = lastSeq.getOrDefault(event.aggregateId(), 0);
       if (sold.seq() != previous + 1) {
         throw new AssertionError(
-            "aggregate " + event.aggregateId() + ": event seq " + sold.seq() + " arrived after "
+            "aggregate "
+                + event.aggregateId()
+                + ": event seq "
+                + sold.seq()
+                + " arrived after "
                 + previous);
       }
       lastSeq.put(event.aggregateId(), sold.seq());

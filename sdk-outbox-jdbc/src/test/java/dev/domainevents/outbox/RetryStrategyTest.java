@@ -25,7 +25,8 @@ class RetryStrategyTest {
 
   @Test
   void customMakesOneAttemptPlusOnePerInterval() {
-    List<Duration> intervals = new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    List<Duration> intervals =
+        new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofMinutes(1)));
     RetryStrategy custom = RetryStrategy.custom(intervals);
     intervals.clear(); // the strategy keeps its own copy
     assertEquals(3, custom.maxAttempts());
@@ -41,8 +42,7 @@ class RetryStrategyTest {
         "attempts must be >= 1, was 0",
         assertThrows(IllegalArgumentException.class, () -> RetryStrategy.limit(0)).getMessage());
     assertThrows(
-        IllegalArgumentException.class,
-        () -> RetryStrategy.interval(2, Duration.ofSeconds(-1)));
+        IllegalArgumentException.class, () -> RetryStrategy.interval(2, Duration.ofSeconds(-1)));
     assertEquals(
         "interval",
         assertThrows(NullPointerException.class, () -> RetryStrategy.interval(2, null))

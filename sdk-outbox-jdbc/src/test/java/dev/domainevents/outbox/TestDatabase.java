@@ -51,12 +51,17 @@ final class TestDatabase implements AutoCloseable {
     execute(admin, "CREATE SCHEMA " + schema);
     PGSimpleDataSource pg = new PGSimpleDataSource();
     pg.setURL(
-        "jdbc:postgresql://" + host + ":5432/test?currentSchema=" + schema
+        "jdbc:postgresql://"
+            + host
+            + ":5432/test?currentSchema="
+            + schema
             + "&reWriteBatchedInserts=true");
     pg.setUser("postgres");
     TestDatabase database =
         new TestDatabase(
-            pg, OutboxDialect.POSTGRESQL, () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+            pg,
+            OutboxDialect.POSTGRESQL,
+            () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
     database.createSchema();
     return database;
   }
