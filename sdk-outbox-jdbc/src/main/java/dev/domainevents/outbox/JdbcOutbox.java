@@ -36,14 +36,14 @@ import javax.sql.DataSource;
  * waiting for their next poll. Thread-safe.
  */
 public final class JdbcOutbox {
+  // next_attempt_ms is 0, not the writer's clock: a new row is due at once, even for a relay on a
+  // host whose clock lags.
   private static final String INSERT =
       "INSERT INTO "
           + OutboxRows.OUTBOX
           + " ("
           + OutboxRows.ENVELOPE_COLUMNS
           + ", status, attempts, next_attempt_ms, created_at_ms)"
-          // next_attempt_ms 0: a new row is due at once, however the writer's and relay's clocks
-          // differ
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
           + OutboxRows.PENDING
           + ", 0, 0, ?)";

@@ -433,18 +433,18 @@ public final class OutboxRelay implements AutoCloseable {
    */
   @Override
   public void close() {
-    Thread running;
+    Thread worker;
     synchronized (this) {
-      running = thread;
+      worker = thread;
       this.running = false;
       outbox.removeCommitListener(wakeListener);
     }
     wake();
-    if (running != null) {
+    if (worker != null) {
       try {
-        running.join(publishTimeoutMillis + 5_000);
-        if (running.isAlive()) {
-          running.interrupt();
+        worker.join(publishTimeoutMillis + 5_000);
+        if (worker.isAlive()) {
+          worker.interrupt();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

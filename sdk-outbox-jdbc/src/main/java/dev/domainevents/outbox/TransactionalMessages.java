@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>If neither happens, e.g. because the process died, the {@link TransactionChecker} is asked
  * once the hold is older than {@link Builder#checkAfter}. Its decision is final; see {@link
  * TransactionChecker} for what happens when it cannot decide.
+ *
+ * <p>Held events live in their own tables and enter the outbox only when released, so the relay
+ * orders them by release: after the events of their aggregate committed before the release.
  */
 public final class TransactionalMessages implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransactionalMessages.class);
