@@ -66,6 +66,7 @@ public final class DatabaseEventBus implements AutoCloseable {
   private static final String RETRIES = "domain_event_bus_retry";
   private static final String SEQUENCE = "domain_event_bus_sequence";
   private static final int SEQUENCE_BATCH = 1000;
+  private static final String ENVELOPE_COLUMNS_OF_O = prefixed("o.", OutboxRows.ENVELOPE_COLUMNS);
 
   private final DataSource dataSource;
   private final JdbcOutbox outbox;
@@ -305,7 +306,7 @@ public final class DatabaseEventBus implements AutoCloseable {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT r.bus_seq, r.attempts, r.next_attempt_ms, "
-                + prefixed("o.", OutboxRows.ENVELOPE_COLUMNS)
+                + ENVELOPE_COLUMNS_OF_O
                 + " FROM "
                 + RETRIES
                 + " r JOIN "

@@ -236,6 +236,19 @@ abstract class OutboxContract {
   }
 
   @Test
+  void anEventOlderThanADayIsStillShipped() throws Exception {
+    sellAndCommit(1, new Goods("apple"));
+    try (Connection connection = dataSource().getConnection();
+        var statement = connection.createStatement()) {
+      // The seed never processed events older than 24 hours; ours has no horizon.
+      statement.executeUpdate(
+          "UPDATE domain_event_outbox SET created_at_ms = 0, occurred_at_ms = 0");
+    }
+    assertEquals(1, relay().build().pollOnce());
+    assertEquals(0L, recorder.awaitDistinct(1, WAIT).get(0).occurredAt().toEpochMilli());
+  }
+
+  @Test
   void eventsWaitWhileTheBrokerIsDownAndAllArriveWhenItReturns() throws Exception {
     infra.mode(SwitchableInfra.Mode.HANGING);
     started(
