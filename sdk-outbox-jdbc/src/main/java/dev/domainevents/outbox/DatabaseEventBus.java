@@ -116,6 +116,10 @@ public final class DatabaseEventBus implements AutoCloseable {
    * @return the number of events handled successfully
    */
   public int pollOnce() throws SQLException {
+    return poll().handled;
+  }
+
+  private BusPoll poll() throws SQLException {
     Dispatch dispatch = dispatch();
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
@@ -123,9 +127,9 @@ public final class DatabaseEventBus implements AutoCloseable {
       try {
         sequence(connection);
         connection.commit();
-        int handled = consume(connection, dispatch);
+        BusPoll poll = consume(connection, dispatch);
         connection.commit();
-        return handled;
+        return poll;
       } catch (SQLException | RuntimeException | Error e) {
         JdbcOutbox.rollbackQuietly(connection, e);
         throw e;
@@ -198,10 +202,10 @@ public final class DatabaseEventBus implements AutoCloseable {
     }
   }
 
-  private int consume(Connection connection, Dispatch dispatch) throws SQLException {
+  private BusPoll consume(Connection connection, Dispatch dispatch) throws SQLException {
     Long position = lockService(connection);
     if (position == null) {
-      return 0; // another instance of this service holds the batch
+      return BusPoll.NOTHING; // another instance of this service holds the batch
     }
     long now = clock.millis();
     Set<AggregateKey> parked = new HashSet<>();
@@ -209,6 +213,7 @@ public final class DatabaseEventBus implements AutoCloseable {
     parked.addAll(waitingAggregates(connection));
 
     long newPosition = position;
+    int read = 0;
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT bus_seq, "
@@ -222,6 +227,7 @@ public final class DatabaseEventBus implements AutoCloseable {
         while (rows.next()) {
           long seq = rows.getLong(1);
           newPosition = seq;
+          read++;
           OutboxRows.StoredEvent stored = OutboxRows.readStored(rows, 2);
           if (!dispatch.table.handles(stored.name())) {
             continue;
@@ -268,7 +274,7 @@ public final class DatabaseEventBus implements AutoCloseable {
         update.executeUpdate();
       }
     }
-    return handled;
+    return new BusPoll(read, handled);
   }
 
   private static final String UNDECODABLE = "undecodable: ";
@@ -578,8 +584,8 @@ public final class DatabaseEventBus implements AutoCloseable {
     while (running) {
       long pause = pollIntervalMillis;
       try {
-        if (pollOnce() >= batchSize) {
-          continue;
+        if (poll().read >= batchSize) {
+          continue; // a full batch: more are probably waiting
         }
         backoff = pollIntervalMillis;
       } catch (Exception | Error e) {
@@ -642,6 +648,11 @@ public final class DatabaseEventBus implements AutoCloseable {
   private record AggregateKey(String type, String id) {}
 
   private record Dispatch(EventCatalog catalog, DispatchTable table) {}
+
+  /** What one poll did: events read past the position, and events handled successfully. */
+  private record BusPoll(int read, int handled) {
+    static final BusPoll NOTHING = new BusPoll(0, 0);
+  }
 
   /** Configures a {@link DatabaseEventBus} consumer. */
   public static final class Builder {
