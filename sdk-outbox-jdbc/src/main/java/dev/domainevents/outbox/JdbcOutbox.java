@@ -184,14 +184,26 @@ public final class JdbcOutbox {
   static List<EventEnvelope> pendingEvents(Entity... entities) {
     Objects.requireNonNull(entities, "entities");
     List<EventEnvelope> events = new ArrayList<>();
-    for (Entity entity : entities) {
-      events.addAll(Objects.requireNonNull(entity, "entity").pendingEvents());
+    for (int i = 0; i < entities.length; i++) {
+      Entity entity = Objects.requireNonNull(entities[i], "entity");
+      if (!seenBefore(entities, i)) { // an entity passed twice is written once
+        events.addAll(entity.pendingEvents());
+      }
     }
     if (entities.length > 1) {
       // Event ids increase in raise order within a JVM: this merges the entities' events.
       events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
     }
     return withCatalogVersions(events);
+  }
+
+  private static boolean seenBefore(Entity[] entities, int index) {
+    for (int i = 0; i < index; i++) {
+      if (entities[i] == entities[index]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static List<EventEnvelope> withCatalogVersions(List<EventEnvelope> events) {

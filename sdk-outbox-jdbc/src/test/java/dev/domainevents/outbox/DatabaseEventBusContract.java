@@ -135,6 +135,29 @@ abstract class DatabaseEventBusContract {
   }
 
   @Test
+  void twoInstancesOfOneServiceHandleEachEventOnceInOrder() throws Exception {
+    Recorder billing = new Recorder();
+    int total = 2_000;
+    Goods[] goods = new Goods[20];
+    for (int i = 0; i < goods.length; i++) {
+      goods[i] = new Goods("sku-" + i);
+    }
+    try (DatabaseEventBus first =
+            bus("billing", billing).batchSize(50).pollInterval(Duration.ofMillis(20)).build();
+        DatabaseEventBus second =
+            bus("billing", billing).batchSize(50).pollInterval(Duration.ofMillis(20)).build()) {
+      first.start();
+      second.start();
+      for (int t = 0; t < total / 10; t++) {
+        sellAndCommit(5, goods[t % goods.length], goods[(t * 7 + 3) % goods.length]);
+      }
+      assertEquals(total, billing.awaitDistinct(total, Duration.ofSeconds(30)).size());
+    }
+    assertEquals(total, billing.deliveries().size(), "no event handled twice");
+    assertEquals(goods.length, billing.assertOrderPerAggregate());
+  }
+
+  @Test
   void aTransactionThatCommitsLateIsNotSkipped() throws Exception {
     Recorder billing = new Recorder();
     DatabaseEventBus billingBus = bus("billing", billing).build();

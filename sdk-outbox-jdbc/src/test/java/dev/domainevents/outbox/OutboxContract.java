@@ -130,9 +130,10 @@ abstract class OutboxContract {
           apple.sell();
           raised.addAll(apple.pendingEvents());
           raised.addAll(pear.pendingEvents());
-          return outbox.write(connection, apple, pear);
+          return outbox.write(connection, apple, pear, apple);
         });
     assertTrue(apple.pendingEvents().isEmpty(), "written events are drained from the entity");
+    assertEquals(3, database().count("1 = 1"), "an entity passed twice is written once");
 
     List<EventEnvelope> delivered = recorder.awaitDistinct(3, WAIT);
     raised.sort((a, b) -> a.eventId().compareTo(b.eventId()));
