@@ -1,0 +1,239 @@
+package dev.domainevents.outbox;
+
+import dev.domainevents.DomainEvents;
+import dev.domainevents.Entity;
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventType;
+import dev.domainevents.UnitOfWork;
+import dev.domainevents.spi.EventCatalog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+
+/**
+ * Writes entities' events into the outbox table, inside the caller's JDBC transaction, on the
+ * caller's {@link Connection}: if the transaction rolls back, no event remains; once it commits,
+ * the {@link OutboxRelay} ships them.
+ *
+ * <pre>{@code
+ * JdbcOutbox outbox = JdbcOutbox.create(codec);
+ * outbox.inTransaction(dataSource, connection -> {
+ *   goods.shopping(2);
+ *   goodsRepository.save(connection, goods);
+ *   outbox.write(connection, goods);      // same connection, same transaction
+ *   return null;
+ * });                                      // committed: relays in this JVM wake at once
+ * }</pre>
+ *
+ * <p>When you commit yourself, call {@link #committed()} afterwards so local relays wake without
+ * waiting for their next poll. Thread-safe.
+ */
+public final class JdbcOutbox {
+  // next_attempt_ms is 0, not the writer's clock: a new row is due at once, even for a relay on a
+  // host whose clock lags.
+  private static final String INSERT =
+      "INSERT INTO "
+          + OutboxRows.OUTBOX
+          + " ("
+          + OutboxRows.ENVELOPE_COLUMNS
+          + ", status, attempts, next_attempt_ms, created_at_ms)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          + OutboxRows.PENDING
+          + ", 0, 0, ?)";
+
+  private final PayloadCodec codec;
+  private final Clock clock;
+  private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+
+  private JdbcOutbox(PayloadCodec codec, Clock clock) {
+    this.codec = codec;
+    this.clock = clock;
+  }
+
+  /** Returns an outbox that encodes payloads with {@code codec}. */
+  public static JdbcOutbox create(PayloadCodec codec) {
+    return new JdbcOutbox(Objects.requireNonNull(codec, "codec"), Clock.systemUTC());
+  }
+
+  /** Work to run in one JDBC transaction. */
+  @FunctionalInterface
+  public interface TransactionWork<T> {
+    /** Does the work on {@code connection}; its transaction commits if this returns normally. */
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Stores the entities' pending events, merged in raise order, with one batch insert on {@code
+   * connection}, then clears them from the entities. If the insert fails, the entities keep their
+   * events and the exception propagates; roll the transaction back.
+   *
+   * @return the number of events written
+   * @throws IllegalArgumentException if a payload cannot be encoded; nothing is written
+   */
+  public int write(Connection connection, Entity... entities) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
+    int written = insert(connection, pendingEvents(entities));
+    DomainEvents.drain(entities); // stored now; the relay publishes them
+    return written;
+  }
+
+  /** Stores the unit of work's pending events like {@link #write(Connection, Entity...)}. */
+  public int write(Connection connection, UnitOfWork work) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(work, "work");
+    int written = insert(connection, withCatalogVersions(work.pendingEvents()));
+    work.drain();
+    return written;
+  }
+
+  /** Stores envelopes that were drained earlier, in the given order. */
+  public int writeEnvelopes(Connection connection, List<EventEnvelope> events) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(events, "events");
+    return insert(connection, List.copyOf(events));
+  }
+
+  /**
+   * Runs {@code work} in a new transaction on a connection from {@code dataSource}, commits, and
+   * wakes local relays. Any exception rolls the transaction back and propagates.
+   */
+  public <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(work, "work");
+    T result;
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        result = work.run(connection);
+        connection.commit();
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection, e);
+        throw e;
+      } finally {
+        restoreAutoCommit(connection, autoCommit);
+      }
+    }
+    committed();
+    return result;
+  }
+
+  /**
+   * Tells relays in this JVM that events were committed, so they poll now rather than at their next
+   * interval. Optional: without it, events are shipped at the next poll.
+   */
+  public void committed() {
+    for (Runnable listener : commitListeners) {
+      listener.run();
+    }
+  }
+
+  /** The codec payloads are stored with. */
+  public PayloadCodec codec() {
+    return codec;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  void addCommitListener(Runnable listener) {
+    commitListeners.add(listener);
+  }
+
+  void removeCommitListener(Runnable listener) {
+    commitListeners.remove(listener);
+  }
+
+  private int insert(Connection connection, List<EventEnvelope> events) throws SQLException {
+    if (events.isEmpty()) {
+      return 0;
+    }
+    // Encode everything first: a payload the codec rejects must not leave half a batch behind.
+    String[] payloads = new String[events.size()];
+    for (int i = 0; i < payloads.length; i++) {
+      payloads[i] = OutboxRows.encodePayload(codec, events.get(i));
+    }
+    long now = clock.millis();
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      for (int i = 0; i < payloads.length; i++) {
+        OutboxRows.bindEnvelope(insert, 1, events.get(i), payloads[i]);
+        insert.setLong(OutboxRows.ENVELOPE_COLUMN_COUNT + 1, now);
+        insert.addBatch();
+      }
+      int[] counts = insert.executeBatch();
+      if (counts.length != payloads.length) {
+        throw new SQLException(
+            "the driver inserted " + counts.length + " of " + payloads.length + " outbox rows");
+      }
+    }
+    if (connection.getAutoCommit()) {
+      committed();
+    }
+    return payloads.length;
+  }
+
+  /** The entities' pending events, merged in raise order, with the catalog's schema versions. */
+  static List<EventEnvelope> pendingEvents(Entity... entities) {
+    Objects.requireNonNull(entities, "entities");
+    List<EventEnvelope> events = new ArrayList<>();
+    for (int i = 0; i < entities.length; i++) {
+      Entity entity = Objects.requireNonNull(entities[i], "entity");
+      if (!seenBefore(entities, i)) { // an entity passed twice is written once
+        events.addAll(entity.pendingEvents());
+      }
+    }
+    if (entities.length > 1) {
+      // Event ids increase in raise order within a JVM: this merges the entities' events.
+      events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
+    }
+    return withCatalogVersions(events);
+  }
+
+  private static boolean seenBefore(Entity[] entities, int index) {
+    for (int i = 0; i < index; i++) {
+      if (entities[i] == entities[index]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static List<EventEnvelope> withCatalogVersions(List<EventEnvelope> events) {
+    if (events.isEmpty() || !DomainEvents.isInstalled()) {
+      return events;
+    }
+    EventCatalog catalog = DomainEvents.catalog();
+    EventEnvelope[] versioned = events.toArray(new EventEnvelope[0]);
+    for (int i = 0; i < versioned.length; i++) {
+      EventType<?> type = catalog.find(versioned[i].name());
+      if (type != null) {
+        versioned[i] = versioned[i].withSchemaVersion(type.schemaVersion());
+      }
+    }
+    return Arrays.asList(versioned);
+  }
+
+  static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+    try {
+      connection.setAutoCommit(autoCommit);
+    } catch (SQLException ignored) {
+      // The connection is broken; closing it is all that is left to do.
+    }
+  }
+}

@@ -1,0 +1,590 @@
+package dev.domainevents.outbox;
+
+import dev.domainevents.DomainEvents;
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.spi.DomainEventInfra;
+import dev.domainevents.spi.EventCatalog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships committed outbox rows to the infra, in batches, and marks each row sent only after the
+ * infra acknowledged it (for Kafka: the broker did).
+ *
+ * <pre>{@code
+ * OutboxRelay relay = OutboxRelay.builder(dataSource, outbox)
+ *     .batchSize(500)
+ *     .pollInterval(Duration.ofMillis(200))
+ *     .retryStrategy(RetryStrategy.interval(20, Duration.ofSeconds(30)))
+ *     .build();
+ * relay.start();   // a daemon thread; close() stops it
+ * }</pre>
+ *
+ * <p><b>Delivery</b> is at least once: a relay that dies after the broker acknowledged and before
+ * the row is marked ships the row again, so consumers dedupe by {@link EventEnvelope#eventId()}.
+ *
+ * <p><b>Several relays</b> may poll one table. Each claims its batch with {@code SELECT ... FOR
+ * UPDATE SKIP LOCKED} and holds the row locks until the batch is marked, so no row is claimed by
+ * two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only if every
+ * earlier unsent row of its aggregate is in the same batch; otherwise it waits for the next poll.
+ * Rows waiting for a retry hold back the later rows of their aggregate; a row that used up its
+ * attempts does not.
+ *
+ * <p><b>No horizon</b>: a pending row is shipped however old it is.
+ */
+public final class OutboxRelay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /** When another relay holds the head of an aggregate, look again this soon. */
+  private static final long CONTENDED_RETRY_MILLIS = 5;
+
+  private static final String SELECT_COLUMNS = "id, attempts, " + OutboxRows.ENVELOPE_COLUMNS;
+
+  private final DataSource dataSource;
+  private final JdbcOutbox outbox;
+  private final int batchSize;
+  private final long pollIntervalMillis;
+  private final RetryStrategy retryStrategy;
+  private final long publishTimeoutMillis;
+  private final DomainEventInfra infra;
+  private final EventCatalog catalog;
+  private final String name;
+  private final Clock clock;
+  private final Consumer<List<EventEnvelope>> afterPublish;
+  private final String claimSql;
+  private final Runnable wakeListener = this::wake;
+
+  private final Object signal = new Object();
+  private boolean woken;
+  private volatile boolean running;
+  private Thread thread;
+
+  private OutboxRelay(Builder builder) {
+    this.dataSource = builder.dataSource;
+    this.outbox = builder.outbox;
+    this.batchSize = builder.batchSize;
+    this.pollIntervalMillis = builder.pollInterval.toMillis();
+    this.retryStrategy = builder.retryStrategy;
+    this.publishTimeoutMillis = builder.publishTimeout.toMillis();
+    this.infra = builder.infra;
+    this.catalog = builder.catalog;
+    this.name = builder.name;
+    this.clock = builder.clock;
+    this.afterPublish = builder.afterPublish;
+    this.claimSql =
+        "SELECT "
+            + SELECT_COLUMNS
+            + " FROM "
+            + OutboxRows.OUTBOX
+            + " WHERE status = "
+            + OutboxRows.PENDING
+            + " AND next_attempt_ms <= ? ORDER BY id LIMIT "
+            + batchSize
+            + " FOR UPDATE SKIP LOCKED";
+  }
+
+  /** Starts building a relay that reads the outbox through {@code dataSource}. */
+  public static Builder builder(DataSource dataSource, JdbcOutbox outbox) {
+    return new Builder(dataSource, outbox);
+  }
+
+  /**
+   * Starts polling on a daemon thread. The relay also wakes whenever {@code outbox} reports a local
+   * commit.
+   *
+   * @throws IllegalStateException if already started
+   */
+  public synchronized OutboxRelay start() {
+    if (thread != null) {
+      throw new IllegalStateException("relay " + name + " is already started");
+    }
+    running = true;
+    outbox.addCommitListener(wakeListener);
+    thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+    return this;
+  }
+
+  /** Makes a started relay poll now instead of at its next interval. */
+  public void wake() {
+    synchronized (signal) {
+      woken = true;
+      signal.notifyAll();
+    }
+  }
+
+  /**
+   * Claims one batch, ships what may be shipped, and marks it: sent when acknowledged, or retried
+   * or failed as the retry strategy says. Started relays call this in a loop; tests and benchmarks
+   * may call it directly.
+   *
+   * @return the number of events acknowledged and marked sent
+   */
+  public int pollOnce() throws SQLException {
+    return poll().sent;
+  }
+
+  private Poll poll() throws SQLException {
+    // Resolved before any row is claimed: a relay started before DomainEvents.install fails here
+    // rather than burning the rows' attempts.
+    Target target =
+        new Target(
+            infra != null ? infra : DomainEvents.infra(),
+            catalog != null ? catalog : DomainEvents.catalog());
+    long now = clock.millis();
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        Poll poll = shipBatch(connection, target, now);
+        connection.commit();
+        return poll;
+      } catch (SQLException | RuntimeException | Error e) {
+        // Nothing is marked: the claimed rows are unlocked and shipped again by the next poll.
+        JdbcOutbox.rollbackQuietly(connection, e);
+        throw e;
+      } finally {
+        JdbcOutbox.restoreAutoCommit(connection, autoCommit);
+      }
+    }
+  }
+
+  private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
+    List<Row> claimed = claim(connection, now);
+    if (claimed.isEmpty()) {
+      return Poll.EMPTY;
+    }
+    Claim claim = keepAggregateOrder(connection, claimed, now);
+    List<Row> ready = claim.ready;
+    boolean contended = claim.contended;
+
+    EventCatalog catalog = target.catalog;
+    PayloadCodec codec = outbox.codec();
+    List<Row> shipped = new ArrayList<>(ready.size());
+    List<EventEnvelope> envelopes = new ArrayList<>(ready.size());
+    List<Row> undecodable = new ArrayList<>();
+    for (Row row : ready) {
+      try {
+        envelopes.add(row.decode(catalog, codec));
+        shipped.add(row);
+      } catch (OutboxRows.UndecodableEventException e) {
+        log.error(
+            "outbox row {} cannot be shipped and is kept as failed: {}", row.id, e.getMessage());
+        row.error = e.getMessage();
+        undecodable.add(row);
+      }
+    }
+    markFailedNow(connection, undecodable, now);
+    if (envelopes.isEmpty()) {
+      return new Poll(claimed.size(), 0, contended);
+    }
+
+    Throwable failure = publish(target.infra, envelopes);
+    if (failure == null) {
+      if (afterPublish != null) {
+        afterPublish.accept(envelopes);
+      }
+      markSent(connection, shipped, clock.millis());
+      return new Poll(claimed.size(), shipped.size(), contended);
+    }
+    log.warn(
+        "relay {}: publishing {} outbox events failed; they stay in the outbox: {}",
+        name,
+        envelopes.size(),
+        failure.toString());
+    markAttemptFailed(connection, shipped, failure, clock.millis());
+    return new Poll(claimed.size(), 0, contended);
+  }
+
+  private List<Row> claim(Connection connection, long now) throws SQLException {
+    List<Row> rows = new ArrayList<>(batchSize);
+    try (PreparedStatement select = connection.prepareStatement(claimSql)) {
+      select.setLong(1, now);
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          rows.add(Row.read(result));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Drops claimed rows that some earlier unsent row of the same aggregate must precede, when that
+   * row is not in this batch: it is locked by another relay, or waiting for a retry.
+   */
+  private Claim keepAggregateOrder(Connection connection, List<Row> claimed, long now)
+      throws SQLException {
+    Map<AggregateKey, Long> firstClaimed = new HashMap<>();
+    for (Row row : claimed) {
+      firstClaimed.putIfAbsent(row.aggregate, row.id);
+    }
+    long maxId = claimed.get(claimed.size() - 1).id;
+    StringBuilder sql =
+        new StringBuilder("SELECT id, aggregate_type, aggregate_id, next_attempt_ms FROM ")
+            .append(OutboxRows.OUTBOX)
+            .append(" WHERE status = ")
+            .append(OutboxRows.PENDING)
+            .append(" AND id < ? AND (aggregate_type, aggregate_id) IN (");
+    for (int i = 0; i < firstClaimed.size(); i++) {
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    sql.append(')');
+
+    Map<Long, Row> claimedById = new HashMap<>();
+    for (Row row : claimed) {
+      claimedById.put(row.id, row);
+    }
+    Map<AggregateKey, Long> blockedFrom = new HashMap<>();
+    boolean contended = false;
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      int p = 1;
+      select.setLong(p++, maxId);
+      for (AggregateKey key : firstClaimed.keySet()) {
+        select.setString(p++, key.type);
+        select.setString(p++, key.id);
+      }
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          long id = result.getLong(1);
+          if (!claimedById.containsKey(id)) {
+            if (result.getLong(4) <= now) {
+              contended = true; // due, yet not claimed: another relay holds it
+            }
+            blockedFrom.merge(
+                new AggregateKey(result.getString(2), result.getString(3)), id, Math::min);
+          }
+        }
+      }
+    }
+    if (blockedFrom.isEmpty()) {
+      return new Claim(claimed, false);
+    }
+    List<Row> ready = new ArrayList<>(claimed.size());
+    for (Row row : claimed) {
+      Long blocked = blockedFrom.get(row.aggregate);
+      if (blocked == null || row.id < blocked) {
+        ready.add(row);
+      }
+    }
+    return new Claim(ready, contended);
+  }
+
+  /** Publishes and waits for the acknowledgement; returns the failure, or null. */
+  private Throwable publish(DomainEventInfra infra, List<EventEnvelope> envelopes) {
+    try {
+      CompletableFuture<Void> acknowledged = infra.publish(envelopes);
+      acknowledged.get(publishTimeoutMillis, TimeUnit.MILLISECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() == null ? e : e.getCause();
+    } catch (TimeoutException e) {
+      return new TimeoutException(
+          "no acknowledgement within " + publishTimeoutMillis + " ms (publishTimeout)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  private void markSent(Connection connection, List<Row> rows, long now) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE "
+                + OutboxRows.OUTBOX
+                + " SET status = "
+                + OutboxRows.SENT
+                + ", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")) {
+      for (Row row : rows) {
+        update.setLong(1, now);
+        update.setLong(2, row.id);
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  private void markAttemptFailed(Connection connection, List<Row> rows, Throwable failure, long now)
+      throws SQLException {
+    String reason = OutboxRows.reason(failure);
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE "
+                + OutboxRows.OUTBOX
+                + " SET status = ?, attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id"
+                + " = ?")) {
+      for (Row row : rows) {
+        int attempts = row.attempts + 1;
+        boolean exhausted = attempts >= retryStrategy.maxAttempts();
+        update.setInt(1, exhausted ? OutboxRows.FAILED : OutboxRows.PENDING);
+        update.setInt(2, attempts);
+        update.setLong(3, exhausted ? now : now + retryStrategy.delayAfter(attempts).toMillis());
+        update.setString(
+            4,
+            exhausted
+                ? OutboxRows.clip("all " + attempts + " attempts failed; the last: " + reason)
+                : reason);
+        update.setLong(5, row.id);
+        update.addBatch();
+        if (exhausted) {
+          log.error(
+              "relay {}: outbox event {} ({}) failed {} of {} attempts and is kept as failed: {}",
+              name,
+              row.stored.eventId(),
+              row.stored.name(),
+              attempts,
+              retryStrategy.maxAttempts(),
+              reason);
+        }
+      }
+      update.executeBatch();
+    }
+  }
+
+  private void markFailedNow(Connection connection, List<Row> rows, long now) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE "
+                + OutboxRows.OUTBOX
+                + " SET status = "
+                + OutboxRows.FAILED
+                + ", next_attempt_ms = ?, last_error = ? WHERE id = ?")) {
+      for (Row row : rows) {
+        update.setLong(1, now);
+        update.setString(2, OutboxRows.clip(row.error));
+        update.setLong(3, row.id);
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  private void run() {
+    long backoff = pollIntervalMillis;
+    while (running) {
+      long pause;
+      try {
+        Poll poll = poll();
+        backoff = pollIntervalMillis;
+        if (poll.claimed >= batchSize && poll.sent > 0) {
+          continue; // a full batch went out: more are probably waiting
+        }
+        pause =
+            poll.contended
+                ? Math.min(CONTENDED_RETRY_MILLIS, pollIntervalMillis)
+                : pollIntervalMillis;
+      } catch (Exception | Error e) {
+        if (!running) {
+          break;
+        }
+        log.warn("relay {}: poll failed; retrying in {} ms", name, backoff, e);
+        pause = backoff;
+        backoff = Math.min(backoff * 2, Math.max(pollIntervalMillis, 30_000));
+      }
+      awaitWake(pause);
+    }
+  }
+
+  private void awaitWake(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (signal) {
+      while (!woken && running) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(signal, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      woken = false;
+    }
+  }
+
+  /**
+   * Stops polling and waits for the current batch to finish, for at most the publish timeout plus
+   * five seconds. Rows of an abandoned batch stay pending and are shipped by the next relay.
+   */
+  @Override
+  public void close() {
+    Thread worker;
+    synchronized (this) {
+      worker = thread;
+      this.running = false;
+      outbox.removeCommitListener(wakeListener);
+    }
+    wake();
+    if (worker != null) {
+      try {
+        worker.join(publishTimeoutMillis + 5_000);
+        if (worker.isAlive()) {
+          worker.interrupt();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** What one poll did; {@code contended} when another relay held rows this one had to skip. */
+  private record Poll(int claimed, int sent, boolean contended) {
+    static final Poll EMPTY = new Poll(0, 0, false);
+  }
+
+  /** Where one poll ships to, and the catalog it decodes with. */
+  private record Target(DomainEventInfra infra, EventCatalog catalog) {}
+
+  /** The claimed rows that may be shipped now, in id order. */
+  private record Claim(List<Row> ready, boolean contended) {}
+
+  private record AggregateKey(String type, String id) {}
+
+  /** A claimed row; decoded only when it is shipped. */
+  private static final class Row {
+    final long id;
+    final int attempts;
+    final AggregateKey aggregate;
+    final OutboxRows.StoredEvent stored;
+    String error;
+
+    private Row(long id, int attempts, OutboxRows.StoredEvent stored) {
+      this.id = id;
+      this.attempts = attempts;
+      this.stored = stored;
+      this.aggregate = new AggregateKey(stored.aggregateType(), stored.aggregateId());
+    }
+
+    static Row read(ResultSet result) throws SQLException {
+      return new Row(result.getLong(1), result.getInt(2), OutboxRows.readStored(result, 3));
+    }
+
+    EventEnvelope decode(EventCatalog catalog, PayloadCodec codec)
+        throws OutboxRows.UndecodableEventException {
+      return stored.decode(catalog, codec);
+    }
+  }
+
+  /** Configures an {@link OutboxRelay}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final JdbcOutbox outbox;
+    private int batchSize = 500;
+    private Duration pollInterval = Duration.ofMillis(500);
+    private RetryStrategy retryStrategy = RetryStrategy.interval(30, Duration.ofSeconds(20));
+    private Duration publishTimeout = Duration.ofSeconds(60);
+    private DomainEventInfra infra;
+    private EventCatalog catalog;
+    private String name = "outbox-relay";
+    private Clock clock;
+    private Consumer<List<EventEnvelope>> afterPublish;
+
+    private Builder(DataSource dataSource, JdbcOutbox outbox) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.outbox = Objects.requireNonNull(outbox, "outbox");
+      this.clock = outbox.clock();
+    }
+
+    /** Rows claimed per poll, 1 to 1000; default 500. */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > 1000) {
+        throw new IllegalArgumentException("batchSize must be 1 to 1000, was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** How long an idle relay waits between polls, unless woken by a commit; default 500 ms. */
+    public Builder pollInterval(Duration pollInterval) {
+      Objects.requireNonNull(pollInterval, "pollInterval");
+      if (pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+      }
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /**
+     * How often a batch the infra did not acknowledge is tried; default 30 attempts 20 seconds
+     * apart, so a broker outage of up to ten minutes loses nothing and fails nothing.
+     */
+    public Builder retryStrategy(RetryStrategy retryStrategy) {
+      this.retryStrategy = Objects.requireNonNull(retryStrategy, "retryStrategy");
+      return this;
+    }
+
+    /**
+     * How long to wait for the infra's acknowledgement before counting a failed attempt; default 60
+     * seconds. Keep it above the infra's own delivery timeout (Kafka's {@code delivery.timeout.ms},
+     * two minutes by default, is better lowered to match).
+     */
+    public Builder publishTimeout(Duration publishTimeout) {
+      Objects.requireNonNull(publishTimeout, "publishTimeout");
+      if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "publishTimeout must be positive, was " + publishTimeout);
+      }
+      this.publishTimeout = publishTimeout;
+      return this;
+    }
+
+    /** Ships to {@code infra} instead of the one installed with {@code DomainEvents.install}. */
+    public Builder infra(DomainEventInfra infra) {
+      this.infra = Objects.requireNonNull(infra, "infra");
+      return this;
+    }
+
+    /** Decodes with {@code catalog} instead of the installed one. */
+    public Builder catalog(EventCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /** Names the relay's thread and log lines; default {@code outbox-relay}. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Test hook: runs after the acknowledgement and before the rows are marked sent. */
+    Builder afterPublish(Consumer<List<EventEnvelope>> afterPublish) {
+      this.afterPublish = afterPublish;
+      return this;
+    }
+
+    /** Builds the relay; {@link OutboxRelay#start()} starts it. */
+    public OutboxRelay build() {
+      return new OutboxRelay(this);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.domainevents.outbox;
+
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventType;
+import dev.domainevents.spi.EventCatalog;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The envelope columns shared by the outbox and the held-events tables, and their mapping. */
+final class OutboxRows {
+  static final String OUTBOX = "domain_event_outbox";
+
+  /** The envelope's columns, in the order {@link #bindEnvelope} and {@link #readEnvelope} use. */
+  static final String ENVELOPE_COLUMNS =
+      "event_id, event_name, aggregate_type, aggregate_id, payload, headers, occurred_at_ms,"
+          + " correlation_id, causation_id, schema_version";
+
+  static final int ENVELOPE_COLUMN_COUNT = 10;
+
+  /** Row status: waiting to be shipped (or retried). */
+  static final int PENDING = 0;
+
+  /** Row status: acknowledged by the infra. */
+  static final int SENT = 1;
+
+  /** Row status: attempts used up, or undecodable; kept with the reason. */
+  static final int FAILED = 2;
+
+  /** Longest reason kept in a {@code last_error} column. */
+  static final int MAX_ERROR_LENGTH = 2000;
+
+  private OutboxRows() {}
+
+  /** Encodes the payload, failing with a message that names the event. */
+  static String encodePayload(PayloadCodec codec, EventEnvelope event) {
+    try {
+      String text = codec.encode(event.payload());
+      if (text == null) {
+        throw new IllegalArgumentException("the PayloadCodec returned null");
+      }
+      return text;
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "cannot encode the payload of "
+              + event.name()
+              + " ("
+              + event.eventId()
+              + ", "
+              + event.payload().getClass().getName()
+              + ") with "
+              + codec.getClass().getName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Binds the envelope columns starting at parameter {@code first}. */
+  static void bindEnvelope(
+      PreparedStatement statement, int first, EventEnvelope event, String payload)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, event.eventId().toString());
+    statement.setString(i++, event.name());
+    statement.setString(i++, event.aggregateType());
+    statement.setString(i++, event.aggregateId() == null ? "" : event.aggregateId());
+    statement.setString(i++, payload);
+    statement.setString(i++, HeaderText.encode(event.headers()));
+    statement.setLong(i++, event.occurredAt().toEpochMilli());
+    statement.setString(i++, event.correlationId());
+    if (event.causationId() == null) {
+      statement.setNull(i++, Types.VARCHAR);
+    } else {
+      statement.setString(i++, event.causationId());
+    }
+    statement.setInt(i, event.schemaVersion());
+  }
+
+  /** Reads the envelope columns starting at column {@code first}, without decoding them. */
+  static StoredEvent readStored(ResultSet row, int first) throws SQLException {
+    int i = first;
+    return new StoredEvent(
+        row.getString(i++),
+        row.getString(i++),
+        row.getString(i++),
+        row.getString(i++),
+        row.getString(i++),
+        row.getString(i++),
+        row.getLong(i++),
+        row.getString(i++),
+        row.getString(i++),
+        row.getInt(i));
+  }
+
+  /** The envelope columns of one row, as stored. */
+  record StoredEvent(
+      String eventId,
+      String name,
+      String aggregateType,
+      String aggregateId,
+      String payload,
+      String headers,
+      long occurredAtMillis,
+      String correlationId,
+      String causationId,
+      int schemaVersion) {
+
+    /**
+     * Decodes the row. The payload type comes from the catalog, by event name, never from the row.
+     *
+     * @throws UndecodableEventException if the catalog does not know the event or the codec fails
+     */
+    EventEnvelope decode(EventCatalog catalog, PayloadCodec codec)
+        throws UndecodableEventException {
+      EventType<?> type = catalog.find(name);
+      if (type == null) {
+        throw new UndecodableEventException(
+            "unknown event \""
+                + name
+                + "\" ("
+                + eventId
+                + "): no generated EventRegistry in the catalog registers it; deploy the entity"
+                + " compiled with sdk-processor, then requeue the event");
+      }
+      Object decoded;
+      try {
+        decoded = codec.decode(payload, type.payloadType());
+      } catch (Exception e) {
+        throw new UndecodableEventException(
+            "cannot decode the payload of "
+                + name
+                + " ("
+                + eventId
+                + ") as "
+                + type.payloadType().getName()
+                + ": "
+                + e.getMessage());
+      }
+      if (!type.payloadType().isInstance(decoded)) {
+        throw new UndecodableEventException(
+            "the PayloadCodec decoded "
+                + name
+                + " ("
+                + eventId
+                + ") into "
+                + (decoded == null ? "null" : decoded.getClass().getName())
+                + ", not "
+                + type.payloadType().getName());
+      }
+      try {
+        return new EventEnvelope(
+            UUID.fromString(eventId),
+            name,
+            aggregateType,
+            aggregateId,
+            decoded,
+            HeaderText.decode(headers),
+            Instant.ofEpochMilli(occurredAtMillis),
+            correlationId,
+            causationId,
+            schemaVersion);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new UndecodableEventException(
+            "malformed row of " + name + " (" + eventId + "): " + e);
+      }
+    }
+  }
+
+  /** A reason that fits a {@code last_error} column. */
+  static String reason(Throwable error) {
+    return clip(error.toString());
+  }
+
+  static String clip(String text) {
+    return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+  }
+
+  /** A row that cannot become an envelope; retrying will not help until something changes. */
+  static final class UndecodableEventException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UndecodableEventException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
