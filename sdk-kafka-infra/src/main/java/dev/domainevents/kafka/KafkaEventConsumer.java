@@ -83,6 +83,7 @@ final class KafkaEventConsumer implements Runnable {
 
   private volatile boolean running = true;
   private volatile boolean aborted;
+  private volatile boolean closing;
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile Throwable failure;
   private Thread thread;
@@ -134,8 +135,12 @@ final class KafkaEventConsumer implements Runnable {
    * next owner of their partition.
    */
   void close() {
+    boolean first = !closing;
+    closing = true;
     running = false;
-    consumer.wakeup();
+    if (first && thread != null && thread.isAlive()) {
+      consumer.wakeup();
+    }
     join();
   }
 
