@@ -1,10 +1,14 @@
 package dev.domainevents.test.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,10 +18,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -262,7 +268,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-Dlog4j2.level=WARN");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(childClassPath());
     command.add(BrokerMain.class.getName());
     command.add(serverProperties().toString());
     command.add(format ? clusterId : BrokerMain.NO_FORMAT);
@@ -280,6 +286,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         started.pid(),
         bootstrapServers(),
         logFile());
+  }
+
+  /**
+   * This JVM's class path, plus the jars of any URL class loader that loaded this class: under
+   * {@code mvn exec:java} or an application server, {@code java.class.path} alone lacks Kafka.
+   */
+  private static String childClassPath() {
+    Set<String> entries = new LinkedHashSet<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        entries.add(entry);
+      }
+    }
+    for (ClassLoader loader = EmbeddedKafka.class.getClassLoader();
+        loader != null;
+        loader = loader.getParent()) {
+      if (loader instanceof URLClassLoader urls) {
+        for (URL url : urls.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            try {
+              entries.add(Path.of(url.toURI()).toString());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+              log.debug("skipping class path entry {}", url, e);
+            }
+          }
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private void awaitReady() {
