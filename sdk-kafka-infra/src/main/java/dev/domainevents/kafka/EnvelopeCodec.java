@@ -1,0 +1,294 @@
+package dev.domainevents.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventType;
+import dev.domainevents.spi.DispatchTable;
+import dev.domainevents.spi.EventCatalog;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Turns envelopes into Kafka records and back: key = aggregate id, value = JSON payload, headers =
+ * the envelope ({@link EnvelopeHeaders}) and the user's headers.
+ *
+ * <p>Decoding takes the payload type from the {@link EventCatalog} for domain events and from the
+ * {@link DispatchTable}'s topics for plain messages: never from the record.
+ */
+final class EnvelopeCodec {
+  private static final byte[] JSON = bytes(EnvelopeHeaders.JSON);
+
+  private final PayloadCodec payloads;
+  private final EventCatalog catalog;
+  private final DispatchTable table;
+
+  EnvelopeCodec(PayloadCodec payloads, EventCatalog catalog, DispatchTable table) {
+    this.payloads = payloads;
+    this.catalog = catalog;
+    this.table = table;
+  }
+
+  /** Returns the topic {@code event} is published to: its registered one, or its own name. */
+  String topicOf(EventEnvelope event) {
+    if (event.aggregateType().isEmpty()) {
+      return event.name();
+    }
+    EventType<?> type = catalog.find(event.name());
+    if (type == null) {
+      throw new IllegalArgumentException(
+          "unknown event \""
+              + event.name()
+              + "\": no generated EventRegistry registers it, so it has no topic. Is the entity"
+              + " compiled with sdk-processor on the annotation processor path?");
+    }
+    return type.topic();
+  }
+
+  ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic)
+      throws JsonProcessingException {
+    byte[] value = payloads.write(event.payload());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(EnvelopeHeaders.EVENT_ID, bytes(event.eventId().toString()));
+    headers.add(EnvelopeHeaders.EVENT_NAME, bytes(event.name()));
+    headers.add(EnvelopeHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
+    if (event.aggregateId() != null) {
+      headers.add(EnvelopeHeaders.AGGREGATE_ID, bytes(event.aggregateId()));
+    }
+    headers.add(EnvelopeHeaders.OCCURRED_AT, bytes(event.occurredAt().toString()));
+    headers.add(EnvelopeHeaders.CORRELATION_ID, bytes(event.correlationId()));
+    if (event.causationId() != null) {
+      headers.add(EnvelopeHeaders.CAUSATION_ID, bytes(event.causationId()));
+    }
+    headers.add(EnvelopeHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
+    headers.add(EnvelopeHeaders.CONTENT_TYPE, JSON);
+    for (Map.Entry<String, String> header : event.headers().entrySet()) {
+      if (header.getKey().startsWith(EnvelopeHeaders.PREFIX)) {
+        throw new IllegalArgumentException(
+            "header \"" + header.getKey() + "\" of " + event.name() + " uses the reserved prefix \""
+                + EnvelopeHeaders.PREFIX + "\"; rename it");
+      }
+      headers.add(header.getKey(), bytes(header.getValue()));
+    }
+    byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
+    return new ProducerRecord<>(topic, null, key, value, headers);
+  }
+
+  /**
+   * Decodes a consumed record.
+   *
+   * @return the delivery, or {@code null} if this service has no handler for the record's event
+   * @throws PoisonRecordException if the record can never be handled
+   */
+  Delivery decode(ConsumerRecord<byte[], byte[]> record) {
+    String eventId = null;
+    String name = null;
+    String aggregateType = null;
+    String aggregateId = null;
+    String occurredAt = null;
+    String correlationId = null;
+    String causationId = null;
+    String schemaVersion = null;
+    String originalTopic = null;
+    String attempts = null;
+    String retryRound = null;
+    String retryAt = null;
+    String group = null;
+    Map<String, String> userHeaders = null;
+    for (Header header : record.headers()) {
+      String key = header.key();
+      if (!key.startsWith(EnvelopeHeaders.PREFIX)) {
+        if (!key.equals(EnvelopeHeaders.CONTENT_TYPE)) {
+          if (userHeaders == null) {
+            userHeaders = new HashMap<>();
+          }
+          userHeaders.put(key, string(header.value()));
+        }
+        continue;
+      }
+      String value = string(header.value());
+      switch (key) {
+        case EnvelopeHeaders.EVENT_ID -> eventId = value;
+        case EnvelopeHeaders.EVENT_NAME -> name = value;
+        case EnvelopeHeaders.AGGREGATE_TYPE -> aggregateType = value;
+        case EnvelopeHeaders.AGGREGATE_ID -> aggregateId = value;
+        case EnvelopeHeaders.OCCURRED_AT -> occurredAt = value;
+        case EnvelopeHeaders.CORRELATION_ID -> correlationId = value;
+        case EnvelopeHeaders.CAUSATION_ID -> causationId = value;
+        case EnvelopeHeaders.SCHEMA_VERSION -> schemaVersion = value;
+        case EnvelopeHeaders.ORIGINAL_TOPIC -> originalTopic = value;
+        case EnvelopeHeaders.ATTEMPTS -> attempts = value;
+        case EnvelopeHeaders.RETRY_ROUND -> retryRound = value;
+        case EnvelopeHeaders.RETRY_AT -> retryAt = value;
+        case EnvelopeHeaders.GROUP -> group = value;
+        default -> {
+          // Other SDK headers (exception details, original coordinates) are not part of the envelope.
+        }
+      }
+    }
+    String topic = originalTopic == null ? record.topic() : originalTopic;
+
+    Class<?> payloadType;
+    boolean plain;
+    if (name == null) {
+      payloadType = table.topics().get(topic);
+      if (payloadType == null) {
+        throw new PoisonRecordException(
+            PoisonRecordException.MISSING_HEADER,
+            "header " + EnvelopeHeaders.EVENT_NAME + " is missing, and topic " + topic
+                + " is not a plain topic with a handler");
+      }
+      name = topic;
+      plain = true;
+    } else if (name.indexOf(':') < 0) {
+      payloadType = table.topics().get(name);
+      if (payloadType == null) {
+        throw new PoisonRecordException(
+            PoisonRecordException.UNKNOWN_EVENT,
+            "\"" + name + "\" is neither a registered event nor a plain topic with a handler");
+      }
+      plain = true;
+    } else {
+      EventType<?> type = catalog.find(name);
+      if (type == null) {
+        throw new PoisonRecordException(
+            PoisonRecordException.UNKNOWN_EVENT,
+            "unknown event \"" + name + "\": no registry of this service registers it");
+      }
+      if (!table.handles(name)) {
+        return null;
+      }
+      payloadType = type.payloadType();
+      plain = false;
+      if (aggregateType == null) {
+        aggregateType = type.aggregateType();
+      }
+    }
+
+    UUID id;
+    if (eventId == null) {
+      if (!plain) {
+        throw missing(EnvelopeHeaders.EVENT_ID);
+      }
+      // A plain message from a foreign producer: a stable id, so that redelivery is a duplicate.
+      id = UUID.nameUUIDFromBytes(bytes(topic + '/' + record.partition() + '/' + record.offset()));
+    } else {
+      id = parseUuid(eventId);
+    }
+    Instant occurred;
+    if (occurredAt == null) {
+      if (!plain) {
+        throw missing(EnvelopeHeaders.OCCURRED_AT);
+      }
+      occurred = Instant.ofEpochMilli(record.timestamp());
+    } else {
+      try {
+        occurred = Instant.parse(occurredAt);
+      } catch (DateTimeParseException e) {
+        throw malformed(EnvelopeHeaders.OCCURRED_AT, occurredAt);
+      }
+    }
+    if (correlationId == null) {
+      if (!plain) {
+        throw missing(EnvelopeHeaders.CORRELATION_ID);
+      }
+      correlationId = id.toString();
+    }
+    int version = schemaVersion == null ? 1 : parsePositive(EnvelopeHeaders.SCHEMA_VERSION, schemaVersion);
+    if (aggregateId == null && record.key() != null) {
+      aggregateId = string(record.key());
+    }
+
+    Object payload = payloads.read(record.value(), payloadType);
+    EventEnvelope envelope =
+        new EventEnvelope(
+            id,
+            name,
+            plain ? "" : aggregateType,
+            aggregateId,
+            payload,
+            userHeaders,
+            occurred,
+            correlationId,
+            causationId,
+            version);
+    return new Delivery(
+        envelope,
+        attempts == null ? 0 : parseNonNegative(EnvelopeHeaders.ATTEMPTS, attempts),
+        retryRound == null ? 0 : parseNonNegative(EnvelopeHeaders.RETRY_ROUND, retryRound),
+        retryAt == null ? 0L : parseLong(EnvelopeHeaders.RETRY_AT, retryAt),
+        group);
+  }
+
+  /**
+   * A decoded record: the envelope, plus what earlier deliveries left in the routing headers.
+   *
+   * @param attempts handler calls made in earlier deliveries
+   * @param retryRound how many times the record went through the retry topic
+   * @param retryAt epoch millis before which it must not be handled, or 0
+   * @param group the consumer group the retry copy is meant for, or {@code null}
+   */
+  record Delivery(EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
+
+  private static UUID parseUuid(String value) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw malformed(EnvelopeHeaders.EVENT_ID, value);
+    }
+  }
+
+  private static int parsePositive(String header, String value) {
+    int parsed = parseNonNegative(header, value);
+    if (parsed == 0) {
+      throw malformed(header, value);
+    }
+    return parsed;
+  }
+
+  private static int parseNonNegative(String header, String value) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < 0) {
+        throw malformed(header, value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw malformed(header, value);
+    }
+  }
+
+  private static long parseLong(String header, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw malformed(header, value);
+    }
+  }
+
+  private static PoisonRecordException missing(String header) {
+    return new PoisonRecordException(
+        PoisonRecordException.MISSING_HEADER, "required header " + header + " is missing");
+  }
+
+  private static PoisonRecordException malformed(String header, String value) {
+    return new PoisonRecordException(
+        PoisonRecordException.MALFORMED_HEADER,
+        "header " + header + " is malformed: \"" + value + "\"");
+  }
+
+  static byte[] bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String string(byte[] value) {
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+}

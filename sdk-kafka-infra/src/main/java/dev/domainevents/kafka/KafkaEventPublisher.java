@@ -1,0 +1,153 @@
+package dev.domainevents.kafka;
+
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventPublishException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends envelopes to Kafka, one producer per named cluster. A batch's future completes when the
+ * broker acknowledged every record ({@code acks=all} by default), or exceptionally with an {@link
+ * EventPublishException} naming the first event that was not.
+ *
+ * <p>The producer retries transient errors itself until {@code delivery.timeout.ms}; only then
+ * does a callback report a failure, so a failure here means the event was not delivered and the
+ * caller must know.
+ */
+final class KafkaEventPublisher {
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+
+  /** A producer and what debug logging says about it. */
+  record ClusterProducer(
+      String name, String clientId, String bootstrapServers, Producer<byte[], byte[]> producer) {}
+
+  private final Map<String, ClusterProducer> clusters;
+  private final Map<String, String> routes;
+  private final ClusterProducer defaultCluster;
+  private final EnvelopeCodec codec;
+  private final boolean debug;
+
+  KafkaEventPublisher(
+      Map<String, ClusterProducer> clusters,
+      String defaultCluster,
+      Map<String, String> routes,
+      EnvelopeCodec codec,
+      boolean debug) {
+    this.clusters = Map.copyOf(clusters);
+    this.defaultCluster = clusters.get(defaultCluster);
+    this.routes = Map.copyOf(routes);
+    this.codec = codec;
+    this.debug = debug;
+  }
+
+  ClusterProducer cluster(String name) {
+    ClusterProducer cluster = clusters.get(name);
+    if (cluster == null) {
+      throw new IllegalArgumentException(
+          "unknown Kafka cluster \"" + name + "\"; the configured clusters are "
+              + clusters.keySet() + " (see domainevents.clusters)");
+    }
+    return cluster;
+  }
+
+  /**
+   * Publishes {@code events} in order to the given cluster, or when {@code cluster} is {@code
+   * null}, to each topic's routed cluster or the default one.
+   */
+  CompletableFuture<Void> publish(ClusterProducer cluster, List<EventEnvelope> events) {
+    if (events.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger outstanding = new AtomicInteger(events.size());
+    int sent = 0;
+    for (EventEnvelope event : events) {
+      ClusterProducer target = cluster;
+      String topic;
+      ProducerRecord<byte[], byte[]> record;
+      try {
+        topic = codec.topicOf(event);
+        if (target == null) {
+          String routed = routes.get(topic);
+          target = routed == null ? defaultCluster : clusters.get(routed);
+        }
+        record = codec.encode(event, topic);
+        target.producer().send(record, new Acknowledgement(target, event, done, outstanding));
+        sent++;
+      } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        // Later events of the batch are not sent: they might overtake this one.
+        int unsent = events.size() - sent;
+        done.completeExceptionally(
+            new EventPublishException(
+                "could not send " + describe(event) + " (" + e.getMessage() + "); "
+                    + unsent + " event(s) of the batch, from this one on, were not sent",
+                e));
+        return done;
+      }
+    }
+    return done;
+  }
+
+  private static String describe(EventEnvelope event) {
+    return event.name() + " " + event.eventId();
+  }
+
+  /** The producer callback; it runs on the producer's I/O thread, so it only counts. */
+  private final class Acknowledgement implements Callback {
+    private final ClusterProducer cluster;
+    private final EventEnvelope event;
+    private final CompletableFuture<Void> done;
+    private final AtomicInteger outstanding;
+    private final long startNanos;
+
+    Acknowledgement(
+        ClusterProducer cluster,
+        EventEnvelope event,
+        CompletableFuture<Void> done,
+        AtomicInteger outstanding) {
+      this.cluster = cluster;
+      this.event = event;
+      this.done = done;
+      this.outstanding = outstanding;
+      this.startNanos = debug ? System.nanoTime() : 0L;
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception error) {
+      if (error != null) {
+        String kind = error instanceof RetriableException ? "still failing after retries" : "failed";
+        done.completeExceptionally(
+            new EventPublishException(
+                "publishing " + describe(event) + " to cluster " + cluster.name() + " " + kind
+                    + ": " + error,
+                error));
+        return;
+      }
+      if (debug) {
+        log.info(
+            "publish client={} brokers={} topic={} partition={} offset={} duration={}us event={}"
+                + " id={}",
+            cluster.clientId(),
+            cluster.bootstrapServers(),
+            metadata.topic(),
+            metadata.partition(),
+            metadata.offset(),
+            (System.nanoTime() - startNanos) / 1_000,
+            event.name(),
+            event.eventId());
+      }
+      if (outstanding.decrementAndGet() == 0) {
+        done.complete(null);
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.domainevents.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration parsing, without a broker. */
+class KafkaSettingsTest {
+
+  private static Properties base() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", "localhost:9092");
+    return props;
+  }
+
+  @Test
+  void kafkaKeysPassThroughUnchangedOverSafeDefaults() {
+    Properties props = base();
+    props.put("linger.ms", "7");
+    props.put("max.poll.records", "33");
+    props.put("security.protocol", "SASL_SSL");
+    props.put("interceptor.custom.key", "x");
+    KafkaSettings.Cluster cluster = KafkaSettings.parse(props).defaultCluster();
+    assertEquals("all", cluster.producer().get("acks"));
+    assertEquals("true", cluster.producer().get("enable.idempotence"));
+    assertEquals("7", cluster.producer().get("linger.ms"));
+    assertFalse(cluster.producer().containsKey("max.poll.records"), "consumer-only keys stay out");
+    assertEquals("33", cluster.consumer().get("max.poll.records"));
+    assertEquals("SASL_SSL", cluster.producer().get("security.protocol"));
+    assertEquals("SASL_SSL", cluster.consumer().get("security.protocol"));
+    assertEquals("x", cluster.consumer().get("interceptor.custom.key"));
+    assertEquals("earliest", cluster.consumer().get("auto.offset.reset"));
+    assertEquals("false", cluster.consumer().get("enable.auto.commit"));
+
+    props.put("acks", "1");
+    assertEquals("1", KafkaSettings.parse(props).defaultCluster().producer().get("acks"));
+  }
+
+  @Test
+  void settingsThatWouldLoseEventsOrBreakDecodingAreRejected() {
+    Properties autoCommit = base();
+    autoCommit.put("enable.auto.commit", "true");
+    assertTrue(message(autoCommit).contains("enable.auto.commit"));
+    Properties serializer = base();
+    serializer.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    assertTrue(message(serializer).contains("value.serializer"));
+    Properties typo = base();
+    typo.put("domainevents.retry.atempts", "3");
+    assertTrue(message(typo).contains("domainevents.retry.atempts"));
+    Properties none = new Properties();
+    assertTrue(message(none).contains("KAFKA_BOOTSTRAP_SERVERS"));
+    Properties negative = base();
+    negative.put("domainevents.retry.attempts", "0");
+    assertTrue(message(negative).contains("domainevents.retry.attempts"));
+  }
+
+  private static String message(Properties props) {
+    return assertThrows(IllegalArgumentException.class, () -> KafkaSettings.parse(props)).getMessage();
+  }
+
+  @Test
+  void namedClustersLayerTheirKeysOverTheSharedOnes() {
+    Properties props = base();
+    props.put("domainevents.clusters", "main, north");
+    props.put("clusters.north.bootstrap.servers", "north:9092");
+    props.put("clusters.north.linger.ms", "50");
+    props.put("linger.ms", "5");
+    KafkaSettings settings = KafkaSettings.parse(props);
+    assertEquals("main", settings.defaultCluster().name());
+    assertEquals("localhost:9092", settings.clusters.get(0).bootstrapServers());
+    assertEquals("north:9092", settings.clusters.get(1).bootstrapServers());
+    assertEquals("5", settings.clusters.get(0).producer().get("linger.ms"));
+    assertEquals("50", settings.clusters.get(1).producer().get("linger.ms"));
+  }
+
+  @Test
+  void theEnvironmentMapsKafkaAndSdkVariables() {
+    Properties props =
+        KafkaInfra.propertiesFromEnvironment(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "KAFKA_GROUP_ID", "shop",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "KAFKA_CLUSTERS_NORTH_BOOTSTRAP_SERVERS", "north:9092",
+                "DOMAINEVENTS_CLUSTERS", "main,north",
+                "DOMAINEVENTS_RETRY_ATTEMPTS", "5",
+                "PATH", "/usr/bin"));
+    assertEquals("broker:9092", props.getProperty("bootstrap.servers"));
+    assertEquals("shop", props.getProperty("group.id"));
+    assertEquals("north:9092", props.getProperty("clusters.north.bootstrap.servers"));
+    assertEquals("5", props.getProperty("domainevents.retry.attempts"));
+    assertFalse(props.containsKey("heap.opts"), "Kafka script variables are not client settings");
+    assertEquals(5, props.size());
+    assertThrows(IllegalStateException.class, () -> KafkaInfra.propertiesFromEnvironment(Map.of()));
+  }
+
+  @Test
+  void aPropertiesFileBuildsTheInfra(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kafka.properties");
+    Files.writeString(file, "bootstrap.servers=localhost:9092\ngroup.id=shop\ndomainevents.ordered=true\n");
+    KafkaInfra infra = KafkaInfra.fromProperties(file);
+    assertEquals("KafkaInfra{clusters=[default=localhost:9092], group=shop}", infra.toString());
+  }
+
+  @Test
+  void redactionHidesEverySecretKind() {
+    Map<String, Object> redacted =
+        Redaction.redact(
+            Map.of(
+                "sasl.jaas.config", "x password=\"p\";",
+                "ssl.keystore.password", "p",
+                "ssl.key.password", "p",
+                "ssl.keystore.key", "PEM",
+                "sasl.oauthbearer.client.credentials.client.secret", "s",
+                "bootstrap.servers", "b:1"));
+    assertEquals("b:1", redacted.get("bootstrap.servers"));
+    redacted.forEach(
+        (key, value) -> {
+          if (!key.equals("bootstrap.servers")) {
+            assertEquals(Redaction.REDACTED, value, key);
+          }
+        });
+  }
+
+  @Test
+  void theInMemoryDedupeStoreForgetsTheLeastRecentlySeenBeyondItsBound() {
+    InMemoryDedupeStore store = new InMemoryDedupeStore(2);
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    UUID c = UUID.randomUUID();
+    store.add("g", a);
+    store.add("g", b);
+    assertTrue(store.contains("g", a));
+    assertFalse(store.contains("other", a), "groups are separate");
+    store.add("g", c); // evicts b: a was seen more recently
+    assertTrue(store.contains("g", a));
+    assertFalse(store.contains("g", b));
+    assertTrue(store.contains("g", c));
+    assertEquals(2, store.size());
+  }
+
+  @Test
+  void publishingAnUnregisteredEventFailsWithAClearError() {
+    KafkaInfra infra = KafkaInfra.builder().properties(base()).build();
+    infra.start(dev.domainevents.spi.EventCatalog.of(Fixtures.registry("goods.unused")));
+    try (infra) {
+      dev.domainevents.EventEnvelope stranger =
+          new dev.domainevents.EventEnvelope(
+              dev.domainevents.EventIds.next(), "Stranger:Came", "Stranger", "1", "x", Map.of(),
+              java.time.Instant.now(), "c", null, 1);
+      dev.domainevents.EventPublishException error =
+          assertThrows(
+              dev.domainevents.EventPublishException.class,
+              () -> infra.publishAndWait(java.util.List.of(stranger)));
+      assertTrue(error.getMessage().contains("Stranger:Came"), error.getMessage());
+      assertTrue(error.getMessage().contains("sdk-processor"), error.getMessage());
+    }
+  }
+}

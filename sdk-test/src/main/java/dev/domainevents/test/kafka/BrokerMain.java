@@ -1,0 +1,60 @@
+package dev.domainevents.test.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until
+ * the parent stops it (SIGTERM) or dies (its stdin closes).
+ *
+ * <p>Arguments: the {@code server.properties} path, and the cluster id to format with, or {@link
+ * #NO_FORMAT} on a restart.
+ */
+final class BrokerMain {
+  static final String NO_FORMAT = "-";
+
+  private BrokerMain() {}
+
+  public static void main(String[] args) {
+    if (args.length != 2) {
+      System.err.println("usage: BrokerMain <server.properties> <cluster-id|->");
+      System.exit(2);
+    }
+    String serverProperties = args[0];
+    String clusterId = args[1];
+    if (!NO_FORMAT.equals(clusterId)) {
+      int status =
+          kafka.tools.StorageTool.execute(
+              new String[] {"format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"},
+              System.out);
+      if (status != 0) {
+        System.err.println("formatting the KRaft storage failed with status " + status);
+        System.exit(status);
+      }
+    }
+    exitWhenParentDies();
+    // Blocks until shutdown; Kafka's own shutdown hook stops the broker on SIGTERM or exit.
+    kafka.Kafka.main(new String[] {serverProperties});
+  }
+
+  /** The parent holds our stdin open; end of input means it is gone, so we must go too. */
+  private static void exitWhenParentDies() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              InputStream in = System.in;
+              try {
+                while (in.read() >= 0) {
+                  // The parent never writes; keep reading until end of input.
+                }
+              } catch (IOException e) {
+                // Treat a broken pipe like end of input.
+              }
+              System.err.println("parent JVM is gone; stopping the embedded broker");
+              System.exit(1);
+            },
+            "parent-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+}
