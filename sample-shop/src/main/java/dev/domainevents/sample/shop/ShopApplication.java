@@ -1,0 +1,155 @@
+package dev.domainevents.sample.shop;
+
+import dev.domainevents.DomainEvents;
+import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.test.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sample shop: buying goods raises {@code Goods:Shopping}, Kafka carries it, and the store
+ * handles it.
+ *
+ * <p>Run it with {@code java -jar sample-shop/target/sample-shop.jar}. It reads:
+ *
+ * <ul>
+ *   <li>{@code PORT}: the HTTP port, 8000 by default;
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}: the Kafka cluster; when unset, an embedded single-node
+ *       broker is started and used;
+ *   <li>{@code SHOP_KAFKA_CONFIG}: a properties file that replaces the bundled {@code
+ *       shop-kafka.properties}, the counterpart of the seed's {@code conf/infra/kafka.toml}.
+ * </ul>
+ */
+public final class ShopApplication implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShopApplication.class);
+  private static final int FIRST_GOODS = 1;
+  private static final int LAST_GOODS = 10;
+  private static final int INITIAL_STOCK = 100;
+
+  private final EmbeddedKafka broker;
+  private final String bootstrapServers;
+  private final DomainEvents.Installation installation;
+  private final ShopHttpServer http;
+  private final Store store;
+  private final StoreController storeController;
+
+  private ShopApplication(
+      EmbeddedKafka broker,
+      String bootstrapServers,
+      DomainEvents.Installation installation,
+      ShopHttpServer http,
+      Store store,
+      StoreController storeController) {
+    this.broker = broker;
+    this.bootstrapServers = bootstrapServers;
+    this.installation = installation;
+    this.http = http;
+    this.store = store;
+    this.storeController = storeController;
+  }
+
+  /** Starts the shop from the environment; see the class documentation. */
+  public static void main(String[] args) throws IOException {
+    long started = System.nanoTime();
+    Map<String, String> environment = System.getenv();
+    int port = Integer.parseInt(environment.getOrDefault("PORT", "8000"));
+    Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
+    ShopApplication shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka);
+    Runtime.getRuntime().addShutdownHook(new Thread(shop::close, "sample-shop-shutdown"));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    System.out.printf(
+        "sample-shop started in %d ms: http://localhost:%d (Kafka at %s)%n",
+        millis, shop.port(), shop.bootstrapServers);
+  }
+
+  /**
+   * Starts the shop on {@code port} (0 for any free port). With {@code bootstrapServers} null or
+   * blank, an embedded broker is started and closed with the shop.
+   */
+  public static ShopApplication start(int port, String bootstrapServers, Properties kafka)
+      throws IOException {
+    EmbeddedKafka broker = null;
+    String servers = bootstrapServers;
+    if (servers == null || servers.isBlank()) {
+      log.info("KAFKA_BOOTSTRAP_SERVERS is not set: starting an embedded Kafka broker");
+      broker = EmbeddedKafka.create().start();
+      servers = broker.bootstrapServers();
+    }
+    DomainEvents.Installation installation = null;
+    try {
+      Properties settings = new Properties();
+      settings.putAll(kafka);
+      settings.setProperty("bootstrap.servers", servers);
+      Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
+      StoreController storeController = new StoreController(store);
+      installation =
+          DomainEvents.install(
+              KafkaInfra.builder().properties(settings).build(), storeController);
+      GoodsRepository goods = new GoodsRepository(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
+      ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods), store);
+      http.start();
+      return new ShopApplication(broker, servers, installation, http, store, storeController);
+    } catch (IOException | RuntimeException e) {
+      if (installation != null) {
+        installation.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Loads the Kafka settings: {@code file} if given, else the bundled defaults. */
+  public static Properties kafkaSettings(String file) {
+    Properties properties = new Properties();
+    try (InputStream in =
+        file == null || file.isBlank()
+            ? ShopApplication.class.getResourceAsStream("/shop-kafka.properties")
+            : Files.newInputStream(Path.of(file))) {
+      if (in == null) {
+        throw new IllegalStateException("shop-kafka.properties is missing from the class path");
+      }
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read Kafka settings " + file, e);
+    }
+    return properties;
+  }
+
+  /** The HTTP port. */
+  public int port() {
+    return http.port();
+  }
+
+  /** The store's stock of {@code goodsId}, or -1 for unknown goods. */
+  public int stock(int goodsId) {
+    return store.stock(goodsId).orElse(-1);
+  }
+
+  /** How many {@code Goods:Shopping} events the store has handled. */
+  public long handledCount() {
+    return storeController.handledCount();
+  }
+
+  /**
+   * Stops the shop: the HTTP server stops taking requests, the consumers commit what they handled,
+   * the producer flushes, and the embedded broker, if any, stops.
+   */
+  @Override
+  public synchronized void close() {
+    http.close();
+    installation.close();
+    if (broker != null) {
+      broker.close();
+    }
+    log.info("sample-shop stopped");
+  }
+}
