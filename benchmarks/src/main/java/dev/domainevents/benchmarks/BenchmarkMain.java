@@ -1,0 +1,121 @@
+package dev.domainevents.benchmarks;
+
+import dev.domainevents.test.kafka.EmbeddedKafka;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every benchmark side by side in one JVM and prints a table, then one machine-readable line:
+ * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…}.
+ *
+ * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
+ * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (latency run's
+ * events per second, 2,000 by default).
+ */
+public final class BenchmarkMain {
+  private BenchmarkMain() {}
+
+  /** Runs the benchmarks; see the class documentation for the arguments. */
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    Integer events = null;
+    int rate = 2_000;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--events" -> events = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException(
+            "unknown argument " + args[i] + "; use --quick, --events N, --rate N");
+      }
+    }
+    int n = events != null ? events : quick ? 50_000 : 300_000;
+    int latencyEvents = rate * (quick ? 10 : 30);
+
+    Map<String, Double> dispatch = DispatchRun.run(quick);
+    double direct = dispatch.get("direct");
+    double generated = dispatch.get("generated");
+    double reflection = dispatch.get("reflection");
+    double guava = dispatch.get("guava");
+
+    List<double[]> publishPairs = new ArrayList<>();
+    List<double[]> consumePairs = new ArrayList<>();
+    long[] latencies;
+    try (EmbeddedKafka broker =
+        EmbeddedKafka.create(Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
+            .start()) {
+      broker.createTopic(KafkaRuns.CHECKOUT_TOPIC, 3);
+      broker.createTopic(KafkaRuns.PING_TOPIC, 3);
+      KafkaRuns runs = new KafkaRuns(broker.bootstrapServers());
+      // A warm-up of each side, not reported: JIT, metadata and connections.
+      runs.publishSdk(Math.min(n, 20_000));
+      runs.publishRaw(Math.min(n, 20_000));
+      for (int pair = 0; pair < 3; pair++) {
+        double sdk = runs.publishSdk(n);
+        double raw = runs.publishRaw(n);
+        publishPairs.add(new double[] {sdk, raw});
+        System.out.printf(Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
+      }
+      for (int pair = 0; pair < 2; pair++) {
+        double sdk = runs.consumeSdk(n);
+        double raw = runs.consumeRaw(n);
+        consumePairs.add(new double[] {sdk, raw});
+        System.out.printf(Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
+      }
+      latencies = runs.latency(latencyEvents, rate);
+    }
+
+    double[] publishRatios = publishPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+    double publishRatio = median(publishRatios);
+    double consumeRatio =
+        median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
+    double p50 = millis(latencies, 0.50);
+    double p99 = millis(latencies, 0.99);
+    double max = latencies[latencies.length - 1] / 1e6;
+
+    StringBuilder table = new StringBuilder();
+    table.append("| measurement | SDK | peer | ratio |\n|---|---|---|---|\n");
+    table.append(String.format(Locale.ROOT,
+        "| dispatch, ns/op | generated %.2f | direct call %.2f | generated/direct %.2f |%n",
+        generated, direct, generated / direct));
+    table.append(String.format(Locale.ROOT,
+        "| dispatch, ns/op | generated %.2f | Guava EventBus %.2f | guava/generated %.1f |%n",
+        generated, guava, guava / generated));
+    table.append(String.format(Locale.ROOT,
+        "| dispatch, ns/op | generated %.2f | Method.invoke %.2f | reflection/generated %.1f |%n",
+        generated, reflection, reflection / generated));
+    for (int i = 0; i < publishPairs.size(); i++) {
+      double[] pair = publishPairs.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| publish %d, records/s | %.0f | raw KafkaProducer %.0f | %.3f |%n",
+          i + 1, pair[0], pair[1], pair[0] / pair[1]));
+    }
+    for (int i = 0; i < consumePairs.size(); i++) {
+      double[] pair = consumePairs.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| consume %d, records/s | %.0f | raw poll loop %.0f | %.3f |%n",
+          i + 1, pair[0], pair[1], pair[0] / pair[1]));
+    }
+    table.append(String.format(Locale.ROOT,
+        "| latency at %d/s, ms | p50 %.2f, p99 %.2f, max %.2f | | |%n", rate, p50, p99, max));
+    System.out.println();
+    System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
+    System.out.print(table);
+    System.out.printf(Locale.ROOT,
+        "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
+            + " p99_ms=%.2f%n",
+        publishRatio, consumeRatio, generated / direct, guava / generated, p99);
+  }
+
+  private static double median(double[] sorted) {
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  private static double millis(long[] sorted, double quantile) {
+    int index = (int) Math.ceil(quantile * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+}

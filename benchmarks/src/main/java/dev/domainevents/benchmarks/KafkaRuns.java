@@ -1,0 +1,247 @@
+package dev.domainevents.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.domainevents.DomainEvents;
+import dev.domainevents.EventIds;
+import dev.domainevents.kafka.EnvelopeHeaders;
+import dev.domainevents.kafka.KafkaInfra;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka runs: each measures the SDK and the hand-written kafka-clients code a user would write
+ * instead, with the same payloads, keys, headers and client settings.
+ */
+final class KafkaRuns {
+  static final String CHECKOUT_TOPIC = "basket.checkout";
+  static final String PING_TOPIC = "basket.ping";
+  private static final int AGGREGATES = 100;
+
+  private final String bootstrapServers;
+  private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+  private final Purchase[] purchases = new Purchase[AGGREGATES];
+  private int groups;
+
+  KafkaRuns(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+    for (int i = 0; i < AGGREGATES; i++) {
+      purchases[i] = Purchase.sample(i);
+    }
+  }
+
+  /** The producer settings both sides use. */
+  Properties producerSettings() {
+    Properties settings = new Properties();
+    settings.setProperty("bootstrap.servers", bootstrapServers);
+    settings.setProperty("acks", "all");
+    settings.setProperty("enable.idempotence", "true");
+    settings.setProperty("linger.ms", "5");
+    settings.setProperty("batch.size", "65536");
+    settings.setProperty("compression.type", "none");
+    return settings;
+  }
+
+  private Properties consumerSettings(String group) {
+    Properties settings = new Properties();
+    settings.setProperty("bootstrap.servers", bootstrapServers);
+    settings.setProperty("group.id", group);
+    settings.setProperty("auto.offset.reset", "earliest");
+    settings.setProperty("enable.auto.commit", "false");
+    settings.setProperty("max.poll.records", "500");
+    return settings;
+  }
+
+  /** Publishes {@code events} through the SDK; returns records per second. */
+  double publishSdk(int events) {
+    Properties settings = producerSettings();
+    settings.setProperty("group.id", "publish-only");
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
+      Basket[] baskets = baskets();
+      List<CompletableFuture<Void>> acks = new ArrayList<>(events);
+      long start = System.nanoTime();
+      for (int i = 0; i < events; i++) {
+        Basket basket = baskets[i % AGGREGATES];
+        basket.checkout(purchases[i % AGGREGATES]);
+        acks.add(DomainEvents.publish(basket));
+      }
+      CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).join();
+      return perSecond(events, System.nanoTime() - start);
+    }
+  }
+
+  /** Publishes {@code events} with a hand-written {@code KafkaProducer}; records per second. */
+  double publishRaw(int events) throws Exception {
+    Properties settings = producerSettings();
+    ObjectWriter writer = mapper.writerFor(Purchase.class);
+    byte[][] keys = new byte[AGGREGATES][];
+    for (int i = 0; i < AGGREGATES; i++) {
+      keys[i] = Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] name = bytes("Basket:Checkout");
+    byte[] aggregateType = bytes("Basket");
+    byte[] version = bytes("1");
+    byte[] json = bytes(EnvelopeHeaders.JSON);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < events; i++) {
+        int aggregate = i % AGGREGATES;
+        UUID id = EventIds.next();
+        byte[] idBytes = bytes(id.toString());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EnvelopeHeaders.EVENT_ID, idBytes);
+        headers.add(EnvelopeHeaders.EVENT_NAME, name);
+        headers.add(EnvelopeHeaders.AGGREGATE_TYPE, aggregateType);
+        headers.add(EnvelopeHeaders.AGGREGATE_ID, keys[aggregate]);
+        headers.add(EnvelopeHeaders.OCCURRED_AT, bytes(Instant.now().toString()));
+        headers.add(EnvelopeHeaders.CORRELATION_ID, idBytes);
+        headers.add(EnvelopeHeaders.SCHEMA_VERSION, version);
+        headers.add(EnvelopeHeaders.CONTENT_TYPE, json);
+        byte[] value = writer.writeValueAsBytes(purchases[aggregate]);
+        producer.send(
+            new ProducerRecord<>(CHECKOUT_TOPIC, null, keys[aggregate], value, headers),
+            (metadata, error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              }
+            });
+      }
+      producer.flush();
+      long elapsed = System.nanoTime() - start;
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+      return perSecond(events, elapsed);
+    }
+  }
+
+  /**
+   * Consumes and dispatches the first {@code events} records of the checkout topic with the SDK
+   * consumer (at-least-once commits, dedupe on); records per second from start to the last one.
+   */
+  double consumeSdk(int events) throws InterruptedException {
+    Properties settings = consumerSettings("sdk-consume-" + (++groups));
+    settings.remove("enable.auto.commit");
+    CountingHandler handler = new CountingHandler(events);
+    long start = System.nanoTime();
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(KafkaInfra.builder().properties(settings).build(), handler)) {
+      if (!handler.done.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the SDK consumer did not handle " + events + " events");
+      }
+      return perSecond(events, System.nanoTime() - start);
+    }
+  }
+
+  /** Consumes {@code events} records with a hand-written poll loop; records per second. */
+  double consumeRaw(int events) throws Exception {
+    ObjectReader reader = mapper.readerFor(Purchase.class);
+    CountingHandler handler = new CountingHandler(events);
+    long start = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerSettings("raw-consume-" + (++groups)),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(CHECKOUT_TOPIC));
+      int seen = 0;
+      while (seen < events) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          if (seen < events) {
+            handler.onCheckout(reader.readValue(record.value()));
+            seen++;
+          }
+        }
+        if (!records.isEmpty()) {
+          consumer.commitSync();
+        }
+      }
+      return perSecond(events, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Publishes {@code events} pings through the SDK at {@code ratePerSecond} and returns each
+   * publish-to-handler latency in nanoseconds, sorted.
+   */
+  long[] latency(int events, int ratePerSecond) throws InterruptedException {
+    Properties settings = producerSettings();
+    settings.setProperty("group.id", "latency-" + (++groups));
+    settings.setProperty("auto.offset.reset", "latest");
+    settings.setProperty("linger.ms", "0");
+    LatencyHandler handler = new LatencyHandler(events);
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(KafkaInfra.builder().properties(settings).build(), handler)) {
+      Basket[] baskets = baskets();
+      warmUpPing(baskets[0], handler);
+      long interval = 1_000_000_000L / ratePerSecond;
+      long next = System.nanoTime();
+      for (int i = 0; i < events; i++) {
+        LockSupport.parkNanos(next - System.nanoTime());
+        next += interval;
+        Basket basket = baskets[i % AGGREGATES];
+        basket.ping(new Purchase(i, 1, Long.toString(System.nanoTime()), ""));
+        DomainEvents.publish(basket);
+      }
+      if (!handler.done.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("not every ping arrived");
+      }
+    }
+    long[] sorted = handler.latencies.clone();
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** Waits until the consumer has joined its group, so the first pings do not wait for it. */
+  private static void warmUpPing(Basket basket, LatencyHandler handler)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!handler.warmedUp) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the latency consumer never received a warm-up ping");
+      }
+      basket.ping(new Purchase(-1, 1, Long.toString(System.nanoTime()), "warm-up"));
+      DomainEvents.publish(basket).join();
+      Thread.sleep(200);
+    }
+  }
+
+  private static Basket[] baskets() {
+    Basket[] baskets = new Basket[AGGREGATES];
+    for (int i = 0; i < AGGREGATES; i++) {
+      baskets[i] = new Basket(Integer.toString(i));
+    }
+    return baskets;
+  }
+
+  private static byte[] bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static double perSecond(int events, long nanos) {
+    return events * 1e9 / nanos;
+  }
+}
