@@ -37,18 +37,19 @@ public final class StoreController_EventDispatcher implements EventDispatcher {
 
   @Override
   public boolean dispatch(EventContext context) throws Exception {
-    switch (context.name()) {
-      case "Goods:AddLine":
-        handler.onLine((LineAdded) context.envelope().payload(), context.envelope());
-        return true;
-      case "Goods:Shopping":
-        handler.onShopping((GoodsObj) context.envelope().payload(), context);
-        return true;
-      case "event-sell":
-        handler.onSell((SellMessage) context.envelope().payload());
-        return true;
-      default:
-        return false;
+    String name = context.name();
+    if ("Goods:AddLine".equals(name)) {
+      handler.onLine((LineAdded) context.envelope().payload(), context.envelope());
+      return true;
     }
+    if ("Goods:Shopping".equals(name)) {
+      handler.onShopping((GoodsObj) context.envelope().payload(), context);
+      return true;
+    }
+    if ("event-sell".equals(name)) {
+      handler.onSell((SellMessage) context.envelope().payload());
+      return true;
+    }
+    return false;
   }
 }

@@ -45,12 +45,11 @@ public final class AuditTrail_EventDispatcher implements EventDispatcher {
 
   @Override
   public boolean dispatch(EventContext context) throws Exception {
-    switch (context.name()) {
-      case "Goods:Restock":
-        handler.onRestock((Restocked) context.envelope().payload());
-        return true;
-      default:
-        return false;
+    String name = context.name();
+    if ("Goods:Restock".equals(name)) {
+      handler.onRestock((Restocked) context.envelope().payload());
+      return true;
     }
+    return false;
   }
 }

@@ -18,9 +18,15 @@ import javax.annotation.processing.Filer;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes a handler class's dispatcher, e.g. {@code StoreController_EventDispatcher}: a switch over
+ * Writes a handler class's dispatcher, e.g. {@code StoreController_EventDispatcher}: a table of
  * event names that calls each handler method directly, with the payload cast to its parameter type.
  * No reflection, and nothing allocated per event beyond what the handler does.
+ *
+ * <p>Up to {@value #IF_CHAIN_LIMIT} names are compared one by one with {@code "Name".equals(name)}:
+ * event names are usually the very string instances of the generated constants, so {@code equals}
+ * answers on its identity check, and the dispatcher costs about as much as a direct call (see
+ * {@code benchmarks}). Longer tables use a {@code switch}, whose hashing costs a few nanoseconds but
+ * does not grow with the number of names.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -37,6 +43,7 @@ public final class DispatcherWriter {
           ParameterizedTypeName.get(
               ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)));
   private static final int MAP_OF_LIMIT = 10;
+  private static final int IF_CHAIN_LIMIT = 4;
 
   private final Filer filer;
 
@@ -146,30 +153,50 @@ public final class DispatcherWriter {
   }
 
   private static MethodSpec dispatchMethod(HandlerModel handler) {
-    CodeBlock.Builder body = CodeBlock.builder().beginControlFlow("switch (context.name())");
-    for (HandlerModel.Method method : handler.methods()) {
-      CodeBlock payload = CodeBlock.of("($T) context.envelope().payload()", method.payload());
-      CodeBlock call =
-          switch (method.argument()) {
-            case NONE -> CodeBlock.of("handler.$L($L)", method.methodName(), payload);
-            case CONTEXT -> CodeBlock.of("handler.$L($L, context)", method.methodName(), payload);
-            case ENVELOPE ->
-                CodeBlock.of("handler.$L($L, context.envelope())", method.methodName(), payload);
-          };
-      body.add("case $S:\n", method.key())
-          .indent()
-          .addStatement("$L", call)
-          .addStatement("return true")
-          .unindent();
-    }
-    body.add("default:\n").indent().addStatement("return false").unindent().endControlFlow();
+    CodeBlock body =
+        handler.methods().size() <= IF_CHAIN_LIMIT ? ifChain(handler) : switchTable(handler);
     return MethodSpec.methodBuilder("dispatch")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(boolean.class)
         .addParameter(EVENT_CONTEXT, "context")
         .addException(Exception.class)
-        .addCode(body.build())
+        .addCode(body)
         .build();
+  }
+
+  private static CodeBlock ifChain(HandlerModel handler) {
+    CodeBlock.Builder body =
+        CodeBlock.builder().addStatement("$T name = context.name()", String.class);
+    for (HandlerModel.Method method : handler.methods()) {
+      body.beginControlFlow("if ($S.equals(name))", method.key())
+          .addStatement("$L", call(method))
+          .addStatement("return true")
+          .endControlFlow();
+    }
+    return body.addStatement("return false").build();
+  }
+
+  private static CodeBlock switchTable(HandlerModel handler) {
+    CodeBlock.Builder body = CodeBlock.builder().beginControlFlow("switch (context.name())");
+    for (HandlerModel.Method method : handler.methods()) {
+      body.add("case $S:\n", method.key())
+          .indent()
+          .addStatement("$L", call(method))
+          .addStatement("return true")
+          .unindent();
+    }
+    body.add("default:\n").indent().addStatement("return false").unindent();
+    return body.endControlFlow().build();
+  }
+
+  private static CodeBlock call(HandlerModel.Method method) {
+    CodeBlock payload = CodeBlock.of("($T) context.envelope().payload()", method.payload());
+    return switch (method.argument()) {
+      case NONE -> CodeBlock.of("handler.$L($L)", method.methodName(), payload);
+      case CONTEXT -> CodeBlock.of("handler.$L($L, context)", method.methodName(), payload);
+      case ENVELOPE ->
+          CodeBlock.of("handler.$L($L, context.envelope())", method.methodName(), payload);
+    };
   }
 }
