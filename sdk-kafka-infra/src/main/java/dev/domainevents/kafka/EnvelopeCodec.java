@@ -97,6 +97,8 @@ final class EnvelopeCodec {
     String causationId = null;
     String schemaVersion = null;
     String originalTopic = null;
+    String originalPartition = null;
+    String originalOffset = null;
     String attempts = null;
     String retryRound = null;
     String retryAt = null;
@@ -124,6 +126,8 @@ final class EnvelopeCodec {
         case EnvelopeHeaders.CAUSATION_ID -> causationId = value;
         case EnvelopeHeaders.SCHEMA_VERSION -> schemaVersion = value;
         case EnvelopeHeaders.ORIGINAL_TOPIC -> originalTopic = value;
+        case EnvelopeHeaders.ORIGINAL_PARTITION -> originalPartition = value;
+        case EnvelopeHeaders.ORIGINAL_OFFSET -> originalOffset = value;
         case EnvelopeHeaders.ATTEMPTS -> attempts = value;
         case EnvelopeHeaders.RETRY_ROUND -> retryRound = value;
         case EnvelopeHeaders.RETRY_AT -> retryAt = value;
@@ -177,8 +181,11 @@ final class EnvelopeCodec {
       if (!plain) {
         throw missing(EnvelopeHeaders.EVENT_ID);
       }
-      // A plain message from a foreign producer: a stable id, so that redelivery is a duplicate.
-      id = UUID.nameUUIDFromBytes(bytes(topic + '/' + record.partition() + '/' + record.offset()));
+      // A plain message from a foreign producer: an id derived from where it was first
+      // published, so that a redelivery or a retry copy is recognised as the same message.
+      String partition = originalPartition == null ? Integer.toString(record.partition()) : originalPartition;
+      String offset = originalOffset == null ? Long.toString(record.offset()) : originalOffset;
+      id = UUID.nameUUIDFromBytes(bytes(topic + '/' + partition + '/' + offset));
     } else {
       id = parseUuid(eventId);
     }

@@ -170,8 +170,10 @@ final class KafkaEventConsumer implements Runnable {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
         resumeDuePartitions();
-        invalidated.clear();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        // Revocations inside that poll are behind us: what it returned is for partitions we own
+        // now, at their current positions. Only revocations from here on void a batch.
+        invalidated.clear();
         if (!records.isEmpty()) {
           handle(records);
         }
