@@ -51,7 +51,7 @@ final class KafkaEventConsumer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final long WAIT_POLL_MS = 100;
-  private static final long ROUTING_FAILURE_BACKOFF_MS = 1_000;
+  private static final long FAILURE_BACKOFF_MS = 1_000;
 
   private enum Outcome {
     /** Handled, skipped, dead-lettered or sent to the retry topic: commit past it. */
@@ -214,7 +214,24 @@ final class KafkaEventConsumer implements Runnable {
         if (!running || invalidated.contains(partition)) {
           break;
         }
-        Outcome outcome = process(record, partition);
+        Outcome outcome;
+        try {
+          outcome = process(record, partition);
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Not the handler (its failures are caught in process) but e.g. the dedupe store:
+          // keep the record uncommitted and try it again, rather than stop consuming.
+          log.error(
+              "processing record {}-{}@{} failed outside the handler; retrying it: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.toString(),
+              e);
+          waitPolling(partition, FAILURE_BACKOFF_MS);
+          outcome = Outcome.ABANDON;
+        }
         if (outcome == Outcome.DONE) {
           done.put(partition, new OffsetAndMetadata(record.offset() + 1));
           uncommitted.add(partition);
@@ -341,7 +358,7 @@ final class KafkaEventConsumer implements Runnable {
         record.partition(),
         record.offset(),
         e.toString());
-    waitPolling(partition, ROUTING_FAILURE_BACKOFF_MS);
+    waitPolling(partition, FAILURE_BACKOFF_MS);
     return Outcome.ABANDON;
   }
 

@@ -472,6 +472,40 @@ class KafkaInfraTest {
   }
 
   @Test
+  void aFailingDedupeStoreDelaysARecordButNeitherLosesNorStopsAnything() {
+    String topic = unique("goods.dedupe-down");
+    DedupeStore real = DedupeStore.create(10);
+    java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger(2);
+    DedupeStore flaky =
+        new DedupeStore() {
+          @Override
+          public boolean contains(String group, UUID eventId) {
+            if (outages.getAndDecrement() > 0) {
+              throw new IllegalStateException("dedupe store unreachable");
+            }
+            return real.contains(group, eventId);
+          }
+
+          @Override
+          public void add(String group, UUID eventId) {
+            real.add(group, eventId);
+          }
+        };
+    RecordingHandler handler = new RecordingHandler();
+    try (KafkaInfra infra =
+        startWithDedupe(props(unique("dedupe-down")), EventCatalog.of(Fixtures.registry(topic)), flaky, handler)) {
+      Goods goods = new Goods(8);
+      goods.shopping(1);
+      goods.shopping(2);
+      infra.publishAndWait(DomainEvents.drain(goods));
+      await(WAIT, "both events", () -> handler.handled.size() == 2);
+      assertEquals(
+          List.of(0, 1),
+          handler.handled.stream().map(c -> ((GoodsObj) c.envelope().payload()).sequence()).toList());
+    }
+  }
+
+  @Test
   void debugModeLogsPublishAndConsumeWithSecretsRedacted() {
     String topic = unique("goods.debug");
     Properties props = props(unique("debug"));
