@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -195,7 +196,7 @@ public final class DeadLetterReplayer implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(Duration.ofSeconds(10));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     producer.close(Duration.ofSeconds(10));
   }
 

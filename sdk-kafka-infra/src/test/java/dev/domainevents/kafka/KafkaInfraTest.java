@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** KafkaInfra against a real single-node KRaft broker, shared by the tests of this class. */
+@SuppressWarnings("try") // scopes and installations are opened for their effect
 class KafkaInfraTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
