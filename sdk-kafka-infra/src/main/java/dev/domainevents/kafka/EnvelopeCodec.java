@@ -111,7 +111,8 @@ final class EnvelopeCodec {
           if (userHeaders == null) {
             userHeaders = new HashMap<>();
           }
-          userHeaders.put(key, string(header.value()));
+          byte[] value = header.value();
+          userHeaders.put(key, value == null ? "" : string(value));
         }
         continue;
       }

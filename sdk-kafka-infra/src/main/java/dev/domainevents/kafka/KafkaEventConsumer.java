@@ -254,7 +254,12 @@ final class KafkaEventConsumer implements Runnable {
     EnvelopeCodec.Delivery delivery;
     try {
       delivery = codec.decode(record);
-    } catch (PoisonRecordException poison) {
+    } catch (PoisonRecordException | IllegalArgumentException | NullPointerException e) {
+      // Decoding is deterministic: what fails once fails forever, so it must not block.
+      PoisonRecordException poison =
+          e instanceof PoisonRecordException known
+              ? known
+              : new PoisonRecordException(PoisonRecordException.UNDECODABLE, e.toString(), e);
       log.warn(
           "poison record {}-{}@{} ({}): {}; sending it to the dead-letter topic",
           record.topic(),
@@ -447,7 +452,12 @@ final class KafkaEventConsumer implements Runnable {
       return;
     }
     try {
-      consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      try {
+        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      } catch (WakeupException pendingWakeup) {
+        // close() woke us while a handler ran; that wakeup is spent now, so commit again.
+        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      }
     } catch (RuntimeException e) {
       log.warn(
           "offset commit failed for {}; those records will be delivered again: {}",

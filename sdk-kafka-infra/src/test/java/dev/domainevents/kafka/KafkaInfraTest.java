@@ -224,6 +224,41 @@ class KafkaInfraTest {
   }
 
   @Test
+  void concurrentConsumersSplitThePartitionsAndKeepEachAggregateInOrder() {
+    String topic = unique("goods.concurrent");
+    KAFKA.broker().createTopic(topic, 2);
+    Properties props = props(unique("concurrent"));
+    props.put("domainevents.consumer.concurrency", "2");
+    props.put("domainevents.ordered", "true"); // no retry topic: exactly the 2 partitions to share
+    Map<String, List<Integer>> sequences = new ConcurrentHashMap<>();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    RecordingHandler handler =
+        new RecordingHandler()
+            .behave(
+                (envelope, attempt) -> {
+                  threads.add(Thread.currentThread().getName());
+                  sequences
+                      .computeIfAbsent(envelope.aggregateId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                      .add(((GoodsObj) envelope.payload()).sequence());
+                });
+    try (KafkaInfra infra = start(props, EventCatalog.of(Fixtures.registry(topic)), handler)) {
+      await(WAIT, "each consumer to own a partition",
+          () -> infra.consumers().stream().allMatch(c -> c.assignment().size() == 1));
+      Goods[] goods = Fixtures.aggregates(10, 500);
+      for (int i = 0; i < 20; i++) {
+        for (Goods g : goods) {
+          g.shopping(1);
+        }
+      }
+      infra.publishAndWait(DomainEvents.drain(goods));
+      await(WAIT, "200 events", () -> handler.handled.size() == 200);
+    }
+    assertEquals(2, threads.size(), "two consumer threads handled events: " + threads);
+    List<Integer> inOrder = java.util.stream.IntStream.range(0, 20).boxed().toList();
+    sequences.forEach((aggregate, seen) -> assertEquals(inOrder, seen, "aggregate " + aggregate));
+  }
+
+  @Test
   void aHandlerThatFailsTwiceThenSucceedsIsRetriedInPlace() {
     String topic = unique("goods.flaky");
     RecordingHandler handler =
