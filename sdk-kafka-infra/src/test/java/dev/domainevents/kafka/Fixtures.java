@@ -9,7 +9,6 @@ import dev.domainevents.spi.EventRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -259,6 +259,27 @@ class KafkaInfraTest {
   }
 
   @Test
+  void anEventPublishedTwiceIsHandledOnce() {
+    String topic = unique("goods.duplicate");
+    RecordingHandler handler = new RecordingHandler();
+    try (KafkaInfra infra = start(props(unique("duplicate")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
+      Goods goods = new Goods(4);
+      goods.shopping(1);
+      List<EventEnvelope> once = DomainEvents.drain(goods);
+      goods.shopping(2);
+      List<EventEnvelope> next = DomainEvents.drain(goods);
+      infra.publishAndWait(once);
+      infra.publishAndWait(once); // e.g. an outbox relay that crashed before marking it sent
+      infra.publishAndWait(next);
+      await(WAIT, "the next event", () -> handler.handled.size() >= 2);
+      assertEquals(
+          List.of(once.get(0).eventId(), next.get(0).eventId()),
+          handler.handled.stream().map(EventContext::eventId).toList(),
+          "the duplicate was skipped, the next event was not");
+    }
+  }
+
+  @Test
   void aHandlerThatFailsTwiceThenSucceedsIsRetriedInPlace() {
     String topic = unique("goods.flaky");
     RecordingHandler handler =
