@@ -6,8 +6,8 @@ import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -198,8 +198,8 @@ final class EnvelopeCodec {
       occurred = Instant.ofEpochMilli(record.timestamp());
     } else {
       try {
-        occurred = Instant.parse(occurredAt);
-      } catch (DateTimeParseException e) {
+        occurred = InstantHeader.parse(occurredAt);
+      } catch (DateTimeException e) {
         throw malformed(EnvelopeHeaders.OCCURRED_AT, occurredAt);
       }
     }
