@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Moves records from a dead-letter topic ({@code fail-<topic>}) back to their original topic, once
  * the cause is fixed. Each record keeps its key, value, event id and envelope headers; the routing
  * headers (reason, exception, attempts, original coordinates) are removed, so it is handled like a
- * new delivery.
+ * new delivery. The {@link EnvelopeHeaders#GROUP} header stays, so only the consumer group that
+ * dead-lettered the record handles it again; other groups on the topic skip it.
  *
  * <p>A replay reads the records that were in the topic when it began, from where the previous
  * replay of that topic stopped: its position is committed under the consumer group {@code
@@ -183,7 +185,9 @@ public final class DeadLetterReplayer implements AutoCloseable {
     for (Header header : record.headers()) {
       if (header.key().equals(EnvelopeHeaders.ORIGINAL_TOPIC)) {
         topic = EnvelopeCodec.string(header.value());
-      } else if (!EnvelopeHeaders.isRouting(header.key())) {
+      } else if (header.key().equals(EnvelopeHeaders.GROUP)
+          || !EnvelopeHeaders.isRouting(header.key())) {
+        // The group stays: only the group that failed handles the replayed copy.
         headers.add(header);
       }
     }
@@ -192,7 +196,7 @@ public final class DeadLetterReplayer implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(Duration.ofSeconds(10));
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     producer.close(Duration.ofSeconds(10));
   }
 

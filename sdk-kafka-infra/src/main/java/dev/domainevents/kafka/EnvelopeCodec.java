@@ -6,8 +6,8 @@ import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -97,6 +97,8 @@ final class EnvelopeCodec {
     String causationId = null;
     String schemaVersion = null;
     String originalTopic = null;
+    String originalPartition = null;
+    String originalOffset = null;
     String attempts = null;
     String retryRound = null;
     String retryAt = null;
@@ -109,7 +111,8 @@ final class EnvelopeCodec {
           if (userHeaders == null) {
             userHeaders = new HashMap<>();
           }
-          userHeaders.put(key, string(header.value()));
+          byte[] value = header.value();
+          userHeaders.put(key, value == null ? "" : string(value));
         }
         continue;
       }
@@ -124,6 +127,8 @@ final class EnvelopeCodec {
         case EnvelopeHeaders.CAUSATION_ID -> causationId = value;
         case EnvelopeHeaders.SCHEMA_VERSION -> schemaVersion = value;
         case EnvelopeHeaders.ORIGINAL_TOPIC -> originalTopic = value;
+        case EnvelopeHeaders.ORIGINAL_PARTITION -> originalPartition = value;
+        case EnvelopeHeaders.ORIGINAL_OFFSET -> originalOffset = value;
         case EnvelopeHeaders.ATTEMPTS -> attempts = value;
         case EnvelopeHeaders.RETRY_ROUND -> retryRound = value;
         case EnvelopeHeaders.RETRY_AT -> retryAt = value;
@@ -177,8 +182,11 @@ final class EnvelopeCodec {
       if (!plain) {
         throw missing(EnvelopeHeaders.EVENT_ID);
       }
-      // A plain message from a foreign producer: a stable id, so that redelivery is a duplicate.
-      id = UUID.nameUUIDFromBytes(bytes(topic + '/' + record.partition() + '/' + record.offset()));
+      // A plain message from a foreign producer: an id derived from where it was first
+      // published, so that a redelivery or a retry copy is recognised as the same message.
+      String partition = originalPartition == null ? Integer.toString(record.partition()) : originalPartition;
+      String offset = originalOffset == null ? Long.toString(record.offset()) : originalOffset;
+      id = UUID.nameUUIDFromBytes(bytes(topic + '/' + partition + '/' + offset));
     } else {
       id = parseUuid(eventId);
     }
@@ -190,8 +198,8 @@ final class EnvelopeCodec {
       occurred = Instant.ofEpochMilli(record.timestamp());
     } else {
       try {
-        occurred = Instant.parse(occurredAt);
-      } catch (DateTimeParseException e) {
+        occurred = InstantHeader.parse(occurredAt);
+      } catch (DateTimeException e) {
         throw malformed(EnvelopeHeaders.OCCURRED_AT, occurredAt);
       }
     }

@@ -51,7 +51,7 @@ final class KafkaEventConsumer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final long WAIT_POLL_MS = 100;
-  private static final long ROUTING_FAILURE_BACKOFF_MS = 1_000;
+  private static final long FAILURE_BACKOFF_MS = 1_000;
 
   private enum Outcome {
     /** Handled, skipped, dead-lettered or sent to the retry topic: commit past it. */
@@ -170,8 +170,10 @@ final class KafkaEventConsumer implements Runnable {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
         resumeDuePartitions();
-        invalidated.clear();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        // Revocations inside that poll are behind us: what it returned is for partitions we own
+        // now, at their current positions. Only revocations from here on void a batch.
+        invalidated.clear();
         if (!records.isEmpty()) {
           handle(records);
         }
@@ -212,7 +214,24 @@ final class KafkaEventConsumer implements Runnable {
         if (!running || invalidated.contains(partition)) {
           break;
         }
-        Outcome outcome = process(record, partition);
+        Outcome outcome;
+        try {
+          outcome = process(record, partition);
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Not the handler (its failures are caught in process) but e.g. the dedupe store:
+          // keep the record uncommitted and try it again, rather than stop consuming.
+          log.error(
+              "processing record {}-{}@{} failed outside the handler; retrying it: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.toString(),
+              e);
+          waitPolling(partition, FAILURE_BACKOFF_MS);
+          outcome = Outcome.ABANDON;
+        }
         if (outcome == Outcome.DONE) {
           done.put(partition, new OffsetAndMetadata(record.offset() + 1));
           uncommitted.add(partition);
@@ -235,7 +254,12 @@ final class KafkaEventConsumer implements Runnable {
     EnvelopeCodec.Delivery delivery;
     try {
       delivery = codec.decode(record);
-    } catch (PoisonRecordException poison) {
+    } catch (PoisonRecordException | IllegalArgumentException | NullPointerException e) {
+      // Decoding is deterministic: what fails once fails forever, so it must not block.
+      PoisonRecordException poison =
+          e instanceof PoisonRecordException known
+              ? known
+              : new PoisonRecordException(PoisonRecordException.UNDECODABLE, e.toString(), e);
       log.warn(
           "poison record {}-{}@{} ({}): {}; sending it to the dead-letter topic",
           record.topic(),
@@ -339,7 +363,7 @@ final class KafkaEventConsumer implements Runnable {
         record.partition(),
         record.offset(),
         e.toString());
-    waitPolling(partition, ROUTING_FAILURE_BACKOFF_MS);
+    waitPolling(partition, FAILURE_BACKOFF_MS);
     return Outcome.ABANDON;
   }
 
@@ -428,7 +452,12 @@ final class KafkaEventConsumer implements Runnable {
       return;
     }
     try {
-      consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      try {
+        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      } catch (WakeupException pendingWakeup) {
+        // close() woke us while a handler ran; that wakeup is spent now, so commit again.
+        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+      }
     } catch (RuntimeException e) {
       log.warn(
           "offset commit failed for {}; those records will be delivered again: {}",

@@ -325,6 +325,9 @@ public final class KafkaInfra implements DomainEventInfra {
    * cluster its topic is routed to). The future completes when the broker has acknowledged every
    * event, or fails with an {@link EventPublishException} naming the first that was not; during an
    * outage that is after the producer's {@code delivery.timeout.ms}. Nothing is dropped silently.
+   *
+   * <p>The future completes on the producer's I/O thread: attach slow work with {@code
+   * thenRunAsync} and the like, not {@code thenRun}.
    */
   @Override
   public CompletableFuture<Void> publish(List<EventEnvelope> events) {

@@ -13,6 +13,8 @@ final class PoisonRecordException extends RuntimeException {
   static final String UNKNOWN_EVENT = "unknown-event";
   static final String MISSING_HEADER = "missing-header";
   static final String MALFORMED_HEADER = "malformed-header";
+  /** Decoding failed in a way no other reason covers; retrying would fail the same way. */
+  static final String UNDECODABLE = "undecodable";
 
   private final String reason;
 

@@ -9,7 +9,6 @@ import dev.domainevents.spi.EventRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -85,6 +84,8 @@ final class Fixtures {
    */
   static final class RecordingHandler implements EventDispatcher {
     final List<EventContext> calls = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} of each call, in the order of {@link #calls}. */
+    final List<Long> callTimes = new CopyOnWriteArrayList<>();
     final List<EventContext> handled = new CopyOnWriteArrayList<>();
     private final String plainTopic;
     private volatile Behaviour behaviour = (envelope, attempt) -> {};
@@ -136,6 +137,7 @@ final class Fixtures {
     }
 
     private void record(EventContext context) throws Exception {
+      callTimes.add(System.nanoTime());
       calls.add(context);
       behaviour.handle(context.envelope(), context.attempt());
       handled.add(context);
@@ -181,9 +183,5 @@ final class Fixtures {
         throw new AssertionError("interrupted waiting for " + what, e);
       }
     }
-  }
-
-  static List<EventEnvelope> copyOf(List<EventEnvelope> events) {
-    return new ArrayList<>(events);
   }
 }

@@ -1,0 +1,43 @@
+package dev.domainevents.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+class InstantHeaderTest {
+  @Test
+  void agreesWithInstantParseOnEveryPrecision() {
+    for (String value :
+        List.of(
+            "2026-01-02T03:04:05Z",
+            "2026-01-02T03:04:05.1Z",
+            "2026-01-02T03:04:05.123Z",
+            "2026-01-02T03:04:05.123456Z",
+            "2026-01-02T03:04:05.123456789Z",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.999Z",
+            "2024-02-29T12:00:00Z",
+            "+12026-01-02T03:04:05Z")) {
+      assertEquals(Instant.parse(value), InstantHeader.parse(value), value);
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(0, 10_000_000_000L), random.nextInt(1_000_000_000));
+      assertEquals(instant, InstantHeader.parse(instant.toString()));
+    }
+  }
+
+  @Test
+  void rejectsWhatIsNotAnInstant() {
+    for (String value :
+        List.of("", "yesterday", "2026-13-02T03:04:05Z", "2026-02-30T03:04:05Z", "2026-01-02T24:04:05Z",
+            "2026-01-02T03:04:05", "2026-01-02T03:04:0xZ", "2026-01-02T03:04:05.1234567890Z")) {
+      assertThrows(DateTimeException.class, () -> InstantHeader.parse(value), value);
+    }
+  }
+}
