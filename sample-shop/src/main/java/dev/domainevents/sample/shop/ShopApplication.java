@@ -79,7 +79,8 @@ public final class ShopApplication implements AutoCloseable {
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
       log.info("KAFKA_BOOTSTRAP_SERVERS is not set: starting an embedded Kafka broker");
-      broker = EmbeddedKafka.create().start();
+      // Stopped last, by close(), after the consumers committed and the producer flushed.
+      broker = EmbeddedKafka.create().manualShutdown().start();
       servers = broker.bootstrapServers();
     }
     DomainEvents.Installation installation = null;
@@ -147,8 +148,10 @@ public final class ShopApplication implements AutoCloseable {
   public synchronized void close() {
     http.close();
     installation.close();
+    log.info("HTTP server stopped; Kafka consumers committed, producer flushed");
     if (broker != null) {
       broker.close();
+      log.info("embedded Kafka broker stopped");
     }
     log.info("sample-shop stopped");
   }

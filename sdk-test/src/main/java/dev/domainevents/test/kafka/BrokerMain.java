@@ -5,7 +5,7 @@ import java.io.InputStream;
 
 /**
  * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until
- * the parent stops it (SIGTERM) or dies (its stdin closes).
+ * the parent stops it (SIGTERM) or dies (its stdin closes). It ignores SIGINT.
  *
  * <p>Arguments: the {@code server.properties} path, and the cluster id to format with, or {@link
  * #NO_FORMAT} on a restart.
@@ -32,9 +32,18 @@ final class BrokerMain {
         System.exit(status);
       }
     }
+    ignoreInterrupts();
     exitWhenParentDies();
     // Blocks until shutdown; Kafka's own shutdown hook stops the broker on SIGTERM or exit.
     kafka.Kafka.main(new String[] {serverProperties});
+  }
+
+  /**
+   * A terminal's Ctrl-C signals the whole process group, this child included. The parent decides
+   * when the broker stops, so that an application can close its clients before its broker.
+   */
+  private static void ignoreInterrupts() {
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
   }
 
   /** The parent holds our stdin open; end of input means it is gone, so we must go too. */

@@ -69,6 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private String clusterId;
   private Process process;
   private Thread shutdownHook;
+  private boolean manualShutdown;
 
   private EmbeddedKafka(Map<String, String> overrides, Duration startTimeout) {
     this.overrides = Map.copyOf(overrides);
@@ -87,6 +88,19 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka create(Map<String, String> brokerProperties) {
     Objects.requireNonNull(brokerProperties, "brokerProperties");
     return new EmbeddedKafka(brokerProperties, DEFAULT_START_TIMEOUT);
+  }
+
+  /**
+   * Leaves stopping the broker to the caller: no JVM shutdown hook kills it. An application that
+   * closes its Kafka clients in its own shutdown hook uses this, so that its consumers can commit
+   * and its producers flush before it closes this broker last. The child process still exits by
+   * itself if this JVM dies without closing it.
+   *
+   * @return this broker
+   */
+  public EmbeddedKafka manualShutdown() {
+    manualShutdown = true;
+    return this;
   }
 
   /**
@@ -279,8 +293,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     builder.directory(directory.toFile());
     process = builder.start();
     Process started = process;
-    shutdownHook = new Thread(started::destroyForcibly, "embedded-kafka-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (!manualShutdown) {
+      shutdownHook = new Thread(started::destroyForcibly, "embedded-kafka-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
     log.info(
         "started embedded Kafka broker pid {} on {} (log: {})",
         started.pid(),
