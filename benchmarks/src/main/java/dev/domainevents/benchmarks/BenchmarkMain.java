@@ -52,6 +52,8 @@ public final class BenchmarkMain {
       // A warm-up of each side, not reported: JIT, metadata and connections.
       runs.publishSdk(Math.min(n, 20_000));
       runs.publishRaw(Math.min(n, 20_000));
+      runs.consumeSdk(Math.min(n, 20_000));
+      runs.consumeRaw(Math.min(n, 20_000));
       for (int pair = 0; pair < 3; pair++) {
         double sdk = runs.publishSdk(n);
         double raw = runs.publishRaw(n);

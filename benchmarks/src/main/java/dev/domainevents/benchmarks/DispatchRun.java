@@ -13,6 +13,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /** Runs {@link DispatchBenchmark} with JMH and returns ns/op per way of dispatching. */
 final class DispatchRun {
+  /** The forked benchmark JVM's flags; docs/PERFORMANCE.md quotes them. */
+  static final String[] JVM_FLAGS = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"};
+
   private DispatchRun() {}
 
   static Map<String, Double> run(boolean quick) throws RunnerException {
@@ -20,6 +23,8 @@ final class DispatchRun {
         new OptionsBuilder()
             .include(DispatchBenchmark.class.getName() + ".")
             .forks(1)
+            // Explicit, so the fork does not inherit the parent's flags (e.g. a profiler's).
+            .jvmArgs(JVM_FLAGS)
             .warmupIterations(quick ? 2 : 5)
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 10)

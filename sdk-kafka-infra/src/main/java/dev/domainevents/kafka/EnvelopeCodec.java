@@ -170,6 +170,9 @@ final class EnvelopeCodec {
       if (!table.handles(name)) {
         return null;
       }
+      // The registered instance: its hash is cached, and the generated dispatcher's equals
+      // answers on identity instead of comparing bytes.
+      name = type.name();
       payloadType = type.payloadType();
       plain = false;
       if (aggregateType == null) {
