@@ -24,8 +24,9 @@ import javax.sql.DataSource;
 /**
  * The shop's outbox mode ({@code SHOP_OUTBOX}): a purchase updates the {@code goods} stock table
  * and writes the raised event to the outbox in one JDBC transaction, and an {@link OutboxRelay}
- * ships committed events to Kafka. A purchase that fails rolls back both; a crash after the commit
- * loses nothing, because the relay ships whatever is committed and not yet sent.
+ * ships committed events to Kafka. A purchase that fails rolls back both. With a durable database
+ * (not the default in-memory H2), a crash after the commit loses nothing either: the relay ships
+ * whatever is committed and not yet sent when the shop starts again.
  */
 final class OutboxPurchases implements AutoCloseable {
   private final DataSource dataSource;
