@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -24,7 +25,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}: the Kafka cluster; when unset, an embedded single-node
  *       broker is started and used;
  *   <li>{@code SHOP_KAFKA_CONFIG}: a properties file that replaces the bundled {@code
- *       shop-kafka.properties}, the counterpart of the seed's {@code conf/infra/kafka.toml}.
+ *       shop-kafka.properties}, the counterpart of the seed's {@code conf/infra/kafka.toml};
+ *   <li>{@code SHOP_OUTBOX}: turns on the transactional outbox mode. {@code h2} uses a private
+ *       in-memory H2 database; a JDBC URL ({@code jdbc:h2:...}, or {@code jdbc:postgresql:...} with
+ *       the driver added to the class path) uses that database. A purchase then updates the {@code
+ *       goods} stock table and writes its event to the outbox in one JDBC transaction, and an
+ *       outbox relay ships committed events to Kafka. When unset, the shop keeps its stock in
+ *       memory and publishes directly.
  * </ul>
  */
 public final class ShopApplication implements AutoCloseable {
@@ -39,6 +46,7 @@ public final class ShopApplication implements AutoCloseable {
   private final ShopHttpServer http;
   private final Store store;
   private final StoreController storeController;
+  private final OutboxPurchases outbox;
 
   private ShopApplication(
       EmbeddedKafka broker,
@@ -46,13 +54,15 @@ public final class ShopApplication implements AutoCloseable {
       DomainEvents.Installation installation,
       ShopHttpServer http,
       Store store,
-      StoreController storeController) {
+      StoreController storeController,
+      OutboxPurchases outbox) {
     this.broker = broker;
     this.bootstrapServers = bootstrapServers;
     this.installation = installation;
     this.http = http;
     this.store = store;
     this.storeController = storeController;
+    this.outbox = outbox;
   }
 
   /** Starts the shop from the environment; see the class documentation. */
@@ -61,12 +71,17 @@ public final class ShopApplication implements AutoCloseable {
     Map<String, String> environment = System.getenv();
     int port = Integer.parseInt(environment.getOrDefault("PORT", "8000"));
     Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
-    ShopApplication shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka);
+    String outbox = environment.get("SHOP_OUTBOX");
+    ShopApplication shop =
+        start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox);
     Runtime.getRuntime().addShutdownHook(new Thread(shop::close, "sample-shop-shutdown"));
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
-        "sample-shop started in %d ms: http://localhost:%d (Kafka at %s)%n",
-        millis, shop.port(), shop.bootstrapServers);
+        "sample-shop started in %d ms: http://localhost:%d (Kafka at %s%s)%n",
+        millis,
+        shop.port(),
+        shop.bootstrapServers,
+        shop.outbox == null ? "" : ", outbox mode");
   }
 
   /**
@@ -75,6 +90,15 @@ public final class ShopApplication implements AutoCloseable {
    */
   public static ShopApplication start(int port, String bootstrapServers, Properties kafka)
       throws IOException {
+    return start(port, bootstrapServers, kafka, null);
+  }
+
+  /**
+   * Starts the shop like {@link #start(int, String, Properties)}; with {@code outbox} set ({@code
+   * h2} or a JDBC URL, as {@code SHOP_OUTBOX}), purchases go through the transactional outbox.
+   */
+  public static ShopApplication start(
+      int port, String bootstrapServers, Properties kafka, String outbox) throws IOException {
     EmbeddedKafka broker = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
@@ -84,6 +108,7 @@ public final class ShopApplication implements AutoCloseable {
       servers = broker.bootstrapServers();
     }
     DomainEvents.Installation installation = null;
+    OutboxPurchases purchases = null;
     try {
       Properties settings = new Properties();
       settings.putAll(kafka);
@@ -93,11 +118,25 @@ public final class ShopApplication implements AutoCloseable {
       installation =
           DomainEvents.install(
               KafkaInfra.builder().properties(settings).build(), storeController);
+      if (outbox != null && !outbox.isBlank()) {
+        try {
+          purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
+        } catch (SQLException e) {
+          // Not the URL: it may hold a password.
+          throw new IllegalStateException(
+              "could not open the SHOP_OUTBOX database: " + e.getMessage(), e);
+        }
+        log.info("SHOP_OUTBOX is set: purchases go through the transactional outbox");
+      }
       GoodsRepository goods = new GoodsRepository(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
-      ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods), store);
+      ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods, purchases), store);
       http.start();
-      return new ShopApplication(broker, servers, installation, http, store, storeController);
+      return new ShopApplication(
+          broker, servers, installation, http, store, storeController, purchases);
     } catch (IOException | RuntimeException e) {
+      if (purchases != null) {
+        purchases.close();
+      }
       if (installation != null) {
         installation.close();
       }
@@ -135,6 +174,11 @@ public final class ShopApplication implements AutoCloseable {
     return store.stock(goodsId).orElse(-1);
   }
 
+  /** In outbox mode, the purchases' database side; null otherwise. */
+  OutboxPurchases outbox() {
+    return outbox;
+  }
+
   /** How many {@code Goods:Shopping} events the store has handled. */
   public long handledCount() {
     return storeController.handledCount();
@@ -147,6 +191,9 @@ public final class ShopApplication implements AutoCloseable {
   @Override
   public synchronized void close() {
     http.close();
+    if (outbox != null) {
+      outbox.close(); // before the infra: the relay ships to it
+    }
     installation.close();
     log.info("HTTP server stopped; Kafka consumers committed, producer flushed");
     if (broker != null) {

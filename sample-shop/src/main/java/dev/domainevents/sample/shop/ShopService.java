@@ -7,9 +7,16 @@ import java.util.List;
 /** The application service behind {@code POST /shop/{goodsId}}: buy, then ship the event. */
 final class ShopService {
   private final GoodsRepository goods;
+  private final OutboxPurchases outbox;
 
   ShopService(GoodsRepository goods) {
+    this(goods, null);
+  }
+
+  /** With {@code outbox} non-null, purchases go through the database and its outbox instead. */
+  ShopService(GoodsRepository goods, OutboxPurchases outbox) {
     this.goods = goods;
+    this.outbox = outbox;
   }
 
   /**
@@ -17,6 +24,9 @@ final class ShopService {
    * has accepted it. Returns the published event.
    */
   EventEnvelope buy(int goodsId, int amount) {
+    if (outbox != null) {
+      return outbox.buy(goodsId, amount); // committed with the stock update; the relay ships it
+    }
     return goods.withGoods(
         goodsId,
         g -> {

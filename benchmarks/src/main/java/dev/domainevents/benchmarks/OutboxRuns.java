@@ -1,0 +1,329 @@
+package dev.domainevents.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.domainevents.DomainEvents;
+import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.outbox.JdbcOutbox;
+import dev.domainevents.outbox.OutboxDialect;
+import dev.domainevents.outbox.OutboxRelay;
+import dev.domainevents.outbox.OutboxSchema;
+import dev.domainevents.outbox.PayloadCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The transactional outbox's runs: what the outbox insert adds to a business transaction, how fast
+ * one relay ships committed rows to Kafka, and the latency from commit to the Kafka handler.
+ *
+ * <p>The database is an in-memory H2 by default, so that {@code benchmarks/run} needs nothing but a
+ * JDK; {@link #postgres(String)} uses the PostgreSQL of DEVELOPERS.md (127.0.0.1:5432, database {@code
+ * test}, user {@code postgres}) in a schema of its own, dropped by {@link #close()}.
+ */
+final class OutboxRuns implements AutoCloseable {
+  private static final int AGGREGATES = 100;
+
+  private final String bootstrapServers;
+  private final String databaseName;
+  private final DataSource dataSource;
+  private final OutboxDialect dialect;
+  private final Runnable drop;
+  private final JdbcOutbox outbox = JdbcOutbox.create(new JsonCodec());
+  private final Purchase[] purchases = new Purchase[AGGREGATES];
+  private int groups;
+
+  private OutboxRuns(
+      String bootstrapServers,
+      String databaseName,
+      DataSource dataSource,
+      OutboxDialect dialect,
+      Runnable drop)
+      throws SQLException {
+    this.bootstrapServers = bootstrapServers;
+    this.databaseName = databaseName;
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.drop = drop;
+    for (int i = 0; i < AGGREGATES; i++) {
+      purchases[i] = Purchase.sample(i);
+    }
+    createTables();
+  }
+
+  /** Runs against a private in-memory H2 database. */
+  static OutboxRuns h2(String bootstrapServers) throws SQLException {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:outbox-bench-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    return new OutboxRuns(
+        bootstrapServers, "H2 in-memory", h2, OutboxDialect.H2, () -> execute(h2, "SHUTDOWN"));
+  }
+
+  /** Runs against a private schema of the machine's PostgreSQL. */
+  static OutboxRuns postgres(String bootstrapServers) throws SQLException {
+    String schema = "outbox_bench_" + UUID.randomUUID().toString().replace("-", "");
+    PGSimpleDataSource admin = new PGSimpleDataSource();
+    admin.setURL("jdbc:postgresql://127.0.0.1:5432/test");
+    admin.setUser("postgres");
+    execute(admin, "CREATE SCHEMA " + schema);
+    PGSimpleDataSource pg = new PGSimpleDataSource();
+    // reWriteBatchedInserts: the outbox's batch insert becomes one multi-row insert.
+    pg.setURL(
+        "jdbc:postgresql://127.0.0.1:5432/test?currentSchema="
+            + schema
+            + "&reWriteBatchedInserts=true");
+    pg.setUser("postgres");
+    return new OutboxRuns(
+        bootstrapServers,
+        "PostgreSQL",
+        pg,
+        OutboxDialect.POSTGRESQL,
+        () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+  }
+
+  /** The database the runs use, for the table: "H2 in-memory" or "PostgreSQL". */
+  String databaseName() {
+    return databaseName;
+  }
+
+  /**
+   * Commits {@code transactions} business transactions (one stock update each), first without and
+   * then with the outbox insert of the event the entity raised; returns {without, with} in
+   * microseconds per transaction. Both sides raise the event; only the insert differs.
+   */
+  double[] writePair(int transactions) throws SQLException {
+    Basket[] baskets = baskets();
+    double without = writeRun(baskets, transactions, false);
+    double with = writeRun(baskets, transactions, true);
+    clearOutbox();
+    return new double[] {without, with};
+  }
+
+  private double writeRun(Basket[] baskets, int transactions, boolean withOutbox)
+      throws SQLException {
+    // One connection for the whole run, as a pool would hand out: the runs compare the work done
+    // in the transaction, not the cost of opening connections.
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      long start = System.nanoTime();
+      for (int i = 0; i < transactions; i++) {
+        int aggregate = i % AGGREGATES;
+        Basket basket = baskets[aggregate];
+        takeOneFromStock(connection, aggregate);
+        basket.checkout(purchases[aggregate]);
+        if (withOutbox) {
+          outbox.write(connection, basket);
+        } else {
+          DomainEvents.drain(basket);
+        }
+        connection.commit();
+        if (withOutbox) {
+          outbox.committed();
+        }
+      }
+      return (System.nanoTime() - start) / 1e3 / transactions;
+    }
+  }
+
+  /**
+   * Writes {@code events} checkouts into the outbox (ten per transaction), then ships them all to
+   * Kafka with one relay polling in a loop, and returns events per second from the first poll to
+   * the last acknowledgement marked sent.
+   */
+  double relayThroughput(int events) throws SQLException {
+    clearOutbox();
+    Basket[] baskets = baskets();
+    for (int written = 0; written < events; ) {
+      int inThisTransaction = Math.min(10, events - written);
+      int first = written;
+      outbox.inTransaction(
+          dataSource,
+          connection -> {
+            Basket basket = baskets[(first / 10) % AGGREGATES];
+            for (int i = 0; i < inThisTransaction; i++) {
+              basket.checkout(purchases[(first + i) % AGGREGATES]);
+            }
+            return outbox.write(connection, basket);
+          });
+      written += inThisTransaction;
+    }
+    Properties settings = producerSettings();
+    settings.setProperty("group.id", "outbox-relay-only");
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
+      OutboxRelay relay = OutboxRelay.builder(dataSource, outbox).batchSize(500).build();
+      long start = System.nanoTime();
+      int shipped = 0;
+      while (shipped < events) {
+        int sent = relay.pollOnce();
+        if (sent == 0) {
+          throw new IllegalStateException(
+              "the relay shipped " + shipped + " of " + events + " events, then nothing");
+        }
+        shipped += sent;
+      }
+      return events * 1e9 / (System.nanoTime() - start);
+    } finally {
+      clearOutbox();
+    }
+  }
+
+  /**
+   * Commits {@code events} pings through the outbox at {@code ratePerSecond}, each in its own
+   * transaction, with a started relay shipping them to a Kafka handler; returns each latency in
+   * nanoseconds from just before the commit to the handler, sorted.
+   */
+  long[] commitToHandlerLatency(int events, int ratePerSecond) throws Exception {
+    clearOutbox();
+    Properties settings = producerSettings();
+    settings.setProperty("group.id", "outbox-latency-" + (++groups));
+    settings.setProperty("auto.offset.reset", "latest");
+    settings.setProperty("linger.ms", "0");
+    LatencyHandler handler = new LatencyHandler(events);
+    Basket[] baskets = baskets();
+    try (DomainEvents.Installation installation =
+            DomainEvents.install(KafkaInfra.builder().properties(settings).build(), handler);
+        // A long poll interval: only the commit's wake-up makes the relay ship at once.
+        OutboxRelay relay =
+            OutboxRelay.builder(dataSource, outbox)
+                .batchSize(500)
+                .pollInterval(Duration.ofSeconds(1))
+                .build()
+                .start()) {
+      warmUp(baskets[0], handler);
+      long interval = 1_000_000_000L / ratePerSecond;
+      long next = System.nanoTime();
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        for (int i = 0; i < events; i++) {
+          LockSupport.parkNanos(next - System.nanoTime());
+          next += interval;
+          Basket basket = baskets[i % AGGREGATES];
+          takeOneFromStock(connection, i % AGGREGATES);
+          basket.ping(new Purchase(i, 1, Long.toString(System.nanoTime()), ""));
+          outbox.write(connection, basket);
+          connection.commit();
+          outbox.committed(); // wakes the relay
+        }
+      }
+      if (!handler.done.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("not every outbox ping arrived");
+      }
+    } finally {
+      clearOutbox();
+    }
+    long[] sorted = handler.latencies.clone();
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** Waits until the consumer has joined its group, so the first pings do not wait for it. */
+  private void warmUp(Basket basket, LatencyHandler handler) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!handler.warmedUp) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the latency consumer never received a warm-up ping");
+      }
+      outbox.inTransaction(
+          dataSource,
+          connection -> {
+            basket.ping(new Purchase(-1, 1, Long.toString(System.nanoTime()), "warm-up"));
+            return outbox.write(connection, basket);
+          });
+      Thread.sleep(200);
+    }
+  }
+
+  private Properties producerSettings() {
+    Properties settings = new Properties();
+    settings.setProperty("bootstrap.servers", bootstrapServers);
+    settings.setProperty("acks", "all");
+    settings.setProperty("enable.idempotence", "true");
+    settings.setProperty("linger.ms", "5");
+    settings.setProperty("batch.size", "65536");
+    settings.setProperty("compression.type", "none");
+    return settings;
+  }
+
+  private void createTables() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      OutboxSchema.create(connection, dialect);
+      statement.execute(
+          "CREATE TABLE bench_goods (id INT PRIMARY KEY, stock BIGINT NOT NULL)");
+      try (PreparedStatement insert =
+          connection.prepareStatement("INSERT INTO bench_goods (id, stock) VALUES (?, ?)")) {
+        for (int i = 0; i < AGGREGATES; i++) {
+          insert.setInt(1, i);
+          insert.setLong(2, Long.MAX_VALUE / 2);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void takeOneFromStock(Connection connection, int goodsId) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement("UPDATE bench_goods SET stock = stock - 1 WHERE id = ?")) {
+      update.setInt(1, goodsId);
+      if (update.executeUpdate() != 1) {
+        throw new IllegalStateException("no goods " + goodsId);
+      }
+    }
+  }
+
+  private void clearOutbox() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("DELETE FROM domain_event_outbox");
+    }
+  }
+
+  private static Basket[] baskets() {
+    Basket[] baskets = new Basket[AGGREGATES];
+    for (int i = 0; i < AGGREGATES; i++) {
+      baskets[i] = new Basket(Integer.toString(i));
+    }
+    return baskets;
+  }
+
+  /** Drops the database or schema. */
+  @Override
+  public void close() {
+    drop.run();
+  }
+
+  private static void execute(DataSource dataSource, String sql) {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stores payloads as JSON, with one mapper built once. */
+  private static final class JsonCodec implements PayloadCodec {
+    private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+
+    @Override
+    public String encode(Object payload) throws Exception {
+      return mapper.writeValueAsString(payload);
+    }
+
+    @Override
+    public Object decode(String data, Class<?> type) throws Exception {
+      return mapper.readValue(data, type);
+    }
+  }
+}
