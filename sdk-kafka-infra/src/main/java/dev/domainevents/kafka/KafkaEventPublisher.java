@@ -71,6 +71,12 @@ final class KafkaEventPublisher {
     AtomicInteger outstanding = new AtomicInteger(events.size());
     int sent = 0;
     for (EventEnvelope event : events) {
+      if (done.isDone()) {
+        // An earlier event failed in its callback: Kafka 4 reports an unreachable broker there
+        // rather than from send(). A later event must not be delivered after it, out of order,
+        // and each further send would block for max.block.ms.
+        return done;
+      }
       ClusterProducer target = cluster;
       String topic;
       ProducerRecord<byte[], byte[]> record;

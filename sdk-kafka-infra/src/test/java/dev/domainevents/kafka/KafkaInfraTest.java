@@ -45,7 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaInfraTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  // A bound, not a delay: waits return as soon as the condition holds. Generous, because CI
+  // machines have two cores shared with the broker.
+  private static final Duration WAIT = Duration.ofSeconds(180);
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -1,0 +1,76 @@
+package dev.domainevents.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.domainevents.DomainEvents;
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventPublishException;
+import dev.domainevents.spi.DispatchTable;
+import dev.domainevents.spi.EventCatalog;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** A unit test of the publisher's batch rule, with a producer stand-in; no broker. */
+class KafkaEventPublisherTest {
+  /**
+   * Kafka 4 reports an unreachable broker through the callback, from inside {@code send()}. The
+   * rest of the batch must not be sent: it could be delivered after the failed event.
+   */
+  @Test
+  void aFailedCallbackStopsTheRestOfTheBatch() throws Exception {
+    FailingFirstSend producer = new FailingFirstSend();
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.publisher-unit"));
+    KafkaEventPublisher publisher =
+        new KafkaEventPublisher(
+            Map.of(
+                "default",
+                new KafkaEventPublisher.ClusterProducer("default", "unit", "none:9092", producer)),
+            "default",
+            Map.of(),
+            new EnvelopeCodec(new PayloadCodec(), catalog, DispatchTable.of(List.of())),
+            false);
+    Fixtures.Goods goods = new Fixtures.Goods(1);
+    goods.shopping(1);
+    goods.shopping(2);
+    goods.shopping(3);
+    List<EventEnvelope> events = DomainEvents.drain(goods);
+
+    CompletableFuture<Void> published = publisher.publish(null, events);
+
+    assertEquals(1, producer.sends, "only the first event was handed to the producer");
+    ExecutionException error = assertThrows(ExecutionException.class, published::get);
+    assertTrue(error.getCause() instanceof EventPublishException, String.valueOf(error.getCause()));
+    assertTrue(error.getCause().getMessage().contains(events.get(0).eventId().toString()));
+  }
+
+  private static final class FailingFirstSend extends MockProducer<byte[], byte[]> {
+    int sends;
+
+    FailingFirstSend() {
+      super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(
+        ProducerRecord<byte[], byte[]> record, Callback callback) {
+      sends++;
+      if (sends == 1) {
+        callback.onCompletion(null, new TimeoutException("metadata not available"));
+        return CompletableFuture.failedFuture(new TimeoutException("metadata not available"));
+      }
+      return super.send(record, callback);
+    }
+  }
+}
