@@ -22,7 +22,7 @@ final class DispatchRun {
     Options options =
         new OptionsBuilder()
             .include(DispatchBenchmark.class.getName() + ".")
-            .forks(1)
+            .forks(quick ? 1 : 3)
             // Explicit, so the fork does not inherit the parent's flags (e.g. a profiler's).
             .jvmArgs(JVM_FLAGS)
             .warmupIterations(quick ? 2 : 5)

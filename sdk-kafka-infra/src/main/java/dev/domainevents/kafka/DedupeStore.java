@@ -16,7 +16,7 @@ import java.util.UUID;
  *   <li>it lives in one process: it is empty after a restart, and two instances of a service do
  *       not see each other's entries, so a redelivery to another instance (after a rebalance) is
  *       not detected;
- *   <li>it holds at most {@code maxEntries} ids and forgets the least recently seen first, so a
+ *   <li>it holds at most {@code maxEntries} ids and forgets the oldest handled first, so a
  *       duplicate that arrives after that many newer events is not detected.
  * </ul>
  *
@@ -31,12 +31,12 @@ public interface DedupeStore {
   /** Records that {@code consumerGroup} handled the event {@code eventId}. */
   void add(String consumerGroup, UUID eventId);
 
-  /** A bounded in-memory store of the 100,000 most recently handled events. */
+  /** A bounded in-memory store of the last 100,000 handled events. */
   static DedupeStore create() {
     return create(100_000);
   }
 
-  /** A bounded in-memory store of the {@code maxEntries} most recently handled events. */
+  /** A bounded in-memory store of the last {@code maxEntries} handled events. */
   static DedupeStore create(int maxEntries) {
     return new InMemoryDedupeStore(maxEntries);
   }
