@@ -56,14 +56,19 @@ final class EnvelopeCodec {
       throws JsonProcessingException {
     byte[] value = payloads.write(event.payload());
     RecordHeaders headers = new RecordHeaders();
-    headers.add(EnvelopeHeaders.EVENT_ID, bytes(event.eventId().toString()));
+    String eventId = event.eventId().toString();
+    byte[] eventIdBytes = bytes(eventId);
+    headers.add(EnvelopeHeaders.EVENT_ID, eventIdBytes);
     headers.add(EnvelopeHeaders.EVENT_NAME, bytes(event.name()));
     headers.add(EnvelopeHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
     if (event.aggregateId() != null) {
       headers.add(EnvelopeHeaders.AGGREGATE_ID, bytes(event.aggregateId()));
     }
-    headers.add(EnvelopeHeaders.OCCURRED_AT, bytes(event.occurredAt().toString()));
-    headers.add(EnvelopeHeaders.CORRELATION_ID, bytes(event.correlationId()));
+    headers.add(EnvelopeHeaders.OCCURRED_AT, InstantHeader.format(event.occurredAt()));
+    // A root event correlates to itself: its id's bytes serve twice.
+    headers.add(
+        EnvelopeHeaders.CORRELATION_ID,
+        event.correlationId().equals(eventId) ? eventIdBytes : bytes(event.correlationId()));
     if (event.causationId() != null) {
       headers.add(EnvelopeHeaders.CAUSATION_ID, bytes(event.causationId()));
     }

@@ -2,16 +2,63 @@ package dev.domainevents.kafka;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
- * Parses the {@link EnvelopeHeaders#OCCURRED_AT} header. The SDK writes {@link Instant#toString()}
- * ({@code 2026-01-02T03:04:05.123456Z}); that shape is parsed by hand, because {@link
- * Instant#parse} allocates about a kilobyte per call on the consume path. Anything else falls back
- * to {@link Instant#parse}.
+ * Writes and parses the {@link EnvelopeHeaders#OCCURRED_AT} header: the text of {@link
+ * Instant#toString()} ({@code 2026-01-02T03:04:05.123456Z}), by hand, because {@link
+ * Instant#parse} allocates about a kilobyte per call on the consume path and {@link
+ * Instant#toString()} goes through a {@code DateTimeFormatter} on the publish path. Years outside
+ * 0000 to 9999, and any other shape, fall back to the JDK.
  */
 final class InstantHeader {
   private InstantHeader() {}
+
+  /** Returns the UTF-8 bytes of {@code instant.toString()}. */
+  static byte[] format(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    int nanos = instant.getNano();
+    long day = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    LocalDate date = LocalDate.ofEpochDay(day);
+    int year = date.getYear();
+    if (year < 0 || year > 9999) {
+      return instant.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+    // As Instant.toString: no fraction, or 3, 6 or 9 digits, whichever shows every non-zero one.
+    int fractionDigits =
+        nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+    byte[] out = new byte[20 + (fractionDigits == 0 ? 0 : fractionDigits + 1)];
+    put(out, 0, year, 4);
+    out[4] = '-';
+    put(out, 5, date.getMonthValue(), 2);
+    out[7] = '-';
+    put(out, 8, date.getDayOfMonth(), 2);
+    out[10] = 'T';
+    put(out, 11, secondOfDay / 3600, 2);
+    out[13] = ':';
+    put(out, 14, secondOfDay / 60 % 60, 2);
+    out[16] = ':';
+    put(out, 17, secondOfDay % 60, 2);
+    if (fractionDigits > 0) {
+      out[19] = '.';
+      int fraction = nanos;
+      for (int i = 9; i > fractionDigits; i--) {
+        fraction /= 10;
+      }
+      put(out, 20, fraction, fractionDigits);
+    }
+    out[out.length - 1] = 'Z';
+    return out;
+  }
+
+  private static void put(byte[] out, int at, int value, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+  }
 
   /**
    * Returns the instant {@code value} denotes.

@@ -33,6 +33,38 @@ class InstantHeaderTest {
   }
 
   @Test
+  void formatWritesExactlyWhatInstantToStringWrites() {
+    List<Instant> instants =
+        List.of(
+            Instant.EPOCH,
+            Instant.parse("1969-12-31T23:59:59.999Z"),
+            Instant.parse("2024-02-29T12:00:00.100Z"),
+            Instant.parse("2026-01-02T03:04:05.000123Z"),
+            Instant.parse("2026-01-02T03:04:05.000000007Z"),
+            Instant.parse("0000-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999999999Z"),
+            Instant.parse("+12026-01-02T03:04:05Z"),
+            Instant.parse("-0001-06-30T12:00:00Z"));
+    for (Instant instant : instants) {
+      assertEquals(instant.toString(), ascii(InstantHeader.format(instant)));
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant =
+          Instant.ofEpochSecond(
+              random.nextLong(-100_000_000_000L, 250_000_000_000L), random.nextInt(1_000_000_000));
+      assertEquals(instant.toString(), ascii(InstantHeader.format(instant)));
+      Instant millis = Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L));
+      assertEquals(millis.toString(), ascii(InstantHeader.format(millis)));
+      assertEquals(millis, InstantHeader.parse(ascii(InstantHeader.format(millis))));
+    }
+  }
+
+  private static String ascii(byte[] bytes) {
+    return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @Test
   void rejectsWhatIsNotAnInstant() {
     for (String value :
         List.of("", "yesterday", "2026-13-02T03:04:05Z", "2026-02-30T03:04:05Z", "2026-01-02T24:04:05Z",
