@@ -12,14 +12,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +78,7 @@ public final class DatabaseEventBus implements AutoCloseable {
   private final Clock clock;
   private final Runnable wakeListener = this::wake;
 
-  private final Object signal = new Object();
-  private boolean woken;
+  private final WakeSignal signal = new WakeSignal();
   private volatile boolean running;
   private Thread thread;
   private volatile Dispatch dispatch;
@@ -512,15 +509,7 @@ public final class DatabaseEventBus implements AutoCloseable {
       select.setInt(2, limit);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
-          failed.add(
-              new FailedEvent(
-                  UUID.fromString(row.getString(1)),
-                  row.getString(2),
-                  row.getString(3),
-                  row.getString(4),
-                  row.getInt(5),
-                  row.getString(6),
-                  Instant.ofEpochMilli(row.getLong(7))));
+          failed.add(FailedEvent.fromRow(row));
         }
       }
     }
@@ -573,10 +562,7 @@ public final class DatabaseEventBus implements AutoCloseable {
 
   /** Makes a started bus poll now. */
   public void wake() {
-    synchronized (signal) {
-      woken = true;
-      signal.notifyAll();
-    }
+    signal.wake();
   }
 
   private void run() {
@@ -596,22 +582,7 @@ public final class DatabaseEventBus implements AutoCloseable {
         pause = backoff;
         backoff = Math.min(backoff * 2, Math.max(pollIntervalMillis, 30_000));
       }
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause);
-      synchronized (signal) {
-        while (!woken && running) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          try {
-            TimeUnit.NANOSECONDS.timedWait(signal, left);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-        woken = false;
-      }
+      signal.await(pause, () -> running);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.domainevents.outbox;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,4 +24,20 @@ public record FailedEvent(
     String aggregateId,
     int attempts,
     String reason,
-    Instant failedAt) {}
+    Instant failedAt) {
+
+  /**
+   * Reads the current row of a query whose columns are, in order: event id, name, aggregate type,
+   * aggregate id, attempts, reason, and the failure time in epoch milliseconds.
+   */
+  static FailedEvent fromRow(ResultSet row) throws SQLException {
+    return new FailedEvent(
+        UUID.fromString(row.getString(1)),
+        row.getString(2),
+        row.getString(3),
+        row.getString(4),
+        row.getInt(5),
+        row.getString(6),
+        Instant.ofEpochMilli(row.getLong(7)));
+  }
+}

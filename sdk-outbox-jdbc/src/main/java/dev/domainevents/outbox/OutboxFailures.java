@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,15 +48,7 @@ public final class OutboxFailures {
       select.setInt(1, limit);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
-          failed.add(
-              new FailedEvent(
-                  UUID.fromString(row.getString(1)),
-                  row.getString(2),
-                  row.getString(3),
-                  row.getString(4),
-                  row.getInt(5),
-                  row.getString(6),
-                  Instant.ofEpochMilli(row.getLong(7))));
+          failed.add(FailedEvent.fromRow(row));
         }
       }
     }

@@ -71,8 +71,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final String claimSql;
   private final Runnable wakeListener = this::wake;
 
-  private final Object signal = new Object();
-  private boolean woken;
+  private final WakeSignal signal = new WakeSignal();
   private volatile boolean running;
   private Thread thread;
 
@@ -125,10 +124,7 @@ public final class OutboxRelay implements AutoCloseable {
 
   /** Makes a started relay poll now instead of at its next interval. */
   public void wake() {
-    synchronized (signal) {
-      woken = true;
-      signal.notifyAll();
-    }
+    signal.wake();
   }
 
   /**
@@ -404,26 +400,7 @@ public final class OutboxRelay implements AutoCloseable {
         pause = backoff;
         backoff = Math.min(backoff * 2, Math.max(pollIntervalMillis, 30_000));
       }
-      awaitWake(pause);
-    }
-  }
-
-  private void awaitWake(long millis) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    synchronized (signal) {
-      while (!woken && running) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(signal, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      woken = false;
+      signal.await(pause, () -> running);
     }
   }
 
