@@ -10,14 +10,14 @@ import dev.domainevents.kafka.KafkaInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -72,21 +72,34 @@ final class KafkaRuns {
   }
 
   /** Publishes {@code events} through the SDK; returns records per second. */
-  double publishSdk(int events) {
+  double publishSdk(int events) throws InterruptedException {
     Properties settings = producerSettings();
     settings.setProperty("group.id", "publish-only");
     try (DomainEvents.Installation installation =
         DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
       Basket[] baskets = baskets();
-      List<CompletableFuture<Void>> acks = new ArrayList<>(events);
+      // Like the raw side's callback: count each acknowledgement, keep the first failure.
+      CountDownLatch acknowledged = new CountDownLatch(events);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      BiConsumer<Void, Throwable> onAck =
+          (ignored, error) -> {
+            if (error != null) {
+              failure.compareAndSet(null, error);
+            }
+            acknowledged.countDown();
+          };
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         Basket basket = baskets[i % AGGREGATES];
         basket.checkout(purchases[i % AGGREGATES]);
-        acks.add(DomainEvents.publish(basket));
+        DomainEvents.publish(basket).whenComplete(onAck);
       }
-      CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).join();
-      return perSecond(events, System.nanoTime() - start);
+      acknowledged.await();
+      long elapsed = System.nanoTime() - start;
+      if (failure.get() != null) {
+        throw new IllegalStateException("publishing failed", failure.get());
+      }
+      return perSecond(events, elapsed);
     }
   }
 
