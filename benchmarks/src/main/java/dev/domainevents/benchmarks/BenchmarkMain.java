@@ -67,24 +67,24 @@ public final class BenchmarkMain {
       runs.publishRaw(Math.min(n, 20_000));
       runs.consumeSdk(Math.min(n, 20_000));
       runs.consumeRaw(Math.min(n, 20_000));
-      // Runs alternate A B, B A, A B: the machine warms up over a run, and a fixed order
-      // would credit that drift to whichever side always goes second.
-      for (int pair = 0; pair < 3; pair++) {
+      // Runs alternate A B, B A, ..., each side first equally often: the first run of a pair
+      // measured slower whichever side it was, and a fixed order would credit that to one side.
+      for (int pair = 0; pair < 4; pair++) {
         boolean sdkFirst = pair % 2 == 0;
-        double raw = sdkFirst ? 0 : runs.publishRaw(n);
-        double sdk = runs.publishSdk(n);
+        double raw = sdkFirst ? 0 : settled(() -> runs.publishRaw(n));
+        double sdk = settled(() -> runs.publishSdk(n));
         if (sdkFirst) {
-          raw = runs.publishRaw(n);
+          raw = settled(() -> runs.publishRaw(n));
         }
         publishPairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
       for (int pair = 0; pair < 2; pair++) {
         boolean sdkFirst = pair % 2 == 0;
-        double raw = sdkFirst ? 0 : runs.consumeRaw(n);
-        double sdk = runs.consumeSdk(n);
+        double raw = sdkFirst ? 0 : settled(() -> runs.consumeRaw(n));
+        double sdk = settled(() -> runs.consumeSdk(n));
         if (sdkFirst) {
-          raw = runs.consumeRaw(n);
+          raw = settled(() -> runs.consumeRaw(n));
         }
         consumePairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
@@ -169,6 +169,18 @@ public final class BenchmarkMain {
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f%n",
         publishRatio, consumeRatio, generated / direct, guava / generated, p99,
         writeRatio, relayEps, outboxP99);
+  }
+
+  /** One measured run. */
+  private interface Run {
+    double measure() throws Exception;
+  }
+
+  /** Runs {@code run} from a collected heap and a quiet moment, so runs start alike. */
+  private static double settled(Run run) throws Exception {
+    System.gc();
+    Thread.sleep(1_000);
+    return run.measure();
   }
 
   private static double median(double[] sorted) {
