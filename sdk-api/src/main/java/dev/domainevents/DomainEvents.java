@@ -140,12 +140,18 @@ public final class DomainEvents {
     if (catalog == null || events.isEmpty()) {
       return events;
     }
-    List<EventEnvelope> versioned = new ArrayList<>(events.size());
-    for (EventEnvelope event : events) {
+    List<EventEnvelope> versioned = null; // copied only if some version differs
+    for (int i = 0; i < events.size(); i++) {
+      EventEnvelope event = events.get(i);
       EventType<?> type = catalog.find(event.name());
-      versioned.add(type == null ? event : event.withSchemaVersion(type.schemaVersion()));
+      if (type != null && type.schemaVersion() != event.schemaVersion()) {
+        if (versioned == null) {
+          versioned = new ArrayList<>(events);
+        }
+        versioned.set(i, event.withSchemaVersion(type.schemaVersion()));
+      }
     }
-    return versioned;
+    return versioned == null ? events : versioned;
   }
 
   /** Starts a unit of work that collects entities and publishes their events on commit. */
