@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,14 +21,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static ShopApplication shop;
-  private static HttpClient http;
+  private static ShopClient client;
 
   @BeforeAll
   static void startShop() throws IOException {
     shop = ShopApplication.start(0, null, ShopApplication.kafkaSettings(null));
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    client = new ShopClient(shop);
   }
 
   @AfterAll
@@ -46,24 +40,24 @@ class ShopEndToEndTest {
   @Test
   @Order(1)
   void purchaseIsHandledExactlyOnceByTheStore() throws Exception {
-    HttpResponse<String> response = post("/shop/1?amount=3", "req-e2e-1");
+    HttpResponse<String> response = client.post("/shop/1?amount=3", "req-e2e-1");
 
     assertEquals(201, response.statusCode(), response.body());
     assertTrue(response.body().matches("\\{\"eventId\":\"[0-9a-f-]{36}\".*"), response.body());
     assertEquals("req-e2e-1", response.headers().firstValue("X-Request-Id").orElseThrow());
-    await(() -> shop.stock(1) == 97);
+    ShopClient.await(() -> shop.stock(1) == 97);
     assertEquals(1, shop.handledCount());
-    assertEquals("{\"goodsId\":1,\"stock\":97}", get("/store/1").body());
+    assertEquals("{\"goodsId\":1,\"stock\":97}", client.get("/store/1").body());
   }
 
   @Test
   @Order(2)
   void correlationIdIsGeneratedWhenTheRequestHasNone() throws Exception {
-    HttpResponse<String> response = post("/shop/2?amount=1", null);
+    HttpResponse<String> response = client.post("/shop/2?amount=1");
     assertEquals(201, response.statusCode(), response.body());
     String generated = response.headers().firstValue("X-Request-Id").orElseThrow();
     assertTrue(response.body().contains("\"correlationId\":\"" + generated + "\""), response.body());
-    await(() -> shop.stock(2) == 99);
+    ShopClient.await(() -> shop.stock(2) == 99);
   }
 
   @Test
@@ -71,22 +65,22 @@ class ShopEndToEndTest {
   void badRequestsRaiseNothing() throws Exception {
     long handledBefore = shop.handledCount();
 
-    HttpResponse<String> unknown = post("/shop/11?amount=1", null);
+    HttpResponse<String> unknown = client.post("/shop/11?amount=1");
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().startsWith("{\"error\":"), unknown.body());
-    assertEquals(404, get("/store/11").statusCode());
-    assertEquals(400, post("/shop/3?amount=0", null).statusCode());
-    assertEquals(400, post("/shop/3?amount=-2", null).statusCode());
-    assertEquals(400, post("/shop/3?amount=many", null).statusCode());
-    assertEquals(400, post("/shop/3", null).statusCode());
-    HttpResponse<String> tooMany = post("/shop/3?amount=101", null);
+    assertEquals(404, client.get("/store/11").statusCode());
+    assertEquals(400, client.post("/shop/3?amount=0").statusCode());
+    assertEquals(400, client.post("/shop/3?amount=-2").statusCode());
+    assertEquals(400, client.post("/shop/3?amount=many").statusCode());
+    assertEquals(400, client.post("/shop/3").statusCode());
+    HttpResponse<String> tooMany = client.post("/shop/3?amount=101");
     assertEquals(409, tooMany.statusCode());
     assertTrue(tooMany.body().contains("only 100 left"), tooMany.body());
 
     // Give a wrongly raised event time to arrive before asserting that none did.
-    HttpResponse<String> marker = post("/shop/4?amount=1", null);
+    HttpResponse<String> marker = client.post("/shop/4?amount=1");
     assertEquals(201, marker.statusCode());
-    await(() -> shop.stock(4) == 99);
+    ShopClient.await(() -> shop.stock(4) == 99);
     assertEquals(handledBefore + 1, shop.handledCount());
     assertEquals(100, shop.stock(3));
   }
@@ -104,12 +98,7 @@ class ShopEndToEndTest {
     for (int i = 0; i < 200; i++) {
       int goodsId = 1 + i % 10;
       int amount = 1 + i % 3;
-      purchases.add(
-          http.sendAsync(
-              request("/shop/" + goodsId + "?amount=" + amount, null)
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
+      purchases.add(client.postAsync("/shop/" + goodsId + "?amount=" + amount));
     }
     int[] expected = before.clone();
     for (int i = 0; i < 200; i++) {
@@ -118,44 +107,15 @@ class ShopEndToEndTest {
       expected[1 + i % 10] -= 1 + i % 3;
     }
 
-    await(() -> shop.handledCount() == handledBefore + 200);
+    ShopClient.await(() -> shop.handledCount() == handledBefore + 200);
     for (int id = 1; id <= 10; id++) {
       assertEquals(expected[id], shop.stock(id), "stock of goods " + id);
       assertEquals(
-          "{\"goodsId\":" + id + ",\"stock\":" + expected[id] + "}", get("/store/" + id).body());
+          "{\"goodsId\":" + id + ",\"stock\":" + expected[id] + "}",
+          client.get("/store/" + id).body());
     }
     // At-least-once delivery with dedupe: nothing more arrives later.
     Thread.sleep(1_000);
     assertEquals(handledBefore + 200, shop.handledCount());
-  }
-
-  private static HttpRequest.Builder request(String path, String requestId) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shop.port() + path))
-            .timeout(Duration.ofSeconds(30));
-    if (requestId != null) {
-      builder.header("X-Request-Id", requestId);
-    }
-    return builder;
-  }
-
-  private static HttpResponse<String> post(String path, String requestId) throws Exception {
-    return http.send(
-        request(path, requestId).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path, null).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(50);
-    }
   }
 }

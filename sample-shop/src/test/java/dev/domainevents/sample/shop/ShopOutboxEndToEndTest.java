@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,14 +23,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopOutboxEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static ShopApplication shop;
-  private static HttpClient http;
+  private static ShopClient client;
 
   @BeforeAll
   static void startShop() throws IOException {
     shop = ShopApplication.start(0, null, ShopApplication.kafkaSettings(null), "h2");
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    client = new ShopClient(shop);
   }
 
   @AfterAll
@@ -47,15 +42,15 @@ class ShopOutboxEndToEndTest {
   @Test
   @Order(1)
   void purchaseCommitsStockAndEventTogetherAndTheStoreHandlesItOnce() throws Exception {
-    HttpResponse<String> response = post("/shop/1?amount=3");
+    HttpResponse<String> response = client.post("/shop/1?amount=3");
 
     assertEquals(201, response.statusCode(), response.body());
     assertTrue(response.body().matches("\\{\"eventId\":\"[0-9a-f-]{36}\".*"), response.body());
     assertEquals(97, shop.outbox().stock(1), "the goods table, committed with the event");
-    await(() -> shop.stock(1) == 97);
-    await(() -> shop.outbox().unsent() == 0);
+    ShopClient.await(() -> shop.stock(1) == 97);
+    ShopClient.await(() -> shop.outbox().unsent() == 0);
     assertEquals(1, shop.handledCount());
-    assertEquals("{\"goodsId\":1,\"stock\":97}", get("/store/1").body());
+    assertEquals("{\"goodsId\":1,\"stock\":97}", client.get("/store/1").body());
   }
 
   @Test
@@ -63,16 +58,16 @@ class ShopOutboxEndToEndTest {
   void rejectedPurchaseRollsBackAndShipsNothing() throws Exception {
     long handledBefore = shop.handledCount();
 
-    HttpResponse<String> tooMany = post("/shop/2?amount=101");
+    HttpResponse<String> tooMany = client.post("/shop/2?amount=101");
     assertEquals(409, tooMany.statusCode());
     assertTrue(tooMany.body().contains("only 100 left"), tooMany.body());
-    assertEquals(404, post("/shop/11?amount=1").statusCode());
+    assertEquals(404, client.post("/shop/11?amount=1").statusCode());
     assertEquals(100, shop.outbox().stock(2));
     assertEquals(0, shop.outbox().unsent());
 
     // Give a wrongly written event time to arrive before asserting that none did.
-    assertEquals(201, post("/shop/3?amount=1").statusCode());
-    await(() -> shop.stock(3) == 99);
+    assertEquals(201, client.post("/shop/3?amount=1").statusCode());
+    ShopClient.await(() -> shop.stock(3) == 99);
     assertEquals(handledBefore + 1, shop.handledCount());
     assertEquals(100, shop.stock(2));
   }
@@ -88,12 +83,7 @@ class ShopOutboxEndToEndTest {
 
     List<CompletableFuture<HttpResponse<String>>> purchases = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      purchases.add(
-          http.sendAsync(
-              request("/shop/" + (1 + i % 10) + "?amount=" + (1 + i % 3))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
+      purchases.add(client.postAsync("/shop/" + (1 + i % 10) + "?amount=" + (1 + i % 3)));
     }
     int[] expected = before.clone();
     for (int i = 0; i < 100; i++) {
@@ -102,43 +92,13 @@ class ShopOutboxEndToEndTest {
       expected[1 + i % 10] -= 1 + i % 3;
     }
 
-    await(() -> shop.handledCount() == handledBefore + 100);
+    ShopClient.await(() -> shop.handledCount() == handledBefore + 100);
     for (int id = 1; id <= 10; id++) {
       assertEquals(expected[id], shop.outbox().stock(id), "database stock of goods " + id);
       assertEquals(expected[id], shop.stock(id), "store stock of goods " + id);
     }
-    await(() -> shop.outbox().unsent() == 0);
+    ShopClient.await(() -> shop.outbox().unsent() == 0);
     Thread.sleep(1_000);
     assertEquals(handledBefore + 100, shop.handledCount(), "nothing arrives twice");
-  }
-
-  private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shop.port() + path))
-        .timeout(Duration.ofSeconds(30));
-  }
-
-  private static HttpResponse<String> post(String path) throws Exception {
-    return http.send(
-        request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A condition that may throw, e.g. a database read. */
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + WAIT);
-      }
-      Thread.sleep(50);
-    }
   }
 }
