@@ -48,6 +48,7 @@ public final class BenchmarkMain {
     double generated = dispatch.get("generated");
     double reflection = dispatch.get("reflection");
     double guava = dispatch.get("guava");
+    double inlined = dispatch.get("inlinedDispatcherBody");
 
     List<double[]> publishPairs = new ArrayList<>();
     List<double[]> consumePairs = new ArrayList<>();
@@ -129,6 +130,9 @@ public final class BenchmarkMain {
     table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated %.2f | direct call %.2f | generated/direct %.2f |%n",
         generated, direct, generated / direct));
+    table.append(String.format(Locale.ROOT,
+        "| dispatch, ns/op | generated body inlined (control) %.2f | direct call %.2f | %.2f |%n",
+        inlined, direct, inlined / direct));
     table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated %.2f | Guava EventBus %.2f | guava/generated %.1f |%n",
         generated, guava, guava / generated));

@@ -60,6 +60,19 @@ public class DispatchBenchmark {
     return handler.total;
   }
 
+  /**
+   * A control, not a way to dispatch: the generated method's body pasted here. It measures what the
+   * name check costs without the call to the dispatcher object; docs/PERFORMANCE.md cites it.
+   */
+  @Benchmark
+  public long inlinedDispatcherBody() {
+    String name = context.name();
+    if ("Basket:Checkout".equals(name)) {
+      handler.onCheckout((Purchase) context.envelope().payload(), context);
+    }
+    return handler.total;
+  }
+
   /** What a reflection-based bus does: look nothing up, but call through {@code Method.invoke}. */
   @Benchmark
   public long reflection() throws Exception {
