@@ -27,7 +27,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * one relay ships committed rows to Kafka, and the latency from commit to the Kafka handler.
  *
  * <p>The database is an in-memory H2 by default, so that {@code benchmarks/run} needs nothing but a
- * JDK; {@link #postgres(String)} uses the PostgreSQL of DEVELOPERS.md (127.0.0.1:5432, database {@code
+ * JDK; {@link #postgres(String)} uses the machine's PostgreSQL (127.0.0.1:5432, database {@code
  * test}, user {@code postgres}) in a schema of its own, dropped by {@link #close()}.
  */
 final class OutboxRuns implements AutoCloseable {
