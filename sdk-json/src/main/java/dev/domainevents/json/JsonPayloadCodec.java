@@ -54,8 +54,8 @@ public final class JsonPayloadCodec implements PayloadCodec {
   }
 
   /**
-   * Returns a codec that reads and writes with {@code mapper}, as configured. Do not reconfigure the
-   * mapper afterwards: readers and writers built from it are cached.
+   * Returns a codec that reads and writes with {@code mapper}, as configured. Do not reconfigure
+   * the mapper afterwards: readers and writers built from it are cached.
    */
   public static JsonPayloadCodec create(ObjectMapper mapper) {
     return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
@@ -65,7 +65,8 @@ public final class JsonPayloadCodec implements PayloadCodec {
   public byte[] encode(Object payload) {
     Objects.requireNonNull(payload, "payload");
     try {
-      return writers.computeIfAbsent(payload.getClass(), mapper::writerFor).writeValueAsBytes(payload);
+      ObjectWriter writer = writers.computeIfAbsent(payload.getClass(), mapper::writerFor);
+      return writer.writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "cannot write " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(),
@@ -82,7 +83,8 @@ public final class JsonPayloadCodec implements PayloadCodec {
     if (data.length > MAX_INPUT_BYTES) {
       throw new PayloadDecodingException(
           Problem.TOO_LARGE,
-          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES + " allowed",
+          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES
+              + " allowed",
           null);
     }
     Object value;

@@ -32,7 +32,8 @@ class JsonPayloadCodecTest {
 
   @Test
   void ignoresUnknownPropertiesSoProducersCanAddFields() {
-    Sold sold = codec.decode(bytes("{\"sku\":\"a\",\"quantity\":1,\"colour\":\"red\"}"), Sold.class);
+    byte[] json = bytes("{\"sku\":\"a\",\"quantity\":1,\"colour\":\"red\"}");
+    Sold sold = codec.decode(json, Sold.class);
     assertEquals(new Sold("a", 1, null), sold);
   }
 

@@ -49,7 +49,9 @@ public class EnvelopeCodecBenchmark {
   @Setup
   public void setUp() throws Exception {
     EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.bench"));
-    codec = new EnvelopeCodec(JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
+    codec =
+        new EnvelopeCodec(
+            JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
     Goods goods = new Goods(42);
     goods.shopping(3);
     envelope = DomainEvents.drain(goods).get(0);

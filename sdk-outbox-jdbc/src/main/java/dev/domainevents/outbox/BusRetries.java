@@ -129,8 +129,8 @@ final class BusRetries {
 
   /** Keeps event {@code seq} waiting, undelivered, behind an earlier event of its aggregate. */
   void waitBehind(Connection connection, long seq, long now) throws SQLException {
-    insert(
-        connection, seq, OutboxRows.PENDING, 0, now, "waits behind an earlier event of its aggregate");
+    String reason = "waits behind an earlier event of its aggregate";
+    insert(connection, seq, OutboxRows.PENDING, 0, now, reason);
   }
 
   /**

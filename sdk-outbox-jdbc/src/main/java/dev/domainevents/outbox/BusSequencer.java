@@ -31,8 +31,8 @@ final class BusSequencer {
   private BusSequencer() {}
 
   /**
-   * Gives committed, unnumbered rows the next numbers, inside the caller's transaction; does nothing
-   * while another instance is numbering.
+   * Gives committed, unnumbered rows the next numbers, inside the caller's transaction; does
+   * nothing while another instance is numbering.
    */
   static void sequence(Connection connection) throws SQLException {
     long last;

@@ -153,7 +153,9 @@ public final class OutboxRelay implements AutoCloseable {
     if (poll.claimed >= batchSize && poll.sent > 0) {
       return 0; // a full batch went out: more are probably waiting
     }
-    return poll.contended ? Math.min(CONTENDED_RETRY_MILLIS, pollIntervalMillis) : pollIntervalMillis;
+    return poll.contended
+        ? Math.min(CONTENDED_RETRY_MILLIS, pollIntervalMillis)
+        : pollIntervalMillis;
   }
 
   private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
@@ -373,8 +375,8 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Stops polling and waits for the current batch to finish, for at most the publish timeout plus
-   * five seconds, then interrupts it. Rows of an abandoned batch stay pending and are shipped by the
-   * next relay.
+   * five seconds, then interrupts it. Rows of an abandoned batch stay pending and are shipped by
+   * the next relay.
    */
   @Override
   public void close() {

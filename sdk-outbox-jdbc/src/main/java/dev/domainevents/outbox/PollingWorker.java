@@ -39,7 +39,12 @@ final class PollingWorker {
    * @param log the owner's logger, so that its failures are logged under its name
    */
   PollingWorker(
-      String name, long pollIntervalMillis, long joinMillis, JdbcOutbox outbox, Poll poll, Logger log) {
+      String name,
+      long pollIntervalMillis,
+      long joinMillis,
+      JdbcOutbox outbox,
+      Poll poll,
+      Logger log) {
     this.name = Objects.requireNonNull(name, "name");
     this.pollIntervalMillis = pollIntervalMillis;
     this.joinMillis = joinMillis;

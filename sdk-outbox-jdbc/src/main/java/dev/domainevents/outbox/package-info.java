@@ -11,7 +11,8 @@
  *       several instances at once ({@code FOR UPDATE SKIP LOCKED}).
  *   <li>{@link dev.domainevents.outbox.RetryStrategy}: a limit, a fixed interval, or a custom list
  *       of intervals, each making exactly its configured number of attempts; {@link
- *       dev.domainevents.outbox.OutboxFailures} lists and requeues events that used them up.
+ *       dev.domainevents.outbox.OutboxFailures} lists, requeues or deletes events that used them
+ *       up.
  *   <li>{@link dev.domainevents.outbox.OutboxCleaner} deletes done rows past the retention period.
  *   <li>{@link dev.domainevents.outbox.TransactionalMessages}: half messages with a checker.
  *   <li>{@link dev.domainevents.outbox.DatabaseEventBus}: named services consuming the table

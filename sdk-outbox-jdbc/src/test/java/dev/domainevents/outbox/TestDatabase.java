@@ -84,7 +84,8 @@ final class TestDatabase implements AutoCloseable {
     MariaDbDataSource maria = new MariaDbDataSource("jdbc:mariadb://" + host + ":3306/" + name);
     maria.setUser("root");
     TestDatabase database =
-        new TestDatabase(maria, OutboxDialect.MARIADB, () -> execute(admin, "DROP DATABASE " + name));
+        new TestDatabase(
+            maria, OutboxDialect.MARIADB, () -> execute(admin, "DROP DATABASE " + name));
     database.createSchema();
     return database;
   }
