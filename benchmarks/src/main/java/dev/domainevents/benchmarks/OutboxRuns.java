@@ -1,13 +1,11 @@
 package dev.domainevents.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.outbox.JdbcOutbox;
 import dev.domainevents.outbox.OutboxDialect;
 import dev.domainevents.outbox.OutboxRelay;
 import dev.domainevents.outbox.OutboxSchema;
-import dev.domainevents.outbox.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -38,7 +36,7 @@ final class OutboxRuns implements AutoCloseable {
   private final DataSource dataSource;
   private final OutboxDialect dialect;
   private final Runnable drop;
-  private final JdbcOutbox outbox = JdbcOutbox.create(new JsonCodec());
+  private final JdbcOutbox outbox = JdbcOutbox.create();
   private final Purchase[] purchases = new Purchase[AGGREGATES];
   private int groups;
 
@@ -309,21 +307,6 @@ final class OutboxRuns implements AutoCloseable {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Stores payloads as JSON, with one mapper built once. */
-  private static final class JsonCodec implements PayloadCodec {
-    private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
-
-    @Override
-    public String encode(Object payload) throws Exception {
-      return mapper.writeValueAsString(payload);
-    }
-
-    @Override
-    public Object decode(String data, Class<?> type) throws Exception {
-      return mapper.readValue(data, type);
     }
   }
 }

@@ -1,10 +1,11 @@
 package dev.domainevents.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.PayloadCodec;
+import dev.domainevents.spi.PayloadDecodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -52,9 +53,13 @@ final class EnvelopeCodec {
     return type.topic();
   }
 
-  ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic)
-      throws JsonProcessingException {
-    byte[] value = payloads.write(event.payload());
+  /**
+   * Encodes {@code event} for {@code topic}.
+   *
+   * @throws IllegalArgumentException if the payload cannot be encoded or a header is reserved
+   */
+  ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic) {
+    byte[] value = payloads.encode(event.payload());
     RecordHeaders headers = new RecordHeaders();
     String eventId = event.eventId().toString();
     byte[] eventIdBytes = bytes(eventId);
@@ -222,7 +227,7 @@ final class EnvelopeCodec {
       aggregateId = string(record.key());
     }
 
-    Object payload = payloads.read(record.value(), payloadType);
+    Object payload = decodePayload(record.value(), payloadType);
     EventEnvelope envelope =
         new EventEnvelope(
             id,
@@ -252,6 +257,26 @@ final class EnvelopeCodec {
    * @param group the consumer group the retry copy is meant for, or {@code null}
    */
   record Delivery(EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
+
+  /** Decodes the value, turning every codec failure into the poison it is: no retry fixes it. */
+  private Object decodePayload(byte[] value, Class<?> type) {
+    try {
+      return payloads.decode(value, type);
+    } catch (PayloadDecodingException e) {
+      String reason =
+          switch (e.problem()) {
+            case EMPTY -> PoisonRecordException.EMPTY_VALUE;
+            case TOO_LARGE -> PoisonRecordException.TOO_LARGE;
+            case MALFORMED -> PoisonRecordException.INVALID_JSON;
+            case MISMATCH -> PoisonRecordException.PAYLOAD_MISMATCH;
+          };
+      throw new PoisonRecordException(reason, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A user's codec that breaks the contract: its failure is as permanent as a mismatch.
+      throw new PoisonRecordException(
+          PoisonRecordException.UNDECODABLE, "the payload codec failed: " + e, e);
+    }
+  }
 
   private static UUID parseUuid(String value) {
     try {

@@ -89,7 +89,7 @@ final class KafkaEventPublisher {
         record = codec.encode(event, topic);
         target.producer().send(record, new Acknowledgement(target, event, done, outstanding));
         sent++;
-      } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (RuntimeException e) {
         // Later events of the batch are not sent: they might overtake this one.
         int unsent = events.size() - sent;
         done.completeExceptionally(

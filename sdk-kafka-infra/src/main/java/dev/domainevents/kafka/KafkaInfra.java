@@ -3,10 +3,12 @@ package dev.domainevents.kafka;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +94,7 @@ public final class KafkaInfra implements DomainEventInfra {
 
   private final KafkaSettings settings;
   private final DedupeStore dedupe;
+  private final PayloadCodec payloadCodec;
   private final List<EventDispatcher> dispatchers = new ArrayList<>();
   private final List<KafkaEventConsumer> consumers = new ArrayList<>();
   private final Map<String, Producer<byte[], byte[]>> producers = new LinkedHashMap<>();
@@ -100,8 +103,9 @@ public final class KafkaInfra implements DomainEventInfra {
   private volatile boolean closed;
   private EventCatalog catalog;
 
-  private KafkaInfra(KafkaSettings settings, DedupeStore dedupe) {
+  private KafkaInfra(KafkaSettings settings, DedupeStore dedupe, PayloadCodec payloadCodec) {
     this.settings = settings;
+    this.payloadCodec = payloadCodec == null ? JsonPayloadCodec.create() : payloadCodec;
     this.dedupe = dedupe == null ? DedupeStore.create(settings.dedupeMaxEntries) : dedupe;
     if (settings.debug) {
       for (KafkaSettings.Cluster cluster : settings.clusters) {
@@ -195,7 +199,7 @@ public final class KafkaInfra implements DomainEventInfra {
     }
     this.catalog = catalog;
     DispatchTable table = DispatchTable.of(dispatchers);
-    EnvelopeCodec codec = new EnvelopeCodec(new PayloadCodec(), catalog, table);
+    EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table);
     Set<String> topics = subscribedTopics(catalog, table);
     try {
       Map<String, KafkaEventPublisher.ClusterProducer> clusterProducers = new LinkedHashMap<>();
@@ -475,6 +479,7 @@ public final class KafkaInfra implements DomainEventInfra {
     private final Properties properties = new Properties();
     private final List<String> clusterNames = new ArrayList<>();
     private DedupeStore dedupeStore;
+    private PayloadCodec payloadCodec;
 
     private Builder() {}
 
@@ -570,13 +575,22 @@ public final class KafkaInfra implements DomainEventInfra {
     }
 
     /**
+     * Replaces the default {@link JsonPayloadCodec#create()}, e.g. with {@code
+     * JsonPayloadCodec.create(yourObjectMapper)}. Producers and consumers of a topic must agree.
+     */
+    public Builder payloadCodec(PayloadCodec codec) {
+      this.payloadCodec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
      * Validates the settings and returns the infra, not yet started.
      *
      * @throws IllegalArgumentException naming the first bad setting: a missing {@code
      *     bootstrap.servers}, an unknown cluster name, an unknown {@code domainevents.} key
      */
     public KafkaInfra build() {
-      return new KafkaInfra(KafkaSettings.parse(properties), dedupeStore);
+      return new KafkaInfra(KafkaSettings.parse(properties), dedupeStore, payloadCodec);
     }
   }
 }

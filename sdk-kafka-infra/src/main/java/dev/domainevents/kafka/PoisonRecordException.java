@@ -10,6 +10,8 @@ final class PoisonRecordException extends RuntimeException {
   static final String INVALID_JSON = "invalid-json";
   static final String PAYLOAD_MISMATCH = "payload-mismatch";
   static final String EMPTY_VALUE = "empty-value";
+  /** The value is longer than the payload codec accepts. */
+  static final String TOO_LARGE = "too-large";
   static final String UNKNOWN_EVENT = "unknown-event";
   static final String MISSING_HEADER = "missing-header";
   static final String MALFORMED_HEADER = "malformed-header";

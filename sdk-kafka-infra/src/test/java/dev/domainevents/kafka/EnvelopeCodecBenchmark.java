@@ -2,6 +2,7 @@ package dev.domainevents.kafka;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.spi.DispatchTable;
@@ -48,7 +49,9 @@ public class EnvelopeCodecBenchmark {
   @Setup
   public void setUp() throws Exception {
     EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.bench"));
-    codec = new EnvelopeCodec(new PayloadCodec(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
+    codec =
+        new EnvelopeCodec(
+            JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
     Goods goods = new Goods(42);
     goods.shopping(3);
     envelope = DomainEvents.drain(goods).get(0);

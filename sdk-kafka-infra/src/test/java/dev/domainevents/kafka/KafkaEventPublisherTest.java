@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import java.util.List;
@@ -39,7 +40,7 @@ class KafkaEventPublisherTest {
                 new KafkaEventPublisher.ClusterProducer("default", "unit", "none:9092", producer)),
             "default",
             Map.of(),
-            new EnvelopeCodec(new PayloadCodec(), catalog, DispatchTable.of(List.of())),
+            new EnvelopeCodec(JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of())),
             false);
     Fixtures.Goods goods = new Fixtures.Goods(1);
     goods.shopping(1);

@@ -61,10 +61,9 @@ public final class DatabaseEventBus implements AutoCloseable {
   }
 
   private static final String SERVICES = "domain_event_bus_service";
-  private static final String RETRIES = "domain_event_bus_retry";
-  private static final String SEQUENCE = "domain_event_bus_sequence";
-  private static final int SEQUENCE_BATCH = 1000;
-  private static final String ENVELOPE_COLUMNS_OF_O = prefixed("o.", OutboxRows.ENVELOPE_COLUMNS);
+
+  /** How long {@link #close} waits for the current batch before interrupting it. */
+  private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
 
   private final DataSource dataSource;
   private final JdbcOutbox outbox;
@@ -73,14 +72,12 @@ public final class DatabaseEventBus implements AutoCloseable {
   private final EventCatalog explicitCatalog;
   private final StartPosition startFrom;
   private final int batchSize;
-  private final long pollIntervalMillis;
   private final RetryStrategy retryStrategy;
   private final Clock clock;
-  private final Runnable wakeListener = this::wake;
-
-  private final WakeSignal signal = new WakeSignal();
-  private volatile boolean running;
-  private Thread thread;
+  private final BusRetries retries;
+  private final FailedEvents failed;
+  private final PollingWorker worker;
+  private final String batchSql;
   private volatile Dispatch dispatch;
 
   private DatabaseEventBus(Builder builder) {
@@ -91,9 +88,26 @@ public final class DatabaseEventBus implements AutoCloseable {
     this.explicitCatalog = builder.catalog;
     this.startFrom = builder.startFrom;
     this.batchSize = builder.batchSize;
-    this.pollIntervalMillis = builder.pollInterval.toMillis();
     this.retryStrategy = builder.retryStrategy;
     this.clock = builder.clock;
+    this.retries = new BusRetries(service, retryStrategy, batchSize);
+    this.failed = FailedEvents.ofBusService(dataSource, clock, service);
+    long pollIntervalMillis = builder.pollInterval.toMillis();
+    this.worker =
+        new PollingWorker(
+            "outbox-bus-" + service,
+            pollIntervalMillis,
+            CLOSE_TIMEOUT_MILLIS,
+            outbox,
+            () -> poll().read >= batchSize ? 0 : pollIntervalMillis,
+            log);
+    this.batchSql =
+        "SELECT bus_seq, "
+            + OutboxRows.ENVELOPE_COLUMNS
+            + " FROM "
+            + OutboxRows.OUTBOX
+            + " WHERE bus_seq > ? ORDER BY bus_seq LIMIT "
+            + batchSize;
   }
 
   /** Starts building the consumer of service {@code service}, e.g. {@code "billing"}. */
@@ -118,22 +132,13 @@ public final class DatabaseEventBus implements AutoCloseable {
 
   private BusPoll poll() throws SQLException {
     Dispatch dispatch = dispatch();
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        sequence(connection);
-        connection.commit();
-        BusPoll poll = consume(connection, dispatch);
-        connection.commit();
-        return poll;
-      } catch (SQLException | RuntimeException | Error e) {
-        JdbcOutbox.rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        JdbcOutbox.restoreAutoCommit(connection, autoCommit);
-      }
-    }
+    return Transactions.run(
+        dataSource,
+        connection -> {
+          BusSequencer.sequence(connection);
+          connection.commit(); // numbering is shared by all services: release its lock at once
+          return consume(connection, dispatch);
+        });
   }
 
   private Dispatch dispatch() {
@@ -153,72 +158,20 @@ public final class DatabaseEventBus implements AutoCloseable {
     return current;
   }
 
-  /** Gives committed, unnumbered rows the next bus sequence numbers, in id order. */
-  private void sequence(Connection connection) throws SQLException {
-    long last;
-    try (PreparedStatement lock =
-        connection.prepareStatement(
-            "SELECT last_seq FROM " + SEQUENCE + " WHERE name = 'outbox' FOR UPDATE SKIP LOCKED")) {
-      try (ResultSet row = lock.executeQuery()) {
-        if (!row.next()) {
-          return; // another instance is numbering right now
-        }
-        last = row.getLong(1);
-      }
-    }
-    List<Long> ids = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT id FROM "
-                + OutboxRows.OUTBOX
-                + " WHERE bus_seq IS NULL ORDER BY id LIMIT "
-                + SEQUENCE_BATCH)) {
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          ids.add(rows.getLong(1));
-        }
-      }
-    }
-    if (ids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement number =
-            connection.prepareStatement(
-                "UPDATE " + OutboxRows.OUTBOX + " SET bus_seq = ? WHERE id = ?");
-        PreparedStatement advance =
-            connection.prepareStatement(
-                "UPDATE " + SEQUENCE + " SET last_seq = ? WHERE name = 'outbox'")) {
-      for (long id : ids) {
-        number.setLong(1, ++last);
-        number.setLong(2, id);
-        number.addBatch();
-      }
-      number.executeBatch();
-      advance.setLong(1, last);
-      advance.executeUpdate();
-    }
-  }
-
   private BusPoll consume(Connection connection, Dispatch dispatch) throws SQLException {
     Long position = lockService(connection);
     if (position == null) {
       return BusPoll.NOTHING; // another instance of this service holds the batch
     }
     long now = clock.millis();
+    BusRetries.Deliverer deliverer = (stored, attempt) -> deliver(dispatch, stored, attempt);
     Set<AggregateKey> parked = new HashSet<>();
-    int handled = retryDue(connection, dispatch, parked, now);
-    parked.addAll(waitingAggregates(connection));
+    int handled = retries.deliverDue(connection, deliverer, parked, now);
+    parked.addAll(retries.waitingAggregates(connection));
 
     long newPosition = position;
     int read = 0;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT bus_seq, "
-                + OutboxRows.ENVELOPE_COLUMNS
-                + " FROM "
-                + OutboxRows.OUTBOX
-                + " WHERE bus_seq > ? ORDER BY bus_seq LIMIT "
-                + batchSize)) {
+    try (PreparedStatement select = connection.prepareStatement(batchSql)) {
       select.setLong(1, position);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -229,34 +182,16 @@ public final class DatabaseEventBus implements AutoCloseable {
           if (!dispatch.table.handles(stored.name())) {
             continue;
           }
-          AggregateKey aggregate = new AggregateKey(stored.aggregateType(), stored.aggregateId());
+          AggregateKey aggregate = AggregateKey.of(stored);
           if (parked.contains(aggregate)) {
-            insertRetry(
-                connection,
-                seq,
-                OutboxRows.PENDING,
-                0,
-                now,
-                "waits behind an earlier event of its aggregate");
+            retries.waitBehind(connection, seq, now);
             continue;
           }
-          String failure = deliver(dispatch, stored, 1);
-          if (failure == null) {
+          BusRetries.Delivery delivery = deliverer.deliver(stored, 1);
+          if (delivery.outcome() == BusRetries.Outcome.HANDLED) {
             handled++;
-          } else if (failure.startsWith(UNDECODABLE)) {
-            insertRetry(connection, seq, OutboxRows.FAILED, 1, now, failure);
-          } else {
-            boolean exhausted = retryStrategy.maxAttempts() <= 1;
-            insertRetry(
-                connection,
-                seq,
-                exhausted ? OutboxRows.FAILED : OutboxRows.PENDING,
-                1,
-                exhausted ? now : now + retryStrategy.delayAfter(1).toMillis(),
-                failure);
-            if (!exhausted) {
-              parked.add(aggregate);
-            }
+          } else if (retries.firstDeliveryFailed(connection, seq, delivery, now)) {
+            parked.add(aggregate);
           }
         }
       }
@@ -274,20 +209,19 @@ public final class DatabaseEventBus implements AutoCloseable {
     return new BusPoll(read, handled);
   }
 
-  private static final String UNDECODABLE = "undecodable: ";
-
-  /** Calls the handlers; returns null on success, or why it failed. */
-  private String deliver(Dispatch dispatch, OutboxRows.StoredEvent stored, int attempt) {
+  /** Calls the handlers with attempt number {@code attempt}. */
+  private BusRetries.Delivery deliver(
+      Dispatch dispatch, OutboxRows.StoredEvent stored, int attempt) {
     EventEnvelope envelope;
     try {
       envelope = stored.decode(dispatch.catalog, outbox.codec());
     } catch (OutboxRows.UndecodableEventException e) {
       log.error("service {}: {}", service, e.getMessage());
-      return UNDECODABLE + e.getMessage();
+      return new BusRetries.Delivery(BusRetries.Outcome.UNDECODABLE, e.getMessage());
     }
     try {
       dispatch.table.dispatch(EventContext.of(envelope, attempt));
-      return null;
+      return BusRetries.Delivery.HANDLED;
     } catch (Exception | AssertionError e) {
       log.warn(
           "service {}: handling {} ({}) failed, attempt {} of {}",
@@ -297,84 +231,8 @@ public final class DatabaseEventBus implements AutoCloseable {
           attempt,
           retryStrategy.maxAttempts(),
           e);
-      return OutboxRows.reason(e);
+      return new BusRetries.Delivery(BusRetries.Outcome.HANDLER_FAILED, OutboxRows.reason(e));
     }
-  }
-
-  /** Delivers the due retries in sequence order, keeping each aggregate's order. */
-  private int retryDue(
-      Connection connection, Dispatch dispatch, Set<AggregateKey> blocked, long now)
-      throws SQLException {
-    int handled = 0;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT r.bus_seq, r.attempts, r.next_attempt_ms, "
-                + ENVELOPE_COLUMNS_OF_O
-                + " FROM "
-                + RETRIES
-                + " r JOIN "
-                + OutboxRows.OUTBOX
-                + " o ON o.bus_seq = r.bus_seq WHERE r.service = ? AND r.status = "
-                + OutboxRows.PENDING
-                + " ORDER BY r.bus_seq LIMIT "
-                + batchSize)) {
-      select.setString(1, service);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          long seq = rows.getLong(1);
-          int attempts = rows.getInt(2);
-          OutboxRows.StoredEvent stored = OutboxRows.readStored(rows, 4);
-          AggregateKey aggregate = new AggregateKey(stored.aggregateType(), stored.aggregateId());
-          if (blocked.contains(aggregate)) {
-            continue;
-          }
-          if (rows.getLong(3) > now) {
-            blocked.add(aggregate);
-            continue;
-          }
-          int attempt = attempts + 1;
-          String failure = deliver(dispatch, stored, attempt);
-          if (failure == null) {
-            handled++;
-            deleteRetry(connection, seq);
-          } else {
-            boolean exhausted =
-                failure.startsWith(UNDECODABLE) || attempt >= retryStrategy.maxAttempts();
-            updateRetry(
-                connection,
-                seq,
-                exhausted ? OutboxRows.FAILED : OutboxRows.PENDING,
-                attempt,
-                exhausted ? now : now + retryStrategy.delayAfter(attempt).toMillis(),
-                failure);
-            if (!exhausted) {
-              blocked.add(aggregate);
-            }
-          }
-        }
-      }
-    }
-    return handled;
-  }
-
-  private Set<AggregateKey> waitingAggregates(Connection connection) throws SQLException {
-    Set<AggregateKey> waiting = new HashSet<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT DISTINCT o.aggregate_type, o.aggregate_id FROM "
-                + RETRIES
-                + " r JOIN "
-                + OutboxRows.OUTBOX
-                + " o ON o.bus_seq = r.bus_seq WHERE r.service = ? AND r.status = "
-                + OutboxRows.PENDING)) {
-      select.setString(1, service);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          waiting.add(new AggregateKey(rows.getString(1), rows.getString(2)));
-        }
-      }
-    }
-    return waiting;
   }
 
   /** Locks this service's row and returns its position, registering the service if new. */
@@ -409,15 +267,7 @@ public final class DatabaseEventBus implements AutoCloseable {
   }
 
   private void register(Connection connection) throws SQLException {
-    long start = 0;
-    if (startFrom == StartPosition.NOW) {
-      try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT last_seq FROM " + SEQUENCE + " WHERE name = 'outbox'");
-          ResultSet row = select.executeQuery()) {
-        start = row.next() ? row.getLong(1) : 0;
-      }
-    }
+    long start = startFrom == StartPosition.NOW ? BusSequencer.lastNumber(connection) : 0;
     long now = clock.millis();
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -440,80 +290,9 @@ public final class DatabaseEventBus implements AutoCloseable {
     }
   }
 
-  private void insertRetry(
-      Connection connection, long seq, int status, int attempts, long nextAttempt, String reason)
-      throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO "
-                + RETRIES
-                + " (service, bus_seq, status, attempts, next_attempt_ms, last_error)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, service);
-      insert.setLong(2, seq);
-      insert.setInt(3, status);
-      insert.setInt(4, attempts);
-      insert.setLong(5, nextAttempt);
-      insert.setString(6, OutboxRows.clip(reason));
-      insert.executeUpdate();
-    }
-  }
-
-  private void updateRetry(
-      Connection connection, long seq, int status, int attempts, long nextAttempt, String reason)
-      throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE "
-                + RETRIES
-                + " SET status = ?, attempts = ?, next_attempt_ms = ?, last_error = ?"
-                + " WHERE service = ? AND bus_seq = ?")) {
-      update.setInt(1, status);
-      update.setInt(2, attempts);
-      update.setLong(3, nextAttempt);
-      update.setString(4, OutboxRows.clip(reason));
-      update.setString(5, service);
-      update.setLong(6, seq);
-      update.executeUpdate();
-    }
-  }
-
-  private void deleteRetry(Connection connection, long seq) throws SQLException {
-    try (PreparedStatement delete =
-        connection.prepareStatement(
-            "DELETE FROM " + RETRIES + " WHERE service = ? AND bus_seq = ?")) {
-      delete.setString(1, service);
-      delete.setLong(2, seq);
-      delete.executeUpdate();
-    }
-  }
-
   /** Lists up to {@code limit} of this service's failed events, oldest first. */
   public List<FailedEvent> failures(int limit) throws SQLException {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
-    }
-    List<FailedEvent> failed = new ArrayList<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT o.event_id, o.event_name, o.aggregate_type, o.aggregate_id, r.attempts,"
-                    + " r.last_error, r.next_attempt_ms FROM "
-                    + RETRIES
-                    + " r JOIN "
-                    + OutboxRows.OUTBOX
-                    + " o ON o.bus_seq = r.bus_seq WHERE r.service = ? AND r.status = "
-                    + OutboxRows.FAILED
-                    + " ORDER BY r.bus_seq LIMIT ?")) {
-      select.setString(1, service);
-      select.setInt(2, limit);
-      try (ResultSet row = select.executeQuery()) {
-        while (row.next()) {
-          failed.add(FailedEvent.fromRow(row));
-        }
-      }
-    }
-    return failed;
+    return failed.list(limit);
   }
 
   /**
@@ -522,101 +301,39 @@ public final class DatabaseEventBus implements AutoCloseable {
    * @return whether this service had that event as failed
    */
   public boolean requeue(UUID eventId) throws SQLException {
-    Objects.requireNonNull(eventId, "eventId");
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE "
-                    + RETRIES
-                    + " SET status = "
-                    + OutboxRows.PENDING
-                    + ", attempts = 0, next_attempt_ms = ? WHERE service = ? AND status = "
-                    + OutboxRows.FAILED
-                    + " AND bus_seq = (SELECT bus_seq FROM "
-                    + OutboxRows.OUTBOX
-                    + " WHERE event_id = ?)")) {
-      update.setLong(1, clock.millis());
-      update.setString(2, service);
-      update.setString(3, eventId.toString());
-      boolean requeued = update.executeUpdate() == 1;
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-      return requeued;
-    }
+    return failed.requeue(eventId);
+  }
+
+  /**
+   * Gives up this service's failed event {@code eventId} for good. The event stays in the outbox
+   * for the relay and the other services.
+   *
+   * @return whether this service had that event as failed
+   */
+  public boolean deleteFailure(UUID eventId) throws SQLException {
+    return failed.delete(eventId);
   }
 
   /** Starts consuming on a daemon thread; local commits through the outbox wake it. */
-  public synchronized DatabaseEventBus start() {
-    if (thread != null) {
-      throw new IllegalStateException("the bus consumer of " + service + " is already started");
-    }
+  public DatabaseEventBus start() {
     dispatch(); // fail now, not on the thread, if a handler has no dispatcher
-    running = true;
-    outbox.addCommitListener(wakeListener);
-    thread = new Thread(this::run, "outbox-bus-" + service);
-    thread.setDaemon(true);
-    thread.start();
+    worker.start();
     return this;
   }
 
   /** Makes a started bus poll now. */
   public void wake() {
-    signal.wake();
+    worker.wake();
   }
 
-  private void run() {
-    long backoff = pollIntervalMillis;
-    while (running) {
-      long pause = pollIntervalMillis;
-      try {
-        if (poll().read >= batchSize) {
-          continue; // a full batch: more are probably waiting
-        }
-        backoff = pollIntervalMillis;
-      } catch (Exception | Error e) {
-        if (!running) {
-          break;
-        }
-        log.warn("service {}: bus poll failed; retrying in {} ms", service, backoff, e);
-        pause = backoff;
-        backoff = Math.min(backoff * 2, Math.max(pollIntervalMillis, 30_000));
-      }
-      signal.await(pause, () -> running);
-    }
-  }
-
-  /** Stops consuming and waits up to ten seconds for the current batch. */
+  /**
+   * Stops consuming and waits up to ten seconds for the current batch; a batch still running then
+   * is interrupted, and its events are delivered again by the next poll.
+   */
   @Override
   public void close() {
-    Thread current;
-    synchronized (this) {
-      current = thread;
-      running = false;
-      outbox.removeCommitListener(wakeListener);
-    }
-    wake();
-    if (current != null) {
-      try {
-        current.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    worker.close();
   }
-
-  private static String prefixed(String prefix, String columns) {
-    StringBuilder out = new StringBuilder();
-    for (String column : columns.split(",")) {
-      if (out.length() > 0) {
-        out.append(", ");
-      }
-      out.append(prefix).append(column.strip());
-    }
-    return out.toString();
-  }
-
-  private record AggregateKey(String type, String id) {}
 
   private record Dispatch(EventCatalog catalog, DispatchTable table) {}
 

@@ -5,7 +5,9 @@ import dev.domainevents.Entity;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.UnitOfWork;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,7 +25,7 @@ import javax.sql.DataSource;
  * the {@link OutboxRelay} ships them.
  *
  * <pre>{@code
- * JdbcOutbox outbox = JdbcOutbox.create(codec);
+ * JdbcOutbox outbox = JdbcOutbox.create();   // payloads as JSON; create(codec) for another codec
  * outbox.inTransaction(dataSource, connection -> {
  *   goods.shopping(2);
  *   goodsRepository.save(connection, goods);
@@ -57,7 +59,16 @@ public final class JdbcOutbox {
     this.clock = clock;
   }
 
-  /** Returns an outbox that encodes payloads with {@code codec}. */
+  /** Returns an outbox that stores payloads as JSON, with {@link JsonPayloadCodec#create()}. */
+  public static JdbcOutbox create() {
+    return create(JsonPayloadCodec.create());
+  }
+
+  /**
+   * Returns an outbox that stores payloads with {@code codec}, e.g. {@code
+   * JsonPayloadCodec.create(yourObjectMapper)}. The payload columns are text: the codec must write
+   * UTF-8, as JSON is.
+   */
   public static JdbcOutbox create(PayloadCodec codec) {
     return new JdbcOutbox(Objects.requireNonNull(codec, "codec"), Clock.systemUTC());
   }
@@ -107,20 +118,7 @@ public final class JdbcOutbox {
   public <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(work, "work");
-    T result;
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        result = work.run(connection);
-        connection.commit();
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(connection, autoCommit);
-      }
-    }
+    T result = Transactions.run(dataSource, work);
     committed();
     return result;
   }
@@ -219,21 +217,5 @@ public final class JdbcOutbox {
       }
     }
     return Arrays.asList(versioned);
-  }
-
-  static void rollbackQuietly(Connection connection, Throwable cause) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
-  static void restoreAutoCommit(Connection connection, boolean autoCommit) {
-    try {
-      connection.setAutoCommit(autoCommit);
-    } catch (SQLException ignored) {
-      // The connection is broken; closing it is all that is left to do.
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.domainevents.outbox;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,40 +89,36 @@ public final class OutboxCleaner implements AutoCloseable {
    */
   public int deleteExpired() throws SQLException {
     long cutoff = clock.millis() - retentionMillis;
-    int deleted = 0;
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try (PreparedStatement select = connection.prepareStatement(selectSql);
-          PreparedStatement delete =
-              connection.prepareStatement("DELETE FROM " + OutboxRows.OUTBOX + " WHERE id = ?")) {
-        for (int i = 1; i <= parameterCount; i++) {
-          select.setLong(i, cutoff);
-        }
-        int batch;
-        do {
-          batch = 0;
-          try (ResultSet ids = select.executeQuery()) {
-            while (ids.next()) {
-              delete.setLong(1, ids.getLong(1));
-              delete.addBatch();
-              batch++;
+    return Transactions.run(
+        dataSource,
+        connection -> {
+          int deleted = 0;
+          try (PreparedStatement select = connection.prepareStatement(selectSql);
+              PreparedStatement delete =
+                  connection.prepareStatement(
+                      "DELETE FROM " + OutboxRows.OUTBOX + " WHERE id = ?")) {
+            for (int i = 1; i <= parameterCount; i++) {
+              select.setLong(i, cutoff);
             }
+            int batch;
+            do {
+              batch = 0;
+              try (ResultSet ids = select.executeQuery()) {
+                while (ids.next()) {
+                  delete.setLong(1, ids.getLong(1));
+                  delete.addBatch();
+                  batch++;
+                }
+              }
+              if (batch > 0) {
+                delete.executeBatch();
+              }
+              connection.commit(); // one short transaction per batch
+              deleted += batch;
+            } while (batch >= batchSize);
           }
-          if (batch > 0) {
-            delete.executeBatch();
-          }
-          connection.commit(); // one short transaction per batch
-          deleted += batch;
-        } while (batch >= batchSize);
-      } catch (SQLException | RuntimeException | Error e) {
-        JdbcOutbox.rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        JdbcOutbox.restoreAutoCommit(connection, autoCommit);
-      }
-    }
-    return deleted;
+          return deleted;
+        });
   }
 
   /** Runs {@link #deleteExpired} now and then every interval, on a daemon thread. */

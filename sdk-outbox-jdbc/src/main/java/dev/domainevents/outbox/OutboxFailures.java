@@ -1,13 +1,8 @@
 package dev.domainevents.outbox;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -17,42 +12,20 @@ import javax.sql.DataSource;
  * the later events of its aggregate that were sent meanwhile.
  */
 public final class OutboxFailures {
-  private final DataSource dataSource;
-  private final Clock clock;
+  private final FailedEvents failed;
 
-  private OutboxFailures(DataSource dataSource, Clock clock) {
-    this.dataSource = dataSource;
-    this.clock = clock;
+  private OutboxFailures(FailedEvents failed) {
+    this.failed = failed;
   }
 
   /** Returns the failures of the outbox reached through {@code dataSource}. */
   public static OutboxFailures create(DataSource dataSource) {
-    return new OutboxFailures(Objects.requireNonNull(dataSource, "dataSource"), Clock.systemUTC());
+    return new OutboxFailures(FailedEvents.ofOutbox(dataSource, Clock.systemUTC()));
   }
 
   /** Lists up to {@code limit} failed events, oldest first. */
   public List<FailedEvent> list(int limit) throws SQLException {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
-    }
-    List<FailedEvent> failed = new ArrayList<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT event_id, event_name, aggregate_type, aggregate_id, attempts, last_error,"
-                    + " next_attempt_ms FROM "
-                    + OutboxRows.OUTBOX
-                    + " WHERE status = "
-                    + OutboxRows.FAILED
-                    + " ORDER BY id LIMIT ?")) {
-      select.setInt(1, limit);
-      try (ResultSet row = select.executeQuery()) {
-        while (row.next()) {
-          failed.add(FailedEvent.fromRow(row));
-        }
-      }
-    }
-    return failed;
+    return failed.list(limit);
   }
 
   /**
@@ -61,43 +34,20 @@ public final class OutboxFailures {
    * @return whether a failed event with that id existed
    */
   public boolean requeue(UUID eventId) throws SQLException {
-    Objects.requireNonNull(eventId, "eventId");
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE "
-                    + OutboxRows.OUTBOX
-                    + " SET status = "
-                    + OutboxRows.PENDING
-                    + ", attempts = 0, next_attempt_ms = ? WHERE event_id = ? AND status = "
-                    + OutboxRows.FAILED)) {
-      update.setLong(1, clock.millis());
-      update.setString(2, eventId.toString());
-      boolean requeued = update.executeUpdate() == 1;
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-      return requeued;
-    }
+    return failed.requeue(eventId);
   }
 
   /** Makes every failed event pending again; returns how many. */
   public int requeueAll() throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE "
-                    + OutboxRows.OUTBOX
-                    + " SET status = "
-                    + OutboxRows.PENDING
-                    + ", attempts = 0, next_attempt_ms = ? WHERE status = "
-                    + OutboxRows.FAILED)) {
-      update.setLong(1, clock.millis());
-      int requeued = update.executeUpdate();
-      if (!connection.getAutoCommit()) {
-        connection.commit();
-      }
-      return requeued;
-    }
+    return failed.requeueAll();
+  }
+
+  /**
+   * Deletes the failed event {@code eventId} from the outbox for good: it is never shipped.
+   *
+   * @return whether a failed event with that id existed
+   */
+  public boolean delete(UUID eventId) throws SQLException {
+    return failed.delete(eventId);
   }
 }

@@ -4,6 +4,7 @@ import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,7 +61,6 @@ public final class OutboxRelay implements AutoCloseable {
   private final DataSource dataSource;
   private final JdbcOutbox outbox;
   private final int batchSize;
-  private final long pollIntervalMillis;
   private final RetryStrategy retryStrategy;
   private final long publishTimeoutMillis;
   private final DomainEventInfra infra;
@@ -69,17 +69,12 @@ public final class OutboxRelay implements AutoCloseable {
   private final Clock clock;
   private final Consumer<List<EventEnvelope>> afterPublish;
   private final String claimSql;
-  private final Runnable wakeListener = this::wake;
-
-  private final WakeSignal signal = new WakeSignal();
-  private volatile boolean running;
-  private Thread thread;
+  private final PollingWorker worker;
 
   private OutboxRelay(Builder builder) {
     this.dataSource = builder.dataSource;
     this.outbox = builder.outbox;
     this.batchSize = builder.batchSize;
-    this.pollIntervalMillis = builder.pollInterval.toMillis();
     this.retryStrategy = builder.retryStrategy;
     this.publishTimeoutMillis = builder.publishTimeout.toMillis();
     this.infra = builder.infra;
@@ -97,6 +92,15 @@ public final class OutboxRelay implements AutoCloseable {
             + " AND next_attempt_ms <= ? ORDER BY id LIMIT "
             + batchSize
             + " FOR UPDATE SKIP LOCKED";
+    long pollIntervalMillis = builder.pollInterval.toMillis();
+    this.worker =
+        new PollingWorker(
+            name,
+            pollIntervalMillis,
+            publishTimeoutMillis + 5_000,
+            outbox,
+            () -> pollAndPause(pollIntervalMillis),
+            log);
   }
 
   /** Starts building a relay that reads the outbox through {@code dataSource}. */
@@ -110,21 +114,14 @@ public final class OutboxRelay implements AutoCloseable {
    *
    * @throws IllegalStateException if already started
    */
-  public synchronized OutboxRelay start() {
-    if (thread != null) {
-      throw new IllegalStateException("relay " + name + " is already started");
-    }
-    running = true;
-    outbox.addCommitListener(wakeListener);
-    thread = new Thread(this::run, name);
-    thread.setDaemon(true);
-    thread.start();
+  public OutboxRelay start() {
+    worker.start();
     return this;
   }
 
   /** Makes a started relay poll now instead of at its next interval. */
   public void wake() {
-    signal.wake();
+    worker.wake();
   }
 
   /**
@@ -146,21 +143,19 @@ public final class OutboxRelay implements AutoCloseable {
             infra != null ? infra : DomainEvents.infra(),
             catalog != null ? catalog : DomainEvents.catalog());
     long now = clock.millis();
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        Poll poll = shipBatch(connection, target, now);
-        connection.commit();
-        return poll;
-      } catch (SQLException | RuntimeException | Error e) {
-        // Nothing is marked: the claimed rows are unlocked and shipped again by the next poll.
-        JdbcOutbox.rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        JdbcOutbox.restoreAutoCommit(connection, autoCommit);
-      }
+    // On a failure nothing is marked: the claimed rows are unlocked and shipped again next poll.
+    return Transactions.run(dataSource, connection -> shipBatch(connection, target, now));
+  }
+
+  /** One poll of the started relay; returns the pause before the next one. */
+  private long pollAndPause(long pollIntervalMillis) throws SQLException {
+    Poll poll = poll();
+    if (poll.claimed >= batchSize && poll.sent > 0) {
+      return 0; // a full batch went out: more are probably waiting
     }
+    return poll.contended
+        ? Math.min(CONTENDED_RETRY_MILLIS, pollIntervalMillis)
+        : pollIntervalMillis;
   }
 
   private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
@@ -255,8 +250,8 @@ public final class OutboxRelay implements AutoCloseable {
       int p = 1;
       select.setLong(p++, maxId);
       for (AggregateKey key : firstClaimed.keySet()) {
-        select.setString(p++, key.type);
-        select.setString(p++, key.id);
+        select.setString(p++, key.type());
+        select.setString(p++, key.id());
       }
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
@@ -378,55 +373,14 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  private void run() {
-    long backoff = pollIntervalMillis;
-    while (running) {
-      long pause;
-      try {
-        Poll poll = poll();
-        backoff = pollIntervalMillis;
-        if (poll.claimed >= batchSize && poll.sent > 0) {
-          continue; // a full batch went out: more are probably waiting
-        }
-        pause =
-            poll.contended
-                ? Math.min(CONTENDED_RETRY_MILLIS, pollIntervalMillis)
-                : pollIntervalMillis;
-      } catch (Exception | Error e) {
-        if (!running) {
-          break;
-        }
-        log.warn("relay {}: poll failed; retrying in {} ms", name, backoff, e);
-        pause = backoff;
-        backoff = Math.min(backoff * 2, Math.max(pollIntervalMillis, 30_000));
-      }
-      signal.await(pause, () -> running);
-    }
-  }
-
   /**
    * Stops polling and waits for the current batch to finish, for at most the publish timeout plus
-   * five seconds. Rows of an abandoned batch stay pending and are shipped by the next relay.
+   * five seconds, then interrupts it. Rows of an abandoned batch stay pending and are shipped by
+   * the next relay.
    */
   @Override
   public void close() {
-    Thread worker;
-    synchronized (this) {
-      worker = thread;
-      this.running = false;
-      outbox.removeCommitListener(wakeListener);
-    }
-    wake();
-    if (worker != null) {
-      try {
-        worker.join(publishTimeoutMillis + 5_000);
-        if (worker.isAlive()) {
-          worker.interrupt();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    worker.close();
   }
 
   /** What one poll did; {@code contended} when another relay held rows this one had to skip. */
@@ -440,8 +394,6 @@ public final class OutboxRelay implements AutoCloseable {
   /** The claimed rows that may be shipped now, in id order. */
   private record Claim(List<Row> ready, boolean contended) {}
 
-  private record AggregateKey(String type, String id) {}
-
   /** A claimed row; decoded only when it is shipped. */
   private static final class Row {
     final long id;
@@ -454,7 +406,7 @@ public final class OutboxRelay implements AutoCloseable {
       this.id = id;
       this.attempts = attempts;
       this.stored = stored;
-      this.aggregate = new AggregateKey(stored.aggregateType(), stored.aggregateId());
+      this.aggregate = AggregateKey.of(stored);
     }
 
     static Row read(ResultSet result) throws SQLException {

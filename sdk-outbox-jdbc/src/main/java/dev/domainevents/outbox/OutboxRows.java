@@ -3,6 +3,10 @@ package dev.domainevents.outbox;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.PayloadCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,15 +39,39 @@ final class OutboxRows {
 
   private OutboxRows() {}
 
-  /** Encodes the payload, failing with a message that names the event. */
+  /** The envelope columns, each prefixed with a table alias such as {@code "o."}. */
+  static String prefixedEnvelopeColumns(String prefix) {
+    StringBuilder out = new StringBuilder();
+    for (String column : ENVELOPE_COLUMNS.split(",")) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(prefix).append(column.strip());
+    }
+    return out.toString();
+  }
+
+  /**
+   * Encodes the payload as the text the payload column holds, failing with a message that names
+   * the event. The columns are text, so the codec's bytes must be UTF-8, as JSON is.
+   */
   static String encodePayload(PayloadCodec codec, EventEnvelope event) {
     try {
-      String text = codec.encode(event.payload());
-      if (text == null) {
+      byte[] bytes = codec.encode(event.payload());
+      if (bytes == null) {
         throw new IllegalArgumentException("the PayloadCodec returned null");
       }
-      return text;
-    } catch (Exception e) {
+      try {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(ByteBuffer.wrap(bytes))
+            .toString();
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "the PayloadCodec wrote bytes that are not UTF-8 text, which the outbox's text columns"
+                + " need");
+      }
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "cannot encode the payload of "
               + event.name()
@@ -128,8 +156,8 @@ final class OutboxRows {
       }
       Object decoded;
       try {
-        decoded = codec.decode(payload, type.payloadType());
-      } catch (Exception e) {
+        decoded = codec.decode(payload.getBytes(StandardCharsets.UTF_8), type.payloadType());
+      } catch (RuntimeException e) { // a PayloadDecodingException, or a broken user codec
         throw new UndecodableEventException(
             "cannot decode the payload of "
                 + name

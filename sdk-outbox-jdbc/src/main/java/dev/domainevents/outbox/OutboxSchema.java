@@ -31,9 +31,7 @@ public final class OutboxSchema {
         statement.execute(sql);
       }
     }
-    if (!connection.getAutoCommit()) {
-      connection.commit();
-    }
+    Transactions.commitUnlessAutoCommit(connection);
   }
 
   /** Returns the dialect's DDL script, as shipped in {@link OutboxDialect#ddlResource()}. */

@@ -100,47 +100,45 @@ public final class TransactionalMessages implements AutoCloseable {
       payloads[i] = OutboxRows.encodePayload(outbox.codec(), held.get(i));
     }
     long now = clock.millis();
-    try (Connection connection = dataSource.getConnection()) {
-      return inTransaction(
-          connection,
-          () -> {
-            long id;
-            try (PreparedStatement insert =
-                connection.prepareStatement(
-                    "INSERT INTO "
-                        + TRANSACTIONS
-                        + " (status, created_at_ms, check_at_ms, check_attempts) VALUES ("
-                        + HELD
-                        + ", ?, ?, 0)",
-                    new String[] {"id"})) {
-              insert.setLong(1, now);
-              insert.setLong(2, now + checkAfterMillis);
-              insert.executeUpdate();
-              try (ResultSet keys = insert.getGeneratedKeys()) {
-                if (!keys.next()) {
-                  throw new SQLException("the driver returned no id for the new transaction");
-                }
-                id = keys.getLong(1);
+    return Transactions.run(
+        dataSource,
+        connection -> {
+          long id;
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO "
+                      + TRANSACTIONS
+                      + " (status, created_at_ms, check_at_ms, check_attempts) VALUES ("
+                      + HELD
+                      + ", ?, ?, 0)",
+                  new String[] {"id"})) {
+            insert.setLong(1, now);
+            insert.setLong(2, now + checkAfterMillis);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+              if (!keys.next()) {
+                throw new SQLException("the driver returned no id for the new transaction");
               }
+              id = keys.getLong(1);
             }
-            try (PreparedStatement insert =
-                connection.prepareStatement(
-                    "INSERT INTO "
-                        + HELD_EVENTS
-                        + " (transaction_id, seq, "
-                        + OutboxRows.ENVELOPE_COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-              for (int i = 0; i < payloads.length; i++) {
-                insert.setLong(1, id);
-                insert.setInt(2, i);
-                OutboxRows.bindEnvelope(insert, 3, held.get(i), payloads[i]);
-                insert.addBatch();
-              }
-              insert.executeBatch();
+          }
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO "
+                      + HELD_EVENTS
+                      + " (transaction_id, seq, "
+                      + OutboxRows.ENVELOPE_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < payloads.length; i++) {
+              insert.setLong(1, id);
+              insert.setInt(2, i);
+              OutboxRows.bindEnvelope(insert, 3, held.get(i), payloads[i]);
+              insert.addBatch();
             }
-            return new HeldTransaction(id, Instant.ofEpochMilli(now), 0, null, held);
-          });
-    }
+            insert.executeBatch();
+          }
+          return new HeldTransaction(id, Instant.ofEpochMilli(now), 0, null, held);
+        });
   }
 
   /**
@@ -164,28 +162,26 @@ public final class TransactionalMessages implements AutoCloseable {
   }
 
   private void decide(long id, TransactionDecision decision) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      inTransaction(
-          connection,
-          () -> {
-            try (PreparedStatement lock =
-                connection.prepareStatement(
-                    "SELECT status FROM " + TRANSACTIONS + " WHERE id = ? FOR UPDATE")) {
-              lock.setLong(1, id);
-              try (ResultSet row = lock.executeQuery()) {
-                if (!row.next()) {
-                  throw new IllegalStateException(
-                      "transaction "
-                          + id
-                          + " is not held: it was already committed, rolled back, or decided by"
-                          + " the checker, and that decision is final");
-                }
+    Transactions.run(
+        dataSource,
+        connection -> {
+          try (PreparedStatement lock =
+              connection.prepareStatement(
+                  "SELECT status FROM " + TRANSACTIONS + " WHERE id = ? FOR UPDATE")) {
+            lock.setLong(1, id);
+            try (ResultSet row = lock.executeQuery()) {
+              if (!row.next()) {
+                throw new IllegalStateException(
+                    "transaction "
+                        + id
+                        + " is not held: it was already committed, rolled back, or decided by"
+                        + " the checker, and that decision is final");
               }
             }
-            finish(connection, id, decision);
-            return null;
-          });
-    }
+          }
+          finish(connection, id, decision);
+          return null;
+        });
   }
 
   /** Carries out a final decision on a locked transaction. */
@@ -265,84 +261,82 @@ public final class TransactionalMessages implements AutoCloseable {
 
   /** Checks one transaction under its row lock; returns the decision carried out, or null. */
   private TransactionDecision check(long id) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      return inTransaction(
-          connection,
-          () -> {
-            long now = clock.millis();
-            HeldTransaction held;
-            try (PreparedStatement lock =
+    return Transactions.run(
+        dataSource,
+        connection -> {
+          long now = clock.millis();
+          HeldTransaction held;
+          try (PreparedStatement lock =
+              connection.prepareStatement(
+                  "SELECT created_at_ms, check_attempts, last_error FROM "
+                      + TRANSACTIONS
+                      + " WHERE id = ? AND status = "
+                      + HELD
+                      + " AND check_at_ms <= ? FOR UPDATE SKIP LOCKED")) {
+            lock.setLong(1, id);
+            lock.setLong(2, now);
+            try (ResultSet row = lock.executeQuery()) {
+              if (!row.next()) {
+                return null; // decided meanwhile, or another instance is checking it
+              }
+              int attempts = row.getInt(2);
+              List<EventEnvelope> events;
+              try {
+                events = loadEvents(connection, id);
+              } catch (OutboxRows.UndecodableEventException e) {
+                markFailed(
+                    connection, id, attempts, "cannot show the checker: " + e.getMessage());
+                return null;
+              }
+              held =
+                  new HeldTransaction(
+                      id,
+                      Instant.ofEpochMilli(row.getLong(1)),
+                      attempts,
+                      row.getString(3),
+                      events);
+            }
+          }
+          TransactionDecision decision;
+          String reason;
+          try {
+            decision = checker.check(held);
+            reason =
+                decision == null ? "the checker returned null" : "the checker answered UNKNOWN";
+          } catch (Exception e) {
+            decision = null;
+            reason = "the checker threw " + e;
+            log.warn("checking held transaction {} failed", id, e);
+          }
+          if (decision == TransactionDecision.COMMIT
+              || decision == TransactionDecision.ROLLBACK) {
+            finish(connection, id, decision);
+            log.info("held transaction {} decided by the checker: {}", id, decision);
+            return decision;
+          }
+          int attempts = held.checkAttempts() + 1;
+          if (attempts >= checkRetry.maxAttempts()) {
+            markFailed(
+                connection,
+                id,
+                attempts,
+                "undecided after " + attempts + " checks; the last: " + reason);
+          } else {
+            try (PreparedStatement update =
                 connection.prepareStatement(
-                    "SELECT created_at_ms, check_attempts, last_error FROM "
+                    "UPDATE "
                         + TRANSACTIONS
-                        + " WHERE id = ? AND status = "
-                        + HELD
-                        + " AND check_at_ms <= ? FOR UPDATE SKIP LOCKED")) {
-              lock.setLong(1, id);
-              lock.setLong(2, now);
-              try (ResultSet row = lock.executeQuery()) {
-                if (!row.next()) {
-                  return null; // decided meanwhile, or another instance is checking it
-                }
-                int attempts = row.getInt(2);
-                List<EventEnvelope> events;
-                try {
-                  events = loadEvents(connection, id);
-                } catch (OutboxRows.UndecodableEventException e) {
-                  markFailed(
-                      connection, id, attempts, "cannot show the checker: " + e.getMessage());
-                  return null;
-                }
-                held =
-                    new HeldTransaction(
-                        id,
-                        Instant.ofEpochMilli(row.getLong(1)),
-                        attempts,
-                        row.getString(3),
-                        events);
-              }
+                        + " SET check_attempts = ?, check_at_ms = ?, last_error = ? WHERE id"
+                        + " = ?")) {
+              update.setInt(1, attempts);
+              update.setLong(2, now + checkRetry.delayAfter(attempts).toMillis());
+              update.setString(3, OutboxRows.clip(reason));
+              update.setLong(4, id);
+              update.executeUpdate();
             }
-            TransactionDecision decision;
-            String reason;
-            try {
-              decision = checker.check(held);
-              reason =
-                  decision == null ? "the checker returned null" : "the checker answered UNKNOWN";
-            } catch (Exception e) {
-              decision = null;
-              reason = "the checker threw " + e;
-              log.warn("checking held transaction {} failed", id, e);
-            }
-            if (decision == TransactionDecision.COMMIT
-                || decision == TransactionDecision.ROLLBACK) {
-              finish(connection, id, decision);
-              log.info("held transaction {} decided by the checker: {}", id, decision);
-              return decision;
-            }
-            int attempts = held.checkAttempts() + 1;
-            if (attempts >= checkRetry.maxAttempts()) {
-              markFailed(
-                  connection,
-                  id,
-                  attempts,
-                  "undecided after " + attempts + " checks; the last: " + reason);
-            } else {
-              try (PreparedStatement update =
-                  connection.prepareStatement(
-                      "UPDATE "
-                          + TRANSACTIONS
-                          + " SET check_attempts = ?, check_at_ms = ?, last_error = ? WHERE id"
-                          + " = ?")) {
-                update.setInt(1, attempts);
-                update.setLong(2, now + checkRetry.delayAfter(attempts).toMillis());
-                update.setString(3, OutboxRows.clip(reason));
-                update.setLong(4, id);
-                update.executeUpdate();
-              }
-            }
-            return TransactionDecision.UNKNOWN;
-          });
-    }
+          }
+          return TransactionDecision.UNKNOWN;
+        });
   }
 
   private void markFailed(Connection connection, long id, int attempts, String reason)
@@ -456,26 +450,6 @@ public final class TransactionalMessages implements AutoCloseable {
     if (scheduler != null) {
       scheduler.shutdownNow();
       scheduler = null;
-    }
-  }
-
-  /** Work inside one transaction. */
-  private interface SqlWork<T> {
-    T run() throws SQLException;
-  }
-
-  private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try {
-      T result = work.run();
-      connection.commit();
-      return result;
-    } catch (SQLException | RuntimeException | Error e) {
-      JdbcOutbox.rollbackQuietly(connection, e);
-      throw e;
-    } finally {
-      JdbcOutbox.restoreAutoCommit(connection, autoCommit);
     }
   }
 

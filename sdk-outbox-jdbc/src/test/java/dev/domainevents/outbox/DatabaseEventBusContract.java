@@ -1,6 +1,7 @@
 package dev.domainevents.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventEnvelope;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The database event bus: services consume the outbox table on their own, without a broker. */
 abstract class DatabaseEventBusContract {
-  final JdbcOutbox outbox = JdbcOutbox.create(new JacksonPayloadCodec());
+  final JdbcOutbox outbox = JdbcOutbox.create();
   final MutableClock clock = new MutableClock();
 
   abstract TestDatabase database();
@@ -106,6 +107,29 @@ abstract class DatabaseEventBusContract {
     assertEquals(1, billingBus.pollOnce());
     assertEquals(List.of(), billingBus.failures(10));
     assertEquals(2, billing.deduped().size());
+  }
+
+  @Test
+  void aServiceCanGiveUpAFailedEventWithoutAffectingTheOthers() throws Exception {
+    Recorder billing = new Recorder();
+    Recorder shipping = new Recorder();
+    DatabaseEventBus billingBus =
+        bus("billing", billing).retryStrategy(RetryStrategy.limit(1)).build();
+    DatabaseEventBus shippingBus = bus("shipping", shipping).build();
+    UUID event = sellAndCommit(1, new Goods("apple")).get(0).eventId();
+    billing.failWhen(context -> true);
+
+    assertEquals(0, billingBus.pollOnce());
+    assertEquals(1, billingBus.failures(10).size());
+    assertTrue(billingBus.deleteFailure(event));
+    assertFalse(billingBus.deleteFailure(event), "already deleted");
+    assertEquals(List.of(), billingBus.failures(10));
+    assertFalse(billingBus.requeue(event), "nothing left to requeue");
+    billing.failWhen(context -> false);
+    assertEquals(0, billingBus.pollOnce(), "given up: not delivered again");
+
+    assertEquals(1, shippingBus.pollOnce(), "the other service still gets the event");
+    assertEquals(List.of(event), OutboxContract.ids(shipping.deduped()));
   }
 
   @Test

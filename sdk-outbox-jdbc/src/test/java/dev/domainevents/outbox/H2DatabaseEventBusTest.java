@@ -1,23 +1,14 @@
 package dev.domainevents.outbox;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 class H2DatabaseEventBusTest extends DatabaseEventBusContract {
-  private static TestDatabase database;
-
-  @BeforeAll
-  static void createDatabase() throws Exception {
-    database = TestDatabase.h2();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    database.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DATABASE = new TestDatabase.PerClass(TestDatabase::h2);
 
   @Override
   TestDatabase database() {
-    return database;
+    return DATABASE.get();
   }
 }

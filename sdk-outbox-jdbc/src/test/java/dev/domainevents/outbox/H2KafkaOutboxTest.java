@@ -1,25 +1,16 @@
 package dev.domainevents.outbox;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 
 /** The outbox on embedded H2, relayed to a real Kafka broker. */
 class H2KafkaOutboxTest extends KafkaOutboxContract {
-  private static TestDatabase database;
-
-  @BeforeAll
-  static void createDatabase() throws Exception {
-    database = TestDatabase.h2();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    database.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DATABASE = new TestDatabase.PerClass(TestDatabase::h2);
 
   @Override
   TestDatabase database() {
-    return database;
+    return DATABASE.get();
   }
 
   @Override

@@ -6,27 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.memory.InMemoryInfra;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The outbox on embedded H2, which also supports {@code FOR UPDATE SKIP LOCKED}. */
 class H2OutboxTest extends OutboxContract {
-  private static TestDatabase database;
-
-  @BeforeAll
-  static void createDatabase() throws Exception {
-    database = TestDatabase.h2();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    database.close();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DATABASE = new TestDatabase.PerClass(TestDatabase::h2);
 
   @Override
   TestDatabase database() {
-    return database;
+    return DATABASE.get();
   }
 
   @Override

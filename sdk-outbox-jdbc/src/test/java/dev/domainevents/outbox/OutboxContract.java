@@ -1,6 +1,7 @@
 package dev.domainevents.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.memory.InMemoryInfra;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.Test;
 abstract class OutboxContract {
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  final JdbcOutbox outbox = JdbcOutbox.create(new JacksonPayloadCodec());
+  final JdbcOutbox outbox = JdbcOutbox.create();
   final Recorder recorder = new Recorder();
   final List<AutoCloseable> closeAfterTest = new ArrayList<>();
   SwitchableInfra infra;
@@ -424,17 +427,10 @@ abstract class OutboxContract {
   void unencodablePayloadWritesNothingAndKeepsTheEvents() throws Exception {
     JdbcOutbox failing =
         JdbcOutbox.create(
-            new PayloadCodec() {
-              @Override
-              public String encode(Object payload) {
-                throw new UnsupportedOperationException("no codec for " + payload);
-              }
-
-              @Override
-              public Object decode(String data, Class<?> type) {
-                throw new UnsupportedOperationException();
-              }
-            });
+            encodingOnly(
+                payload -> {
+                  throw new UnsupportedOperationException("no codec for " + payload);
+                }));
     Goods goods = new Goods("apple");
     goods.sell();
     try (Connection connection = dataSource().getConnection()) {
@@ -444,6 +440,53 @@ abstract class OutboxContract {
     }
     assertEquals(1, goods.pendingEvents().size(), "the entity keeps its event");
     assertEquals(0, database().count("1 = 1"));
+  }
+
+  @Test
+  void aCodecWritingBytesThatAreNotUtf8IsRefusedBeforeAnythingIsWritten() throws Exception {
+    JdbcOutbox binary =
+        JdbcOutbox.create(
+            encodingOnly(payload -> new byte[] {(byte) 0xC3, (byte) 0x28})); // not UTF-8
+    Goods goods = new Goods("apple");
+    goods.sell();
+    try (Connection connection = dataSource().getConnection()) {
+      IllegalArgumentException error =
+          assertThrows(IllegalArgumentException.class, () -> binary.write(connection, goods));
+      assertTrue(error.getMessage().contains("not UTF-8 text"), error.getMessage());
+    }
+    assertEquals(1, goods.pendingEvents().size(), "the entity keeps its event");
+    assertEquals(0, database().count("1 = 1"));
+  }
+
+  /** A codec that encodes with {@code encode} and decodes nothing. */
+  private static PayloadCodec encodingOnly(Function<Object, byte[]> encode) {
+    return new PayloadCodec() {
+      @Override
+      public byte[] encode(Object payload) {
+        return encode.apply(payload);
+      }
+
+      @Override
+      public <T> T decode(byte[] data, Class<T> type) {
+        throw new UnsupportedOperationException();
+      }
+    };
+  }
+
+  @Test
+  void aFailedEventCanBeDeletedForGood() throws Exception {
+    sellAndCommit(1, new Goods("apple"));
+    infra.mode(SwitchableInfra.Mode.FAILING);
+    OutboxRelay relay = relay().retryStrategy(RetryStrategy.limit(1)).build();
+    assertEquals(0, relay.pollOnce());
+    OutboxFailures failures = OutboxFailures.create(dataSource());
+    List<FailedEvent> failed = failures.list(10);
+    assertEquals(1, failed.size());
+    assertTrue(failures.delete(failed.get(0).eventId()));
+    assertFalse(failures.delete(failed.get(0).eventId()), "already deleted");
+    assertEquals(0, database().count("1 = 1"));
+    infra.mode(SwitchableInfra.Mode.UP);
+    assertEquals(0, relay.pollOnce());
   }
 
   @Test

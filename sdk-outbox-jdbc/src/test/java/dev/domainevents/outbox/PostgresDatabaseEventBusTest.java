@@ -1,28 +1,16 @@
 package dev.domainevents.outbox;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Runs with {@code -Ppostgres}; fails, not skips, if PostgreSQL is unreachable. */
+/** Runs with {@code -Pservices}; fails, not skips, if PostgreSQL is unreachable. */
 @Tag("postgres")
 class PostgresDatabaseEventBusTest extends DatabaseEventBusContract {
-  private static TestDatabase database;
-
-  @BeforeAll
-  static void createDatabase() throws Exception {
-    database = TestDatabase.postgres();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (database != null) {
-      database.close();
-    }
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DATABASE = new TestDatabase.PerClass(TestDatabase::postgres);
 
   @Override
   TestDatabase database() {
-    return database;
+    return DATABASE.get();
   }
 }

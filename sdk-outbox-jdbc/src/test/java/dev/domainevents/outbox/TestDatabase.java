@@ -6,6 +6,10 @@ import java.sql.Statement;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A real database holding the outbox tables for one test class, dropped afterwards. */
@@ -40,7 +44,7 @@ final class TestDatabase implements AutoCloseable {
 
   /**
    * A private schema in the machine's PostgreSQL (127.0.0.1:5432, database test, user postgres).
-   * Fails, never skips, when the server is unreachable: these tests run only with -Ppostgres.
+   * Fails, never skips, when the server is unreachable: these tests run only with -Pservices.
    */
   static TestDatabase postgres() throws SQLException {
     String host = System.getProperty("outbox.postgres.host", "127.0.0.1");
@@ -62,6 +66,26 @@ final class TestDatabase implements AutoCloseable {
             pg,
             OutboxDialect.POSTGRESQL,
             () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+    database.createSchema();
+    return database;
+  }
+
+  /**
+   * A private database in the machine's MariaDB (127.0.0.1:3306, user root, no password), dropped
+   * afterwards. Fails, never skips, when the server is unreachable: these tests run only with
+   * -Pservices.
+   */
+  static TestDatabase mariadb() throws SQLException {
+    String host = System.getProperty("outbox.mariadb.host", "127.0.0.1");
+    String name = "outbox_test_" + UUID.randomUUID().toString().replace("-", "");
+    MariaDbDataSource admin = new MariaDbDataSource("jdbc:mariadb://" + host + ":3306/test");
+    admin.setUser("root");
+    execute(admin, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
+    MariaDbDataSource maria = new MariaDbDataSource("jdbc:mariadb://" + host + ":3306/" + name);
+    maria.setUser("root");
+    TestDatabase database =
+        new TestDatabase(
+            maria, OutboxDialect.MARIADB, () -> execute(admin, "DROP DATABASE " + name));
     database.createSchema();
     return database;
   }
@@ -114,6 +138,40 @@ final class TestDatabase implements AutoCloseable {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates a database before a test class's tests and drops it after them: register it as a
+   * static {@code @RegisterExtension} field.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    /** Makes the database, e.g. {@code TestDatabase::h2}. */
+    interface Factory {
+      TestDatabase create() throws SQLException;
+    }
+
+    private final Factory factory;
+    private TestDatabase database;
+
+    PerClass(Factory factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws SQLException {
+      database = factory.create();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (database != null) {
+        database.close();
+      }
+    }
+
+    TestDatabase get() {
+      return database;
     }
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Half messages: held on begin, released on commit, dropped on rollback, checked when stale. */
 abstract class TransactionalMessagesContract {
-  final JdbcOutbox outbox = JdbcOutbox.create(new JacksonPayloadCodec());
+  final JdbcOutbox outbox = JdbcOutbox.create();
   final Recorder recorder = new Recorder();
   final MutableClock clock = new MutableClock();
   final Map<Long, TransactionDecision> answers = new ConcurrentHashMap<>();

@@ -1,12 +1,10 @@
 package dev.domainevents.sample.shop;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.outbox.JdbcOutbox;
 import dev.domainevents.outbox.OutboxDialect;
 import dev.domainevents.outbox.OutboxRelay;
 import dev.domainevents.outbox.OutboxSchema;
-import dev.domainevents.outbox.PayloadCodec;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +29,7 @@ import javax.sql.DataSource;
 final class OutboxPurchases implements AutoCloseable {
   private final DataSource dataSource;
   private final Runnable shutdown;
-  private final JdbcOutbox outbox = JdbcOutbox.create(new JsonPayloadCodec());
+  private final JdbcOutbox outbox = JdbcOutbox.create(); // payloads as JSON
   private final OutboxRelay relay;
 
   private OutboxPurchases(DataSource dataSource, Runnable shutdown) {
@@ -184,21 +182,6 @@ final class OutboxPurchases implements AutoCloseable {
       statement.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot run " + sql + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Payloads as JSON, through one mapper built once. */
-  private static final class JsonPayloadCodec implements PayloadCodec {
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String encode(Object payload) throws Exception {
-      return mapper.writeValueAsString(payload);
-    }
-
-    @Override
-    public Object decode(String data, Class<?> type) throws Exception {
-      return mapper.readValue(data, type);
     }
   }
 

@@ -1,0 +1,121 @@
+package dev.domainevents.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.domainevents.spi.PayloadCodec;
+import dev.domainevents.spi.PayloadDecodingException;
+import dev.domainevents.spi.PayloadDecodingException.Problem;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Payloads as UTF-8 JSON, through Jackson: the codec of the Kafka wire and the outbox table.
+ *
+ * <pre>{@code
+ * PayloadCodec codec = JsonPayloadCodec.create();             // the wire's settings
+ * PayloadCodec mine = JsonPayloadCodec.create(myObjectMapper); // your modules and features
+ * }</pre>
+ *
+ * <p>{@link #create()} writes {@code java.time} values as ISO-8601 text, ignores unknown properties
+ * (so producers can add fields before consumers know them), and rejects trailing tokens and a
+ * {@code null} for a primitive. Input longer than {@link #MAX_INPUT_BYTES} is refused before it is
+ * parsed. One {@link ObjectReader} or {@link ObjectWriter} is built per payload type and reused;
+ * readers are built only for the types callers pass in, which come from the generated registry.
+ * Thread-safe.
+ */
+public final class JsonPayloadCodec implements PayloadCodec {
+  /** The largest payload {@link #decode} parses: 16 MiB. */
+  public static final int MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+  private final ObjectMapper mapper;
+  private final ConcurrentHashMap<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
+
+  private JsonPayloadCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** Returns a codec with the Kafka wire's settings (see the class documentation). */
+  public static JsonPayloadCodec create() {
+    return new JsonPayloadCodec(
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
+  }
+
+  /**
+   * Returns a codec that reads and writes with {@code mapper}, as configured. Do not reconfigure
+   * the mapper afterwards: readers and writers built from it are cached.
+   */
+  public static JsonPayloadCodec create(ObjectMapper mapper) {
+    return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
+  }
+
+  @Override
+  public byte[] encode(Object payload) {
+    Objects.requireNonNull(payload, "payload");
+    try {
+      ObjectWriter writer = writers.computeIfAbsent(payload.getClass(), mapper::writerFor);
+      return writer.writeValueAsBytes(payload);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "cannot write " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public <T> T decode(byte[] data, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    if (data == null || data.length == 0) {
+      throw new PayloadDecodingException(Problem.EMPTY, "the payload is empty", null);
+    }
+    if (data.length > MAX_INPUT_BYTES) {
+      throw new PayloadDecodingException(
+          Problem.TOO_LARGE,
+          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES
+              + " allowed",
+          null);
+    }
+    Object value;
+    try {
+      value = readers.computeIfAbsent(type, mapper::readerFor).readValue(data);
+    } catch (StreamReadException e) {
+      throw new PayloadDecodingException(
+          Problem.MALFORMED, "the payload is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new PayloadDecodingException(
+          Problem.MISMATCH,
+          "the payload does not fit " + type.getName() + ": " + firstLine(e.getMessage()),
+          e);
+    }
+    if (value == null) {
+      throw new PayloadDecodingException(Problem.EMPTY, "the payload is JSON null", null);
+    }
+    if (!type.isInstance(value)) {
+      throw new PayloadDecodingException(
+          Problem.MISMATCH,
+          "the payload became a " + value.getClass().getName() + ", not a " + type.getName(),
+          null);
+    }
+    return type.cast(value);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}
