@@ -6,6 +6,9 @@ import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -92,12 +95,20 @@ final class EnvelopeCodec {
   }
 
   /**
-   * Decodes a consumed record.
+   * Decodes a consumed record. Every header value must be UTF-8: a header that is not would be
+   * altered by decoding, so the record is malformed instead.
    *
+   * <p>The routing headers that steer a retry ({@link EnvelopeHeaders#ATTEMPTS}, {@link
+   * EnvelopeHeaders#RETRY_ROUND}, {@link EnvelopeHeaders#RETRY_AT} and the original coordinates)
+   * are honoured only on a retry topic, where the SDK wrote them; on any other topic they make the
+   * record malformed, since trusting them would let any producer pause a partition or skew
+   * attempts. {@link EnvelopeHeaders#GROUP} is honoured everywhere: replayed dead letters carry it.
+   *
+   * @param retryTopic whether the record was read from one of the consumer's retry topics
    * @return the delivery, or {@code null} if this service has no handler for the record's event
    * @throws PoisonRecordException if the record can never be handled
    */
-  Delivery decode(ConsumerRecord<byte[], byte[]> record) {
+  Delivery decode(ConsumerRecord<byte[], byte[]> record, boolean retryTopic) {
     String eventId = null;
     String name = null;
     String aggregateType = null;
@@ -122,11 +133,11 @@ final class EnvelopeCodec {
             userHeaders = new HashMap<>();
           }
           byte[] value = header.value();
-          userHeaders.put(key, value == null ? "" : string(value));
+          userHeaders.put(key, value == null ? "" : text(key, value));
         }
         continue;
       }
-      String value = string(header.value());
+      String value = header.value() == null ? null : text(key, header.value());
       switch (key) {
         case EnvelopeHeaders.EVENT_ID -> eventId = value;
         case EnvelopeHeaders.EVENT_NAME -> name = value;
@@ -148,7 +159,27 @@ final class EnvelopeCodec {
         }
       }
     }
-    String topic = originalTopic == null ? record.topic() : originalTopic;
+    String topic;
+    String misplaced = null;
+    if (retryTopic) {
+      topic = record.topic().substring(KafkaSettings.RETRY_TOPIC_PREFIX.length());
+      if (originalTopic != null && !originalTopic.equals(topic)) {
+        throw new PoisonRecordException(
+            PoisonRecordException.MALFORMED_HEADER,
+            "header " + EnvelopeHeaders.ORIGINAL_TOPIC + " is \"" + excerpt(originalTopic, 100)
+                + "\", but a record of " + record.topic() + " comes from " + topic);
+      }
+    } else {
+      topic = record.topic();
+      misplaced =
+          attempts != null ? EnvelopeHeaders.ATTEMPTS
+              : retryRound != null ? EnvelopeHeaders.RETRY_ROUND
+              : retryAt != null ? EnvelopeHeaders.RETRY_AT
+              : originalTopic != null ? EnvelopeHeaders.ORIGINAL_TOPIC
+              : originalPartition != null ? EnvelopeHeaders.ORIGINAL_PARTITION
+              : originalOffset != null ? EnvelopeHeaders.ORIGINAL_OFFSET
+              : null;
+    }
 
     Class<?> payloadType;
     boolean plain;
@@ -189,6 +220,12 @@ final class EnvelopeCodec {
         aggregateType = type.aggregateType();
       }
     }
+    if (misplaced != null) {
+      throw new PoisonRecordException(
+          PoisonRecordException.MALFORMED_HEADER,
+          "header " + misplaced + " is honoured only on a retry topic, and this record is on "
+              + topic);
+    }
 
     UUID id;
     if (eventId == null) {
@@ -197,8 +234,14 @@ final class EnvelopeCodec {
       }
       // A plain message from a foreign producer: an id derived from where it was first
       // published, so that a redelivery or a retry copy is recognised as the same message.
-      String partition = originalPartition == null ? Integer.toString(record.partition()) : originalPartition;
-      String offset = originalOffset == null ? Long.toString(record.offset()) : originalOffset;
+      String partition =
+          originalPartition == null
+              ? Integer.toString(record.partition())
+              : Integer.toString(parseNonNegative(EnvelopeHeaders.ORIGINAL_PARTITION, originalPartition));
+      String offset =
+          originalOffset == null
+              ? Long.toString(record.offset())
+              : Long.toString(parseNonNegativeLong(EnvelopeHeaders.ORIGINAL_OFFSET, originalOffset));
       id = UUID.nameUUIDFromBytes(bytes(topic + '/' + partition + '/' + offset));
     } else {
       id = parseUuid(eventId);
@@ -249,11 +292,13 @@ final class EnvelopeCodec {
   }
 
   /**
-   * A decoded record: the envelope, plus what earlier deliveries left in the routing headers.
+   * A decoded record: the envelope, plus what earlier deliveries left in the routing headers (all
+   * zero off retry topics).
    *
-   * @param attempts handler calls made in earlier deliveries
+   * @param attempts handler calls made in earlier deliveries, up to {@link Integer#MAX_VALUE}:
+   *     count on from it without overflowing
    * @param retryRound how many times the record went through the retry topic
-   * @param retryAt epoch millis before which it must not be handled, or 0
+   * @param retryAt epoch millis before which it must not be handled, or 0; as read, not clamped
    * @param group the consumer group the retry copy is meant for, or {@code null}
    */
   record Delivery(EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
@@ -306,6 +351,14 @@ final class EnvelopeCodec {
     }
   }
 
+  private static long parseNonNegativeLong(String header, String value) {
+    long parsed = parseLong(header, value);
+    if (parsed < 0) {
+      throw malformed(header, value);
+    }
+    return parsed;
+  }
+
   private static long parseLong(String header, String value) {
     try {
       return Long.parseLong(value);
@@ -322,7 +375,38 @@ final class EnvelopeCodec {
   private static PoisonRecordException malformed(String header, String value) {
     return new PoisonRecordException(
         PoisonRecordException.MALFORMED_HEADER,
-        "header " + header + " is malformed: \"" + value + "\"");
+        "header " + header + " is malformed: \"" + excerpt(value, 100) + "\"");
+  }
+
+  /**
+   * Decodes a header value that must be UTF-8. ASCII, by far the most common, takes one pass
+   * without a decoder; anything else is decoded strictly, since replacing bad bytes would alter
+   * the value in silence.
+   */
+  private static String text(String header, byte[] value) {
+    for (byte b : value) {
+      if (b < 0) {
+        try {
+          return StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
+        } catch (CharacterCodingException e) {
+          throw new PoisonRecordException(
+              PoisonRecordException.MALFORMED_HEADER,
+              "header " + excerpt(header, 100) + " is not valid UTF-8",
+              e);
+        }
+      }
+    }
+    return new String(value, StandardCharsets.ISO_8859_1); // ASCII: the same characters
+  }
+
+  /** At most {@code max} characters of {@code value}, marked when cut: for logs and headers. */
+  static String excerpt(String value, int max) {
+    return value.length() <= max ? value : value.substring(0, max) + "...";
   }
 
   static byte[] bytes(String value) {

@@ -7,6 +7,11 @@ package dev.domainevents.kafka;
  * <p>Values are UTF-8 strings. A record's key is the aggregate id and its value the payload as
  * JSON. The user's own headers travel next to these, under their own names; the {@code de-} prefix
  * is reserved for the SDK. A W3C {@code traceparent} travels as a user header.
+ *
+ * <p>The routing headers that steer a retry ({@link #ATTEMPTS}, {@link #RETRY_ROUND}, {@link
+ * #RETRY_AT} and the {@code de-original-} coordinates) are honoured only on {@code retry-} topics,
+ * where the SDK writes them; on any other topic a consumer dead-letters the record as malformed.
+ * {@link #GROUP} is honoured on every topic, since replayed dead letters carry it.
  */
 public final class EnvelopeHeaders {
   /** The prefix of every SDK header; other headers are the user's. */
@@ -45,7 +50,10 @@ public final class EnvelopeHeaders {
   public static final String ATTEMPTS = "de-attempts";
   /** Routing: how many times the record went through the retry topic. */
   public static final String RETRY_ROUND = "de-retry-round";
-  /** Routing: epoch milliseconds before which a retry-topic record must not be handled. */
+  /**
+   * Routing: epoch milliseconds before which a retry-topic record must not be handled. A consumer
+   * waits at most its configured retry delay from when it reads the record.
+   */
   public static final String RETRY_AT = "de-retry-at";
   /** Dead letter: the class of the exception the handler threw, absent for poison records. */
   public static final String EXCEPTION_CLASS = "de-exception-class";

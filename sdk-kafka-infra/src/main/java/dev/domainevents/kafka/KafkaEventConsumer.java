@@ -12,9 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,23 +34,27 @@ import org.slf4j.LoggerFactory;
  * <p>Failure policy for a record whose handler throws:
  *
  * <ol>
- *   <li>in-place retries with exponential backoff. While it waits, the consumer keeps polling with
- *       every partition paused, so it stays in the group however long the backoff is;
+ *   <li>in-place retries with exponential backoff. While one waits, only its partition is paused
+ *       (and rewound to the record); the consumer keeps polling and handling its other partitions,
+ *       so it stays in the group however long the backoff is;
  *   <li>unless ordered, up to {@code rounds} trips through {@code retry-<topic>}. A retry record
- *       that is not due yet pauses only its own partition until it is;
+ *       that is not due yet pauses only its own partition until it is, at most the configured
+ *       delay;
  *   <li>then {@code fail-<topic>}, the dead-letter topic.
  * </ol>
  *
- * <p>Poison records (undecodable) go straight to the dead-letter topic. If a record cannot be
- * routed (the broker is unreachable), it is not committed: the consumer seeks back and tries again.
+ * <p>Poison records (undecodable) go straight to the dead-letter topic. A copy that the broker
+ * refuses for good (too large, say) goes there as a stub without the value, and a record whose
+ * stub is refused too is skipped with an error: no record stops its partition. A copy that fails
+ * for a transient reason (the broker is unreachable) is sent again after a pause of its partition,
+ * without calling the handler again; the record stays uncommitted meanwhile.
  *
  * <p>Not thread-safe except {@link #close()} and {@link #abort()}: the Kafka consumer belongs to
  * this consumer's thread.
  */
 final class KafkaEventConsumer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventConsumer.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-  private static final long WAIT_POLL_MS = 100;
+  private static final long POLL_TIMEOUT_MS = 200;
   private static final long FAILURE_BACKOFF_MS = 1_000;
   /**
    * Handled offsets are committed at most this often while consuming, and always on revocation
@@ -63,10 +66,44 @@ final class KafkaEventConsumer implements Runnable {
   private enum Outcome {
     /** Handled, skipped, dead-lettered or sent to the retry topic: commit past it. */
     DONE,
-    /** A retry record that is not due: pause its partition until {@link #deferUntil}. */
-    DEFER,
-    /** Not finished and not committable: seek back to it and try again later. */
-    ABANDON
+    /** Not finished: rewind its partition to it and pause the partition until {@link #waitUntil}. */
+    WAIT
+  }
+
+  /** What a record that its partition waits on needs next. */
+  private enum Step {
+    /** The handler, again; or for the first time, once a retry record's wait is over. */
+    HANDLE,
+    /** Sending the retry copy. */
+    RETRY_TOPIC,
+    /** Sending the dead letter. */
+    DEAD_LETTER,
+    /** Sending the stub of a dead letter or retry copy that was refused for good. */
+    STUB
+  }
+
+  /**
+   * The record a paused partition waits on, and how far it got: when the partition resumes, the
+   * record continues at {@code step}, so a failed send never calls the handler again.
+   *
+   * @param offset the record's offset
+   * @param attempts handler calls made: in this delivery for {@link Step#HANDLE}, else in all
+   * @param round the retry round a retry copy gets
+   * @param reason why the record is dead-lettered
+   * @param error what the handler threw last, or why the record is poison
+   * @param refused why the full copy was refused, for {@link Step#STUB}
+   */
+  private record Pending(
+      long offset,
+      Step step,
+      int attempts,
+      int round,
+      String reason,
+      Throwable error,
+      RoutingException refused) {
+    Pending next(Step step, RoutingException refused) {
+      return new Pending(offset, step, attempts, round, reason, error, refused);
+    }
   }
 
   private final Consumer<byte[], byte[]> consumer;
@@ -80,13 +117,14 @@ final class KafkaEventConsumer implements Runnable {
   private final KafkaSettings settings;
   private final String clientId;
   private final String bootstrapServers;
+  /** The subscribed topics that are retry topics: only their records may carry retry headers. */
+  private final Set<String> retryTopics = new HashSet<>();
 
   private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
   private final Set<TopicPartition> uncommitted = new HashSet<>();
   private final Map<TopicPartition, Long> delayedUntil = new HashMap<>();
-  private final Set<TopicPartition> invalidated = new HashSet<>();
-  private Set<TopicPartition> pausedForWait;
-  private long deferUntil;
+  private final Map<TopicPartition, Pending> pending = new HashMap<>();
+  private long waitUntil;
   private long lastCommitNanos;
 
   private volatile boolean running = true;
@@ -119,6 +157,12 @@ final class KafkaEventConsumer implements Runnable {
     this.settings = settings;
     this.clientId = clientId;
     this.bootstrapServers = bootstrapServers;
+    for (String topic : this.topics) {
+      if (topic.startsWith(KafkaSettings.RETRY_TOPIC_PREFIX)
+          && this.topics.contains(topic.substring(KafkaSettings.RETRY_TOPIC_PREFIX.length()))) {
+        retryTopics.add(topic);
+      }
+    }
   }
 
   void start() {
@@ -177,11 +221,11 @@ final class KafkaEventConsumer implements Runnable {
     try {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
-        resumeDuePartitions();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-        // Revocations inside that poll are behind us: what it returned is for partitions we own
-        // now, at their current positions. Only revocations from here on void a batch.
-        invalidated.clear();
+        long nextDue = resumeDuePartitions();
+        ConsumerRecords<byte[], byte[]> records =
+            consumer.poll(Duration.ofMillis(Math.min(POLL_TIMEOUT_MS, nextDue)));
+        // Rebalance callbacks run only inside poll, and nothing in handle() polls: what it
+        // returned stays ours, at the positions it read, until the next poll.
         if (!records.isEmpty()) {
           handle(records);
         }
@@ -219,8 +263,8 @@ final class KafkaEventConsumer implements Runnable {
   private void handle(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
     for (TopicPartition partition : records.partitions()) {
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-        if (!running || invalidated.contains(partition)) {
-          break;
+        if (!running) {
+          return;
         }
         Outcome outcome;
         try {
@@ -231,27 +275,26 @@ final class KafkaEventConsumer implements Runnable {
           // Not the handler (its failures are caught in process) but e.g. the dedupe store:
           // keep the record uncommitted and try it again, rather than stop consuming.
           log.error(
-              "processing record {}-{}@{} failed outside the handler; retrying it: {}",
+              "processing record {}-{}@{} failed outside the handler; retrying it in {} ms: {}",
               record.topic(),
               record.partition(),
               record.offset(),
+              FAILURE_BACKOFF_MS,
               e.toString(),
               e);
-          waitPolling(partition, FAILURE_BACKOFF_MS);
-          outcome = Outcome.ABANDON;
+          outcome = waitFor(FAILURE_BACKOFF_MS);
         }
         if (outcome == Outcome.DONE) {
+          pending.remove(partition);
           done.put(partition, new OffsetAndMetadata(record.offset() + 1));
           uncommitted.add(partition);
           continue;
         }
-        if (!invalidated.contains(partition) && consumer.assignment().contains(partition)) {
-          consumer.seek(partition, record.offset());
-          if (outcome == Outcome.DEFER) {
-            consumer.pause(List.of(partition));
-            delayedUntil.put(partition, deferUntil);
-          }
-        }
+        // Only this partition waits: rewinding it drops what was fetched after the record, and
+        // pausing it lets the next polls serve the consumer's other partitions meanwhile.
+        consumer.seek(partition, record.offset());
+        consumer.pause(List.of(partition));
+        delayedUntil.put(partition, waitUntil);
         break;
       }
     }
@@ -259,9 +302,19 @@ final class KafkaEventConsumer implements Runnable {
 
   private Outcome process(ConsumerRecord<byte[], byte[]> record, TopicPartition partition)
       throws InterruptedException {
+    // Kept until the record is done or moves on a step: a failure outside the handler (e.g. the
+    // dedupe store) must not reset the record's attempts or its served wait.
+    Pending resumed = pending.get(partition);
+    if (resumed != null && resumed.offset() != record.offset()) {
+      pending.remove(partition);
+      resumed = null;
+    }
+    if (resumed != null && resumed.step() != Step.HANDLE) {
+      return route(record, partition, resumed);
+    }
     EnvelopeCodec.Delivery delivery;
     try {
-      delivery = codec.decode(record);
+      delivery = codec.decode(record, retryTopics.contains(record.topic()));
     } catch (PoisonRecordException | IllegalArgumentException | NullPointerException e) {
       // Decoding is deterministic: what fails once fails forever, so it must not block.
       PoisonRecordException poison =
@@ -275,17 +328,31 @@ final class KafkaEventConsumer implements Runnable {
           record.offset(),
           poison.reason(),
           poison.getMessage());
-      return deadLetter(record, partition, poison.reason(), poison, 0);
+      return route(
+          record,
+          partition,
+          new Pending(record.offset(), Step.DEAD_LETTER, 0, 0, poison.reason(), poison, null));
     }
     if (delivery == null) {
       return Outcome.DONE; // an event on a subscribed topic that this service does not handle
     }
     if (delivery.group() != null && !delivery.group().equals(group)) {
-      return Outcome.DONE; // another group's retry copy
+      // Another group's retry copy or replayed dead letter: expected where several services
+      // consume one topic, but never dropped without a trace.
+      log.warn(
+          "record {}-{}@{} ({} {}) is skipped: its {} header names consumer group \"{}\", not {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          delivery.envelope().name(),
+          delivery.envelope().eventId(),
+          EnvelopeHeaders.GROUP,
+          EnvelopeCodec.excerpt(delivery.group(), 100),
+          group);
+      return Outcome.DONE;
     }
-    if (delivery.retryAt() > System.currentTimeMillis()) {
-      deferUntil = delivery.retryAt();
-      return Outcome.DEFER;
+    if (resumed == null && delivery.retryAt() > System.currentTimeMillis()) {
+      return deferRetry(record, partition, delivery.retryAt());
     }
     EventEnvelope envelope = delivery.envelope();
     if (dedupe.contains(group, envelope.eventId())) {
@@ -295,84 +362,173 @@ final class KafkaEventConsumer implements Runnable {
       return Outcome.DONE;
     }
 
-    Throwable lastError = null;
-    int attempts = settings.retryAttempts;
-    for (int i = 1; i <= attempts; i++) {
-      int attempt = delivery.attempts() + i;
-      long start = System.nanoTime();
-      try {
-        table.dispatch(EventContext.of(envelope, attempt));
-        dedupe.add(group, envelope.eventId());
-        if (settings.debug) {
-          logConsumed(record, envelope, attempt, start);
-        }
-        return Outcome.DONE;
-      } catch (Exception | AssertionError | LinkageError e) {
-        lastError = e;
-        log.warn(
-            "handler of {} {} failed on attempt {}: {}",
-            envelope.name(),
-            envelope.eventId(),
-            attempt,
-            e.toString());
+    // One attempt per pass: between attempts the partition waits paused, not this thread.
+    int calls = (resumed == null ? 0 : resumed.attempts()) + 1;
+    int attempt = saturatedSum(delivery.attempts(), calls);
+    long start = System.nanoTime();
+    Throwable lastError;
+    try {
+      table.dispatch(EventContext.of(envelope, attempt));
+      dedupe.add(group, envelope.eventId());
+      if (settings.debug) {
+        logConsumed(record, envelope, attempt, start);
       }
-      if (i < attempts && !waitPolling(partition, backoff(i))) {
-        return Outcome.ABANDON;
-      }
+      return Outcome.DONE;
+    } catch (Exception | AssertionError | LinkageError e) {
+      lastError = e;
+      log.warn(
+          "handler of {} {} failed on attempt {}: {}",
+          envelope.name(),
+          envelope.eventId(),
+          attempt,
+          e.toString());
     }
-    int total = delivery.attempts() + attempts;
-    if (retryRouter != null && delivery.retryRound() < settings.retryTopicRounds) {
-      try {
-        String topic = retryRouter.route(record, lastError, total, delivery.retryRound() + 1);
-        log.warn(
-            "{} {} failed {} time(s); retrying later through {}",
-            envelope.name(),
-            envelope.eventId(),
+    if (calls < settings.retryAttempts) {
+      pending.put(
+          partition, new Pending(record.offset(), Step.HANDLE, calls, 0, null, lastError, null));
+      return waitFor(backoff(calls));
+    }
+    int total = saturatedSum(delivery.attempts(), calls);
+    boolean retryTopic = retryRouter != null && delivery.retryRound() < settings.retryTopicRounds;
+    return route(
+        record,
+        partition,
+        new Pending(
+            record.offset(),
+            retryTopic ? Step.RETRY_TOPIC : Step.DEAD_LETTER,
             total,
-            topic);
-        return Outcome.DONE;
-      } catch (ExecutionException | TimeoutException e) {
-        return routingFailed(record, partition, e);
-      }
-    }
-    return deadLetter(record, partition, DeadLetterRouter.HANDLER_FAILED, lastError, total);
+            retryTopic ? delivery.retryRound() + 1 : 0,
+            DeadLetterRouter.HANDLER_FAILED,
+            lastError,
+            null));
   }
 
-  private Outcome deadLetter(
-      ConsumerRecord<byte[], byte[]> record,
-      TopicPartition partition,
-      String reason,
-      Throwable error,
-      int attempts)
-      throws InterruptedException {
-    try {
-      String topic = deadLetters.route(record, reason, error, attempts);
-      log.error(
-          "record {}-{}@{} moved to dead-letter topic {} ({}, {} attempt(s)): {}",
+  /**
+   * Pauses a retry record's partition until it is due, but never longer than the configured
+   * retry delay from now: the SDK writes due times that close, and a later one (a clock ahead, or
+   * a forged header) must not pause the partition without limit.
+   */
+  private Outcome deferRetry(
+      ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long retryAt) {
+    long latest = System.currentTimeMillis() + settings.retryTopicDelayMs;
+    if (retryAt > latest) {
+      log.warn(
+          "record {}-{}@{} asks to wait until {} (epoch ms), past the retry delay of {} ms; it"
+              + " waits {} ms",
           record.topic(),
           record.partition(),
           record.offset(),
-          topic,
-          reason,
-          attempts,
-          String.valueOf(error));
-      return Outcome.DONE;
-    } catch (ExecutionException | TimeoutException e) {
-      return routingFailed(record, partition, e);
+          retryAt,
+          settings.retryTopicDelayMs,
+          settings.retryTopicDelayMs);
+      retryAt = latest;
+    }
+    // Once the wait is over the record is handled, whatever its header says by then.
+    pending.put(partition, new Pending(record.offset(), Step.HANDLE, 0, 0, null, null, null));
+    waitUntil = retryAt;
+    return Outcome.WAIT;
+  }
+
+  /**
+   * Sends the record's retry copy, dead letter or stub, moving on to the stub when a copy is
+   * refused for good, and to skipping the record when even the stub is. A transient failure
+   * leaves the record pending at the step that failed.
+   */
+  private Outcome route(
+      ConsumerRecord<byte[], byte[]> record, TopicPartition partition, Pending step)
+      throws InterruptedException {
+    while (true) {
+      try {
+        switch (step.step()) {
+          case RETRY_TOPIC -> {
+            String topic = retryRouter.route(record, step.error(), step.attempts(), step.round());
+            log.warn(
+                "record {}-{}@{} failed {} time(s); retrying later through {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                step.attempts(),
+                topic);
+          }
+          case DEAD_LETTER, STUB -> {
+            boolean stub = step.step() == Step.STUB;
+            String topic =
+                stub
+                    ? deadLetters.routeStub(
+                        record, step.reason(), step.error(), step.attempts(), step.refused())
+                    : deadLetters.route(record, step.reason(), step.error(), step.attempts());
+            log.error(
+                "record {}-{}@{} moved to dead-letter topic {}{} ({}, {} attempt(s)): {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                topic,
+                stub ? " as a stub without its value" : "",
+                step.reason(),
+                step.attempts(),
+                String.valueOf(step.error()));
+          }
+          case HANDLE -> throw new IllegalStateException("not a routing step: " + step);
+        }
+        return Outcome.DONE;
+      } catch (RoutingException e) {
+        if (!e.permanent()) {
+          log.error(
+              "could not route record {}-{}@{}; it stays uncommitted and its copy is sent again in"
+                  + " {} ms, without calling the handler: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              FAILURE_BACKOFF_MS,
+              e.getMessage());
+          pending.put(partition, step);
+          return waitFor(FAILURE_BACKOFF_MS);
+        }
+        if (step.step() == Step.STUB) {
+          log.error(
+              "record {}-{}@{} is skipped: not even a stub of it could be dead-lettered ({});"
+                  + " {} {} is lost to group {} ({}: {})",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getMessage(),
+              header(record, EnvelopeHeaders.EVENT_NAME),
+              header(record, EnvelopeHeaders.EVENT_ID),
+              group,
+              step.reason(),
+              String.valueOf(step.error()));
+          return Outcome.DONE;
+        }
+        log.error(
+            "the {} copy of record {}-{}@{} was refused for good ({}); dead-lettering a stub"
+                + " without its value",
+            step.step() == Step.RETRY_TOPIC ? "retry" : "dead-letter",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            e.getMessage());
+        step = step.next(Step.STUB, e);
+      }
     }
   }
 
-  private Outcome routingFailed(
-      ConsumerRecord<byte[], byte[]> record, TopicPartition partition, Exception e)
-      throws InterruptedException {
-    log.error(
-        "could not route record {}-{}@{}; it stays uncommitted and is tried again: {}",
-        record.topic(),
-        record.partition(),
-        record.offset(),
-        e.toString());
-    waitPolling(partition, FAILURE_BACKOFF_MS);
-    return Outcome.ABANDON;
+  /** A header of a record that may be poison, for a log line: bounded, never throwing. */
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null || header.value() == null
+        ? "(no " + name + ")"
+        : EnvelopeCodec.excerpt(EnvelopeCodec.string(header.value()), 200);
+  }
+
+  private Outcome waitFor(long millis) {
+    waitUntil = System.currentTimeMillis() + millis;
+    return Outcome.WAIT;
+  }
+
+  /** {@code a + b}, or {@link Integer#MAX_VALUE} where that would overflow. */
+  private static int saturatedSum(int a, int b) {
+    long sum = (long) a + b;
+    return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
   }
 
   private long backoff(int failedAttempts) {
@@ -381,43 +537,15 @@ final class KafkaEventConsumer implements Runnable {
   }
 
   /**
-   * Waits {@code millis} while polling with every partition paused, so the group does not evict
-   * this consumer. Returns {@code false} if {@code partition} was revoked meanwhile or the
-   * consumer is stopping: the record in hand must then be abandoned.
+   * Resumes the partitions whose wait is over; returns the milliseconds until the next one is
+   * due, so that the next poll wakes up for it.
    */
-  private boolean waitPolling(TopicPartition partition, long millis) {
-    Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
-    toPause.removeAll(consumer.paused());
-    consumer.pause(toPause);
-    pausedForWait = toPause;
-    try {
-      long deadline = System.currentTimeMillis() + millis;
-      while (running && !invalidated.contains(partition)) {
-        long remaining = deadline - System.currentTimeMillis();
-        if (remaining <= 0) {
-          break;
-        }
-        ConsumerRecords<byte[], byte[]> stray =
-            consumer.poll(Duration.ofMillis(Math.min(remaining, WAIT_POLL_MS)));
-        // Paused partitions return nothing; anything else is read again later, not skipped.
-        for (TopicPartition p : stray.partitions()) {
-          consumer.seek(p, stray.records(p).get(0).offset());
-        }
-      }
-    } finally {
-      Set<TopicPartition> resume = new HashSet<>(pausedForWait);
-      resume.retainAll(consumer.assignment());
-      consumer.resume(resume);
-      pausedForWait = null;
-    }
-    return running && !invalidated.contains(partition);
-  }
-
-  private void resumeDuePartitions() {
+  private long resumeDuePartitions() {
     if (delayedUntil.isEmpty()) {
-      return;
+      return Long.MAX_VALUE;
     }
     long now = System.currentTimeMillis();
+    long next = Long.MAX_VALUE;
     List<TopicPartition> due = null;
     for (Iterator<Map.Entry<TopicPartition, Long>> it = delayedUntil.entrySet().iterator();
         it.hasNext(); ) {
@@ -428,12 +556,15 @@ final class KafkaEventConsumer implements Runnable {
         }
         due.add(entry.getKey());
         it.remove();
+      } else {
+        next = Math.min(next, entry.getValue() - now);
       }
     }
     if (due != null) {
       due.retainAll(consumer.assignment());
       consumer.resume(due);
     }
+    return next;
   }
 
   private void commitAsync() {
@@ -496,11 +627,10 @@ final class KafkaEventConsumer implements Runnable {
         attempt);
   }
 
-  /** Commits what is done on revocation, and keeps retry waits paused across rebalances. */
+  /** Commits what is done on revocation, and forgets the waits of partitions that leave. */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      invalidated.addAll(partitions);
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       for (TopicPartition partition : partitions) {
         OffsetAndMetadata offset = done.remove(partition);
@@ -509,6 +639,7 @@ final class KafkaEventConsumer implements Runnable {
         }
         uncommitted.remove(partition);
         delayedUntil.remove(partition);
+        pending.remove(partition);
       }
       commitSync(offsets);
       updateAssignment();
@@ -517,21 +648,17 @@ final class KafkaEventConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another consumer owns them already: committing would fail, so only forget them.
-      invalidated.addAll(partitions);
       for (TopicPartition partition : partitions) {
         done.remove(partition);
         uncommitted.remove(partition);
         delayedUntil.remove(partition);
+        pending.remove(partition);
       }
       updateAssignment();
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (pausedForWait != null) {
-        consumer.pause(partitions);
-        pausedForWait.addAll(partitions);
-      }
       updateAssignment();
     }
 

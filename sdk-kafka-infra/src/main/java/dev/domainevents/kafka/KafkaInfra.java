@@ -332,6 +332,13 @@ public final class KafkaInfra implements DomainEventInfra {
    *
    * <p>The future completes on the producer's I/O thread: attach slow work with {@code
    * thenRunAsync} and the like, not {@code thenRun}.
+   *
+   * <p>This call can block: the records are handed to Kafka's producer on the caller's thread, and
+   * its {@code send()} waits for the topic's metadata. While no broker answers, {@code publish}
+   * returns only after the producer's {@code max.block.ms} (60 s by default), with the future
+   * already failed. Lower {@code max.block.ms} where callers must not wait that long. The send is
+   * kept on the caller's thread, not handed to an executor, so that a batch's order and the
+   * caller's back-pressure stay as Kafka gives them.
    */
   @Override
   public CompletableFuture<Void> publish(List<EventEnvelope> events) {

@@ -1,7 +1,5 @@
 package dev.domainevents.kafka;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -33,7 +31,7 @@ final class RetryTopicRouter {
 
   /** Sends the retry copy and waits until the broker has it; returns its topic. */
   String route(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, int round)
-      throws ExecutionException, InterruptedException, TimeoutException {
+      throws RoutingException, InterruptedException {
     RoutedRecord copy =
         new RoutedRecord(record, group)
             .put(EnvelopeHeaders.ATTEMPTS, Integer.toString(attempts))

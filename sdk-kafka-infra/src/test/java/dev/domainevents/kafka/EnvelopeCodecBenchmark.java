@@ -70,6 +70,6 @@ public class EnvelopeCodecBenchmark {
 
   @Benchmark
   public EnvelopeCodec.Delivery decode() {
-    return codec.decode(record);
+    return codec.decode(record, false);
   }
 }

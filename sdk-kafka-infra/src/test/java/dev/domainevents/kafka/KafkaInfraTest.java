@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -450,12 +449,7 @@ class KafkaInfraTest {
   }
 
   private static Map<String, String> headers(String name, String id) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put(EnvelopeHeaders.EVENT_ID, id);
-    headers.put(EnvelopeHeaders.EVENT_NAME, name);
-    headers.put(EnvelopeHeaders.OCCURRED_AT, "2026-01-01T00:00:00Z");
-    headers.put(EnvelopeHeaders.CORRELATION_ID, "c");
-    return headers;
+    return RawRecords.envelopeHeaders(name, id);
   }
 
   @Test

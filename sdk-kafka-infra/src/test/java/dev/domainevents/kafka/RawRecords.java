@@ -3,6 +3,7 @@ package dev.domainevents.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,12 +58,18 @@ final class RawRecords {
   static void send(
       String bootstrap, String topic, String key, String value, Map<String, String> headers)
       throws Exception {
+    RecordHeaders recordHeaders = new RecordHeaders();
+    headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    send(bootstrap, topic, key, value, recordHeaders);
+  }
+
+  /** Sends a record whose header values are given as bytes, e.g. bytes that are not UTF-8. */
+  static void send(String bootstrap, String topic, String key, String value, RecordHeaders recordHeaders)
+      throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      RecordHeaders recordHeaders = new RecordHeaders();
-      headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
       producer
           .send(
               new ProducerRecord<>(
@@ -73,6 +80,16 @@ final class RawRecords {
                   recordHeaders))
           .get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The headers of a well-formed envelope of event {@code name}, as a producer of ours writes them. */
+  static Map<String, String> envelopeHeaders(String name, String id) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(EnvelopeHeaders.EVENT_ID, id);
+    headers.put(EnvelopeHeaders.EVENT_NAME, name);
+    headers.put(EnvelopeHeaders.OCCURRED_AT, "2026-01-01T00:00:00Z");
+    headers.put(EnvelopeHeaders.CORRELATION_ID, "c");
+    return headers;
   }
 
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
