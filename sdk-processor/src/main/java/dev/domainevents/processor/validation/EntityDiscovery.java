@@ -45,7 +45,7 @@ public final class EntityDiscovery {
   }
 
   /**
-   * Reports every {@code @RaisesEvent} among {@code annotated} on a method of a type that is not an
+   * Reports every {@code @RaisesEvent} of {@code round} on a method of a type that is not an
    * entity: such a declaration would register nothing, silently.
    */
   public void checkDeclarationsOutsideEntities(RoundEnvironment round) {

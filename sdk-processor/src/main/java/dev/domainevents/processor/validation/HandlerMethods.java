@@ -2,7 +2,6 @@ package dev.domainevents.processor.validation;
 
 import dev.domainevents.processor.model.HandlerModel.Argument;
 import dev.domainevents.spi.EventNames;
-import dev.domainevents.spi.Topics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -107,17 +106,9 @@ public final class HandlerMethods {
     boolean ok = true;
     if (!topic.isEmpty()) {
       // A plain topic gets retry and dead-letter forms like an event topic does.
-      String problem = Topics.problemWith(topic);
-      Messages message = Messages.ILLEGAL_TOPIC;
-      if (problem == null) {
-        problem = Topics.eventTopicProblem(topic);
-        message = Messages.TOPIC_TOO_LONG;
-      }
-      if (problem != null) {
-        context.report.report(
-            method, annotation, topicValue, message, "\"" + topic + "\"", problem);
-        ok = false;
-      }
+      ok =
+          EventTopics.check(
+              topic, "\"" + topic + "\"", Spot.at(context, method, annotation, topicValue));
     } else {
       String problem = EventNames.problemWith(event);
       if (problem != null) {

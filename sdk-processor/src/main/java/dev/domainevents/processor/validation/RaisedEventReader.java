@@ -84,27 +84,12 @@ public final class RaisedEventReader {
             GeneratedNames.constantsSimpleName(entity) + "." + constant);
       }
       if (event.topic() == null) {
-        checkTopic(
+        EventTopics.check(
             Topics.defaultTopic(event.name()),
             "the default topic of \"" + event.name() + "\"",
             spot);
       }
     }
-  }
-
-  /** Checks a topic with the rule for declared topics; returns whether it is legal. */
-  private static boolean checkTopic(String topic, String what, Spot spot) {
-    String problem = Topics.problemWith(topic);
-    if (problem != null) {
-      spot.report(Messages.ILLEGAL_TOPIC, what, problem);
-      return false;
-    }
-    problem = Topics.eventTopicProblem(topic);
-    if (problem != null) {
-      spot.report(Messages.TOPIC_TOO_LONG, what, problem);
-      return false;
-    }
-    return true;
   }
 
   private List<AnnotationMirror> declarationsOn(ExecutableElement method) {
@@ -147,7 +132,7 @@ public final class RaisedEventReader {
     String topic = String.valueOf(topicValue.getValue());
     if (topic.isEmpty()) {
       topic = null;
-    } else if (!checkTopic(
+    } else if (!EventTopics.check(
         topic, "\"" + topic + "\"", Spot.at(context, method, declaration, topicValue))) {
       return null;
     }
