@@ -53,6 +53,26 @@ public final class Topics {
     }
   }
 
+  /**
+   * Returns why {@code topic} cannot carry domain events although it may be a legal topic name, or
+   * {@code null} if it can. An infra derives a retry topic {@code retry-<topic>} and a dead-letter
+   * topic {@code fail-<topic>} from each event topic, so the longer, {@code retry-<topic>}, must be
+   * legal too: an event topic is at most {@code MAX_LENGTH - 6} characters.
+   */
+  public static String eventTopicProblem(String topic) {
+    String problem = problemWith(topic);
+    if (problem != null) {
+      return problem;
+    }
+    String retry = "retry-" + topic;
+    if (retry.length() > MAX_LENGTH) {
+      return "its retry topic retry-" + topic.substring(0, 20) + "... would have " + retry.length()
+          + " characters, more than Kafka's " + MAX_LENGTH + "; an event topic has at most "
+          + (MAX_LENGTH - 6);
+    }
+    return problemWith(retry);
+  }
+
   /** Returns whether {@code topic} is a legal Kafka topic name. */
   public static boolean isLegal(String topic) {
     return problemWith(topic) == null;

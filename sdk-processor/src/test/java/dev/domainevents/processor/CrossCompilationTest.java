@@ -121,4 +121,40 @@ class CrossCompilationTest {
         .inFile(handler)
         .onLineContaining("Goods:Restock");
   }
+
+  @Test
+  void eventRaisedAlsoByAnEntityOfAnotherModule() {
+    // warehouse.Goods raises Goods:Shopping, which the shop module on the class path raises too:
+    // both would be installed together, so this compilation fails, not DomainEvents.install.
+    JavaFileObject goods = ShopSources.WAREHOUSE_GOODS;
+    Compilation compilation = Compilers.sdk().withClasspath(classPath).compile(goods);
+    assertThat(compilation)
+        .hadErrorContaining("[SdkDuplicateEvent] \"Goods:Shopping\" is raised by both shop.Goods")
+        .inFile(goods)
+        .onLineContaining("public class Goods");
+    assertThat(compilation).hadErrorContaining("and warehouse.Goods");
+  }
+
+  @Test
+  void ownIndexFromThePreviousBuildIsNoDuplicate() {
+    // The entity moved from shop to warehouse within one module: the class output still holds the
+    // previous build's Goods.events, naming shop.Goods, and is on the class path as in Maven.
+    Path classes = shopModule.resolve("incremental-classes");
+    Compilers.DirectoryCompilation before =
+        Compilers.compileInDirectories(
+            shopModule.resolve("before"),
+            classes,
+            List.of(
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
+                ShopSources.GOODS));
+    assertThat(before.errors()).isEmpty();
+    JavaFileObject moved = ShopSources.WAREHOUSE_GOODS;
+    Compilers.DirectoryCompilation after =
+        Compilers.compileInDirectories(
+            shopModule.resolve("after"), classes, List.of(ShopSources.GOODS_OBJ, moved));
+    assertThat(after.errors()).isEmpty();
+    assertThat(after.succeeded()).isTrue();
+  }
 }

@@ -111,6 +111,38 @@ class DiagnosticsTest {
   }
 
   @Test
+  void lowerCaseActionIsNotAnEventName() {
+    // The one rule of dev.domainevents.spi.EventNames, which the runtime applies too.
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:shopping", goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkNameFormat] \"Goods:shopping\" is not an event name: \"Goods:shopping\": the"
+                + " action after ':' must start with an upper-case ASCII letter")
+        .inFile(goods)
+        .onLineContaining("\"Goods:shopping\"");
+  }
+
+  @Test
+  void handlerOfALowerCaseActionIsNotAnEventName() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:shopping")
+              void onShopping(GoodsObj goods) {}
+            """);
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining("[SdkNameFormat] \"Goods:shopping\" is not an event name")
+        .inFile(controller)
+        .onLineContaining("Goods:shopping");
+  }
+
+  @Test
   void wrongEntity() {
     JavaFileObject goods =
         goods(
@@ -181,25 +213,7 @@ class DiagnosticsTest {
 
   @Test
   void duplicateEvent() {
-    JavaFileObject other =
-        JavaFileObjects.forSourceString(
-            "warehouse.Goods",
-            """
-            package warehouse;
-
-            import shop.GoodsObj;
-
-            public class Goods extends dev.domainevents.Entity {
-              public void shopping() {
-                domainEvent("Goods:Shopping", new GoodsObj(2, "tea", 1));
-              }
-
-              @Override
-              public String identity() {
-                return "2";
-              }
-            }
-            """);
+    JavaFileObject other = ShopSources.WAREHOUSE_GOODS;
     assertThat(compile(VALID_GOODS, other))
         .hadErrorContaining(
             "[SdkDuplicateEvent] \"Goods:Shopping\" is raised by both shop.Goods and"
@@ -250,13 +264,17 @@ class DiagnosticsTest {
   }
 
   @Test
-  void varLocalHasNoDeclaredType() {
+  void varLocalWhoseInitializerDoesNotTell() {
     JavaFileObject goods =
         goods(
             """
               void raise() {
-                var copy = goods;
+                var copy = current();
                 domainEvent("Goods:Shopping", copy);
+              }
+
+              GoodsObj current() {
+                return goods;
               }
             """);
     assertThat(compile(goods))
@@ -706,5 +724,296 @@ class DiagnosticsTest {
         .inFile(goods)
         .onLineContaining("Shopin");
     assertThat(compilation).hadErrorCount(1);
+  }
+
+  // Derived names: every topic and constant generated code will use is checked like an override.
+
+  @Test
+  void entityNameThatCannotStartAnEventName() {
+    JavaFileObject shelf =
+        JavaFileObjects.forSourceString(
+            "shop.Shelf$Row",
+            """
+            package shop;
+
+            public final class Shelf$Row extends dev.domainevents.Entity {
+              public void filled() {
+                domainEvent("Shelf$Row:Filled", new GoodsObj(1, "tea", 1));
+              }
+
+              @Override
+              public String identity() {
+                return "1";
+              }
+            }
+            """);
+    assertThat(compile(shelf))
+        .hadErrorContaining("[SdkEntityName] entity shop.Shelf$Row cannot raise events")
+        .inFile(shelf)
+        .onLineContaining("domainEvent(\"Shelf$Row:Filled\"");
+  }
+
+  @Test
+  void methodNameWithANonAsciiLetter() {
+    JavaFileObject goods =
+        goods(
+            """
+              public void caf\u00e9() {
+                domainEvent("Goods:Caf\u00e9", goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkNameFormat] \"Goods:Caf\u00e9\" is not an event name")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Caf\u00e9\"");
+  }
+
+  @Test
+  void methodNameWithADollar() {
+    JavaFileObject goods =
+        goods(
+            """
+              public void ship$it() {
+                domainEvent("Goods:Ship$it", goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkNameFormat] \"Goods:Ship$it\" is not an event name")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Ship$it\"");
+  }
+
+  @Test
+  void twoEventsThatBecomeOneConstant() {
+    JavaFileObject goods =
+        goods(
+            """
+              public void fooBar() {
+                domainEvent("Goods:FooBar", goods);
+              }
+
+              public void foo_bar() {
+                domainEvent("Goods:Foo_bar", goods);
+              }
+            """);
+    Compilation compilation = compile(goods);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[SdkConstantClash] \"Goods:FooBar\" and \"Goods:Foo_bar\" would both be the constant"
+                + " GoodsEvents.FOO_BAR")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Foo_bar\"");
+    // The clash is caught before any code is generated, not by javac inside GoodsEvents.
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void topicOverrideTooLongForItsRetryTopic() {
+    String topic = "t".repeat(245);
+    JavaFileObject goods =
+        goods(
+            "  @RaisesEvent(value = \"Goods:Shopping\", payload = GoodsObj.class, topic = \""
+                + topic
+                + "\")\n  void raise() {}\n");
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkTopicTooLong] \"" + topic + "\" is too long for an event topic")
+        .inFile(goods)
+        .onLineContaining("topic = \"ttt");
+  }
+
+  @Test
+  void defaultTopicTooLongForItsRetryTopic() {
+    // "Goods:A" + "Bc" x 79 is a legal event name of 165 characters, but its default topic,
+    // goods.a-bc-bc-..., has 244, and retry-goods.a-bc-... would exceed Kafka's 249.
+    String method = "a" + "Bc".repeat(79);
+    String event = "Goods:A" + "Bc".repeat(79);
+    JavaFileObject goods =
+        goods(
+            "  public void " + method + "() {\n    domainEvent(\"" + event + "\", goods);\n  }\n");
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkTopicTooLong] the default topic of \"" + event + "\"")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"" + event);
+  }
+
+  @Test
+  void privateNestedPayload() {
+    JavaFileObject goods =
+        goods(
+            """
+              private record Secret(int value) {}
+
+              void raise() {
+                domainEvent("Goods:Shopping", new Secret(1));
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkPayloadNotAccessible] the payload of \"Goods:Shopping\" is shop.Goods.Secret,"
+                + " which generated code in package shop cannot name")
+        .inFile(goods)
+        .onLineContaining("new Secret(1)");
+  }
+
+  // Payloads that cannot be decoded by their class alone.
+
+  @Test
+  void interfacePayloadByACast() {
+    JavaFileObject goods =
+        goods(
+            """
+              interface Shippable {}
+
+              void raise(Object parcel) {
+                domainEvent("Goods:Shopping", (Shippable) parcel);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkPayloadNotDecodable] the payload of \"Goods:Shopping\" is the interface"
+                + " shop.Goods.Shippable")
+        .inFile(goods)
+        .onLineContaining("(Shippable) parcel");
+  }
+
+  @Test
+  void payloadFieldDeclaredObject() {
+    JavaFileObject goods =
+        goods(
+            """
+              private Object anything = goods;
+
+              void raise() {
+                domainEvent("Goods:Shopping", anything);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkPayloadNotDecodable] the payload of \"Goods:Shopping\" is declared as Object")
+        .inFile(goods)
+        .onLineContaining("domainEvent(\"Goods:Shopping\", anything)");
+  }
+
+  @Test
+  void abstractClassPayloadDeclared() {
+    JavaFileObject goods =
+        goods(
+            """
+              abstract static class Parcel {}
+
+              @RaisesEvent(value = "Goods:Shopping", payload = Parcel.class)
+              void raise() {}
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkPayloadNotDecodable] the payload of \"Goods:Shopping\" is the abstract class"
+                + " shop.Goods.Parcel")
+        .inFile(goods)
+        .onLineContaining("payload = Parcel.class");
+  }
+
+  @Test
+  void anonymousClassPayload() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:Shopping", new Object() {});
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining(
+            "[SdkPayloadNotDecodable] the payload of \"Goods:Shopping\" is an anonymous class")
+        .inFile(goods)
+        .onLineContaining("new Object() {}");
+  }
+
+  @Test
+  void raiseOnAnotherInstanceOfTheEntityIsChecked() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raiseOn(Goods other) {
+                other.domainEvent("Goods:Shoping", goods);
+              }
+            """);
+    assertThat(compile(goods))
+        .hadErrorContaining("[SdkUnknownMethod] \"Goods:Shoping\" names no method of Goods")
+        .inFile(goods)
+        .onLineContaining("other.domainEvent(\"Goods:Shoping\"");
+  }
+
+  @Test
+  void raisesEventOutsideAnEntity() {
+    JavaFileObject helper =
+        JavaFileObjects.forSourceString(
+            "shop.Helper",
+            """
+            package shop;
+
+            import dev.domainevents.RaisesEvent;
+
+            final class Helper {
+              @RaisesEvent(value = "Goods:Shopping", payload = GoodsObj.class)
+              void shopping() {}
+            }
+            """);
+    assertThat(compile(VALID_GOODS, helper))
+        .hadErrorContaining(
+            "[SdkRaisesOutsideEntity] @RaisesEvent on shopping of shop.Helper has no effect")
+        .inFile(helper)
+        .onLineContaining("@RaisesEvent(value = \"Goods:Shopping\"");
+  }
+
+  @Test
+  void handlerTopicTooLongForItsRetryTopic() {
+    String topic = "s".repeat(244);
+    JavaFileObject controller =
+        controller(
+            "  @EventHandler(topic = \"" + topic + "\")\n  void onSell(GoodsSold sold) {}\n");
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining("[SdkTopicTooLong] \"" + topic + "\" is too long")
+        .inFile(controller)
+        .onLineContaining("topic = \"sss");
+  }
+
+  // Call sites that used to be rejected although they show their payload type.
+
+  @Test
+  void varLocalWithANewInstanceIsAccepted() {
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                var fresh = new GoodsObj(2, "coffee", 5);
+                domainEvent("Goods:Shopping", fresh);
+              }
+            """);
+    Compilation compilation = compile(goods);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("shop.GoodsEvents")
+        .contentsAsUtf8String()
+        .contains("EventType<GoodsObj> SHOPPING = EventType.of(\"Goods:Shopping\", GoodsObj.class");
+  }
+
+  @Test
+  void enumConstantPayloadIsAccepted() {
+    JavaFileObject level =
+        JavaFileObjects.forSourceString(
+            "shop.Level", "package shop; public enum Level { LOW, HIGH }");
+    JavaFileObject goods =
+        goods(
+            """
+              void raise() {
+                domainEvent("Goods:Restock", Level.LOW);
+              }
+            """);
+    Compilation compilation = compile(level, goods);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("shop.GoodsEvents")
+        .contentsAsUtf8String()
+        .contains("EventType<Level> RESTOCK = EventType.of(\"Goods:Restock\", Level.class");
   }
 }

@@ -124,6 +124,27 @@ final class ShopSources {
           }
           """);
 
+  /** Another module's entity of the same simple name, raising the same Goods:Shopping. */
+  static final JavaFileObject WAREHOUSE_GOODS =
+      JavaFileObjects.forSourceString(
+          "warehouse.Goods",
+          """
+          package warehouse;
+
+          import shop.GoodsObj;
+
+          public class Goods extends dev.domainevents.Entity {
+            public void shopping() {
+              domainEvent("Goods:Shopping", new GoodsObj(2, "tea", 1));
+            }
+
+            @Override
+            public String identity() {
+              return "2";
+            }
+          }
+          """);
+
   static JavaFileObject[] all() {
     return new JavaFileObject[] {
       GOODS_OBJ, LINE_ADDED, RESTOCKED, SELL_MESSAGE, GOODS, STORE_CONTROLLER, AUDIT_TRAIL

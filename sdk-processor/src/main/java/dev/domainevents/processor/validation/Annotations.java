@@ -38,14 +38,4 @@ final class Annotations {
     }
     throw new IllegalStateException("@" + mirror.getAnnotationType() + " has no " + name + "()");
   }
-
-  /** Returns whether {@code name} was written explicitly. */
-  static boolean isExplicit(AnnotationMirror mirror, String name) {
-    for (ExecutableElement key : mirror.getElementValues().keySet()) {
-      if (key.getSimpleName().contentEquals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

@@ -2,11 +2,13 @@ package dev.domainevents.processor.validation;
 
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Step 4: checks entities and handlers against each other and against what earlier rounds and
- * compilations registered: event names are unique in a compilation, and every handler names a known
- * event and accepts its payload.
+ * compilations registered: event names are unique in a compilation and among the modules on its
+ * class path, and every handler names a known event and accepts its payload.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -20,13 +22,19 @@ public final class CrossCheck {
     this.known = known;
   }
 
-  /** Returns whether {@code findings}' event names are not already raised by another entity. */
+  /**
+   * Returns whether no other entity raises any of {@code findings}' event names, in this
+   * compilation or in a module on the class path.
+   */
   public boolean checkUnique(EntityFindings findings) {
     TypeElement entity = findings.entity();
     String origin = entity.getQualifiedName().toString();
     boolean unique = true;
     for (RaisedEvent event : findings.events()) {
       KnownEvents.Known other = known.compiled(event.name());
+      if (other == null || other.origin().equals(origin)) {
+        other = known.raisedElsewhere(event.name(), origin);
+      }
       if (other != null && !other.origin().equals(origin)) {
         context.report.report(
             entity, Messages.DUPLICATE_EVENT, event.name(), other.origin(), origin);
@@ -36,11 +44,18 @@ public final class CrossCheck {
     return unique;
   }
 
-  /** Returns whether every event {@code findings} handles is known, with a matching payload. */
+  /**
+   * Returns whether every event {@code findings} handles is known, with a matching payload. A
+   * handler of an event of a broken entity is not reported again, but not clean either.
+   */
   public boolean checkHandler(HandlerFindings findings) {
     boolean ok = true;
     for (HandlerFindings.Method method : findings.methods()) {
-      if (method.topic() || known.ofFailedEntity(method.key())) {
+      if (method.topic()) {
+        continue;
+      }
+      if (known.ofFailedEntity(method.key())) {
+        ok = false;
         continue;
       }
       KnownEvents.Known event = known.find(method.key());
@@ -73,8 +88,8 @@ public final class CrossCheck {
     return ok;
   }
 
-  private static String simpleName(javax.lang.model.type.TypeMirror type) {
-    if (type instanceof javax.lang.model.type.DeclaredType declared) {
+  private static String simpleName(TypeMirror type) {
+    if (type instanceof DeclaredType declared) {
       return declared.asElement().getSimpleName().toString();
     }
     return type.toString();

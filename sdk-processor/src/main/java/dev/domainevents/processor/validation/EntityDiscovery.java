@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
 
@@ -42,12 +44,32 @@ public final class EntityDiscovery {
     }
   }
 
+  /**
+   * Reports every {@code @RaisesEvent} of {@code round} on a method of a type that is not an
+   * entity: such a declaration would register nothing, silently.
+   */
+  public void checkDeclarationsOutsideEntities(RoundEnvironment round) {
+    for (TypeElement annotation : context.raisesEventTypes()) {
+      for (ExecutableElement method :
+          ElementFilter.methodsIn(round.getElementsAnnotatedWith(annotation))) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        if (!isEntity(owner)) {
+          context.report.report(
+              method,
+              Annotations.find(method, annotation),
+              null,
+              Messages.RAISES_OUTSIDE_ENTITY,
+              owner.getQualifiedName(),
+              method.getSimpleName());
+        }
+      }
+    }
+  }
+
   /** Returns whether {@code type} is a class that extends {@code Entity}. */
-  public boolean isEntity(TypeElement type) {
+  boolean isEntity(TypeElement type) {
     return type.getKind() == ElementKind.CLASS
         && !type.equals(context.entityType)
-        && context.types.isSubtype(
-            context.types.erasure(type.asType()),
-            context.types.erasure(context.entityType.asType()));
+        && context.extendsEntity(type);
   }
 }

@@ -1,5 +1,6 @@
 package dev.domainevents.processor.validation;
 
+import dev.domainevents.processor.model.HandlerModel;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ExecutableElement;
@@ -18,16 +19,6 @@ public record HandlerFindings(TypeElement handler, List<Method> methods) {
     methods = List.copyOf(methods);
   }
 
-  /** What a handler method's optional second parameter receives. */
-  public enum SecondParameter {
-    /** The method has one parameter, the payload. */
-    NONE,
-    /** The second parameter is an {@code EventContext}. */
-    CONTEXT,
-    /** The second parameter is an {@code EventEnvelope}. */
-    ENVELOPE
-  }
-
   /**
    * One handler method.
    *
@@ -36,7 +27,7 @@ public record HandlerFindings(TypeElement handler, List<Method> methods) {
    * @param key the event name, or the topic when {@code topic} is true
    * @param topic whether {@code key} is a plain topic
    * @param payload the declared type of the first parameter
-   * @param second what the second parameter receives
+   * @param argument what the handler receives after the payload
    */
   public record Method(
       ExecutableElement method,
@@ -44,5 +35,5 @@ public record HandlerFindings(TypeElement handler, List<Method> methods) {
       String key,
       boolean topic,
       TypeMirror payload,
-      SecondParameter second) {}
+      HandlerModel.Argument argument) {}
 }

@@ -1,12 +1,12 @@
 package dev.domainevents.processor.validation;
 
-import dev.domainevents.spi.Topics;
+import dev.domainevents.processor.model.HandlerModel.Argument;
+import dev.domainevents.spi.EventNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
@@ -105,16 +105,17 @@ public final class HandlerMethods {
     }
     boolean ok = true;
     if (!topic.isEmpty()) {
-      String problem = Topics.problemWith(topic);
+      // A plain topic gets retry and dead-letter forms like an event topic does.
+      ok =
+          EventTopics.check(
+              topic, "\"" + topic + "\"", Spot.at(context, method, annotation, topicValue));
+    } else {
+      String problem = EventNames.problemWith(event);
       if (problem != null) {
         context.report.report(
-            method, annotation, topicValue, Messages.ILLEGAL_TOPIC, "\"" + topic + "\"", problem);
+            method, annotation, eventValue, Messages.NAME_FORMAT, event, problem, "Goods:Shopping");
         ok = false;
       }
-    } else if (!isEventName(event)) {
-      context.report.report(
-          method, annotation, eventValue, Messages.NAME_FORMAT, event, "Goods:Shopping");
-      ok = false;
     }
     if (method.getModifiers().contains(Modifier.PRIVATE)) {
       context.report.report(method, Messages.HANDLER_PRIVATE, methodName);
@@ -133,7 +134,7 @@ public final class HandlerMethods {
       context.report.report(method, Messages.HANDLER_PARAMETERS, methodName, parameters.size());
       return null;
     }
-    HandlerFindings.SecondParameter second = HandlerFindings.SecondParameter.NONE;
+    Argument second = Argument.NONE;
     if (parameters.size() == 2) {
       VariableElement parameter = parameters.get(1);
       TypeMirror type = parameter.asType();
@@ -141,31 +142,27 @@ public final class HandlerMethods {
         Spot.at(context, parameter).unresolved(type.toString(), "handler " + methodName);
         return null;
       } else if (context.types.isSameType(type, context.eventContextType.asType())) {
-        second = HandlerFindings.SecondParameter.CONTEXT;
+        second = Argument.CONTEXT;
       } else if (context.types.isSameType(type, context.eventEnvelopeType.asType())) {
-        second = HandlerFindings.SecondParameter.ENVELOPE;
+        second = Argument.ENVELOPE;
       } else {
         context.report.report(parameter, Messages.HANDLER_SECOND_PARAMETER, methodName, type);
         ok = false;
       }
     }
     VariableElement payloadParameter = parameters.get(0);
+    boolean isTopic = !topic.isEmpty();
     TypeElement payload =
-        PayloadTypes.payloadClass(
-            payloadParameter.asType(), "handler " + methodName, Spot.at(context, payloadParameter));
+        PayloadTypes.handled(
+            payloadParameter.asType(),
+            "handler " + methodName,
+            (TypeElement) method.getEnclosingElement(),
+            isTopic,
+            Spot.at(context, payloadParameter));
     if (payload == null || !ok) {
       return null;
     }
-    boolean isTopic = !topic.isEmpty();
     return new HandlerFindings.Method(
         method, annotation, isTopic ? topic : event, isTopic, payloadParameter.asType(), second);
-  }
-
-  private static boolean isEventName(String name) {
-    int colon = name.indexOf(':');
-    return colon > 0
-        && SourceVersion.isIdentifier(name.substring(0, colon))
-        && SourceVersion.isIdentifier(name.substring(colon + 1))
-        && Character.isUpperCase(name.charAt(colon + 1));
   }
 }

@@ -16,8 +16,12 @@ public enum Messages {
           + " as %2$s.METHOD, so that it can be checked at compile time; found `%3$s`"),
   NAME_FORMAT(
       "SdkNameFormat",
-      "\"%1$s\" is not an event name: use the form Entity:Method with the method's first letter"
-          + " upper-cased, e.g. \"%2$s\""),
+      "\"%1$s\" is not an event name: %2$s. Use the form Entity:Method with the method's first"
+          + " letter upper-cased, e.g. \"%3$s\""),
+  ENTITY_NAME(
+      "SdkEntityName",
+      "entity %1$s cannot raise events: %2$s. Its simple name is the first half of every event"
+          + " name it raises, so rename the class"),
   WRONG_ENTITY(
       "SdkWrongEntity",
       "\"%1$s\" is raised by %2$s, so it must start with \"%2$s:\"; an entity raises only its own"
@@ -29,8 +33,12 @@ public enum Messages {
           + " raise one type or give the other a new event name"),
   DUPLICATE_EVENT(
       "SdkDuplicateEvent",
-      "\"%1$s\" is raised by both %2$s and %3$s; event names must be unique in a compilation, so"
-          + " rename one of the entities"),
+      "\"%1$s\" is raised by both %2$s and %3$s; an event name means one event wherever the"
+          + " modules are installed together, so rename one of the entities"),
+  CONSTANT_CLASH(
+      "SdkConstantClash",
+      "\"%1$s\" and \"%2$s\" would both be the constant %3$s; rename one of the methods so"
+          + " that their names differ in more than case and underscores"),
   DECLARATION_CONFLICT(
       "SdkDeclarationConflict",
       "\"%1$s\" is declared again with another topic or version (%2$s); declare each event once"),
@@ -43,7 +51,23 @@ public enum Messages {
       "SdkGenericPayload",
       "the payload of %1$s is %2$s, but a payload must be a non-generic class or record so that"
           + " it can be decoded by its class alone; wrap it in a record"),
+  PAYLOAD_NOT_DECODABLE(
+      "SdkPayloadNotDecodable",
+      "the payload of %1$s is %2$s, which cannot be decoded by its class alone; pass a concrete"
+          + " class, record or enum, or declare one with @RaisesEvent(value = ..., payload = ...)"),
+  PAYLOAD_NOT_ACCESSIBLE(
+      "SdkPayloadNotAccessible",
+      "the payload of %1$s is %2$s, which generated code in %3$s cannot name; make it public, or"
+          + " at least not private, and not local to a method"),
+  RAISES_OUTSIDE_ENTITY(
+      "SdkRaisesOutsideEntity",
+      "@RaisesEvent on %2$s of %1$s has no effect, because %1$s does not extend Entity; move the"
+          + " declaration to the entity method that raises the event"),
   ILLEGAL_TOPIC("SdkIllegalTopic", "%1$s is not a legal Kafka topic name: %2$s"),
+  TOPIC_TOO_LONG(
+      "SdkTopicTooLong",
+      "%1$s is too long for an event topic: %2$s; shorten it, or declare a shorter one with"
+          + " @RaisesEvent(topic = ...)"),
   ILLEGAL_VERSION("SdkIllegalVersion", "schema version %1$d of \"%2$s\" must be 1 or more"),
   UNKNOWN_EVENT("SdkUnknownEvent", "no entity raises \"%1$s\".%2$s"),
   PAYLOAD_MISMATCH(

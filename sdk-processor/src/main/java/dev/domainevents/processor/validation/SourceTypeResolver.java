@@ -10,6 +10,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeParameterTree;
 import com.sun.source.util.TreePath;
+import java.util.List;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
@@ -135,7 +136,7 @@ final class SourceTypeResolver {
       Iterable<? extends TypeParameterTree> parameters =
           leaf instanceof MethodTree method
               ? method.getTypeParameters()
-              : leaf instanceof ClassTree type ? type.getTypeParameters() : java.util.List.of();
+              : leaf instanceof ClassTree type ? type.getTypeParameters() : List.of();
       for (TypeParameterTree parameter : parameters) {
         if (parameter.getName().contentEquals(name)) {
           return true;

@@ -1,6 +1,7 @@
 package dev.domainevents.processor.validation;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -17,10 +18,7 @@ final class Suggestions {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : new TreeSet<>(candidates)) {
-      int distance =
-          distance(
-              wrong.toLowerCase(java.util.Locale.ROOT),
-              candidate.toLowerCase(java.util.Locale.ROOT));
+      int distance = distance(wrong.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;

@@ -1,8 +1,12 @@
 package dev.domainevents.processor.validation;
 
+import com.palantir.javapoet.ClassName;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
+import dev.domainevents.processor.model.TypeNames;
+import java.util.ArrayList;
+import java.util.List;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
@@ -18,7 +22,6 @@ import javax.lang.model.util.Types;
  * <p>Internal to the processor; not an API.
  */
 public final class ValidationContext {
-  final ProcessingEnvironment env;
   final Elements elements;
   final Types types;
   final Trees trees;
@@ -38,18 +41,22 @@ public final class ValidationContext {
    */
   public ValidationContext(
       ProcessingEnvironment env, Trees trees, ValidationReport report, boolean lastRound) {
-    this.env = env;
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.trees = trees;
     this.report = report;
     this.lastRound = lastRound;
-    this.entityType = elements.getTypeElement("dev.domainevents.Entity");
-    this.eventHandlerType = elements.getTypeElement("dev.domainevents.EventHandler");
-    this.raisesEventType = elements.getTypeElement("dev.domainevents.RaisesEvent");
-    this.raisesEventListType = elements.getTypeElement("dev.domainevents.RaisesEvent.List");
-    this.eventContextType = elements.getTypeElement("dev.domainevents.EventContext");
-    this.eventEnvelopeType = elements.getTypeElement("dev.domainevents.EventEnvelope");
+    this.entityType = type(TypeNames.ENTITY);
+    this.eventHandlerType = type(TypeNames.EVENT_HANDLER);
+    this.raisesEventType = type(TypeNames.RAISES_EVENT);
+    this.raisesEventListType = type(TypeNames.RAISES_EVENT_LIST);
+    this.eventContextType = type(TypeNames.EVENT_CONTEXT);
+    this.eventEnvelopeType = type(TypeNames.EVENT_ENVELOPE);
+  }
+
+  /** Returns whether {@code type} is {@code Entity} or a subtype of it. */
+  boolean extendsEntity(TypeElement type) {
+    return types.isSubtype(types.erasure(type.asType()), types.erasure(entityType.asType()));
   }
 
   /** Returns whether sdk-api is on the class path; without it there is nothing to check. */
@@ -57,9 +64,26 @@ public final class ValidationContext {
     return entityType != null && eventHandlerType != null;
   }
 
-  /** The report problems are added to. */
-  public ValidationReport report() {
-    return report;
+  /** The SDK type named {@code name}, or {@code null} if sdk-api is not on the class path. */
+  private TypeElement type(ClassName name) {
+    return elements.getTypeElement(name.canonicalName());
+  }
+
+  /** {@code @EventHandler}, or {@code null} if sdk-api is not on the class path. */
+  public TypeElement eventHandlerType() {
+    return eventHandlerType;
+  }
+
+  /** {@code @RaisesEvent} and its container, those of them that sdk-api declares. */
+  List<TypeElement> raisesEventTypes() {
+    List<TypeElement> found = new ArrayList<>();
+    if (raisesEventType != null) {
+      found.add(raisesEventType);
+    }
+    if (raisesEventListType != null) {
+      found.add(raisesEventListType);
+    }
+    return found;
   }
 
   /**

@@ -40,6 +40,11 @@ public final class ValidationReport {
     problems.add(Problem.at(element, annotation, value, message, arguments));
   }
 
+  /** Reports {@code message} on the compilation as a whole, e.g. on a processor option. */
+  public void reportOnCompilation(Messages message, Object... arguments) {
+    problems.add(Problem.at((Element) null, message, arguments));
+  }
+
   /** Reports {@code message} on a syntax tree, e.g. a call's argument. */
   public void report(Tree tree, CompilationUnitTree unit, Messages message, Object... arguments) {
     problems.add(Problem.at(tree, unit, message, arguments));
@@ -58,11 +63,6 @@ public final class ValidationReport {
       }
     }
     return true;
-  }
-
-  /** Returns whether a problem with {@code message} was reported. */
-  public boolean has(Messages message) {
-    return problems.stream().anyMatch(p -> p.message() == message);
   }
 
   /** Prints every problem, in the order found. Tree positions need {@code trees}. */

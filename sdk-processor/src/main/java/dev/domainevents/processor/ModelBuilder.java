@@ -1,15 +1,20 @@
-package dev.domainevents.processor.model;
+package dev.domainevents.processor;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.WildcardTypeName;
-import dev.domainevents.processor.GeneratedNames;
+import dev.domainevents.processor.model.EntityModel;
+import dev.domainevents.processor.model.EventModel;
+import dev.domainevents.processor.model.GeneratedNames;
+import dev.domainevents.processor.model.HandlerModel;
+import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
 import dev.domainevents.processor.validation.RaisedEvent;
 import dev.domainevents.spi.Topics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -22,29 +27,27 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * Builds the immutable models from clean validation findings. It runs only after the report was
- * printed and found clean, and it decides everything the writers need, so that writers never look
- * at annotations or source.
+ * Builds the immutable models from validation findings that were clean for their type. It decides
+ * everything the writers need, so that writers never look at annotations or source.
  *
- * <p>Internal to the processor; not an API.
+ * <p>It lives beside the processor rather than in {@code model}, so that the models depend on
+ * nothing of validation.
  */
-public final class ModelBuilder {
+final class ModelBuilder {
   private final Types types;
 
-  /** Creates a builder. */
-  public ModelBuilder(Types types) {
+  ModelBuilder(Types types) {
     this.types = types;
   }
 
   /** Builds the model of an entity. */
-  public EntityModel entity(EntityFindings findings) {
+  EntityModel entity(EntityFindings findings) {
     List<EventModel> events = new ArrayList<>();
     for (RaisedEvent event : findings.events()) {
-      String methodPart = event.name().substring(event.name().indexOf(':') + 1);
       events.add(
           new EventModel(
               event.name(),
-              GeneratedNames.constantName(methodPart),
+              GeneratedNames.eventConstant(event.name()),
               event.methodName(),
               ClassName.get(event.payload()),
               event.topic() == null ? Topics.defaultTopic(event.name()) : event.topic(),
@@ -59,7 +62,7 @@ public final class ModelBuilder {
   }
 
   /** Builds the model of a handler class. */
-  public HandlerModel handler(HandlerFindings findings) {
+  HandlerModel handler(HandlerFindings findings) {
     List<HandlerModel.Method> methods = new ArrayList<>();
     for (HandlerFindings.Method method : findings.methods()) {
       methods.add(
@@ -68,7 +71,7 @@ public final class ModelBuilder {
               method.topic(),
               method.method().getSimpleName().toString(),
               TypeName.get(types.erasure(method.payload())),
-              HandlerModel.Argument.valueOf(method.second().name())));
+              method.argument()));
     }
     methods.sort(Comparator.comparing(HandlerModel.Method::key));
     TypeElement handler = findings.handler();
@@ -76,7 +79,7 @@ public final class ModelBuilder {
     TypeName handlerType = handlerClass;
     if (!handler.getTypeParameters().isEmpty()) {
       TypeName[] wildcards = new TypeName[handler.getTypeParameters().size()];
-      java.util.Arrays.fill(wildcards, WildcardTypeName.subtypeOf(Object.class));
+      Arrays.fill(wildcards, WildcardTypeName.subtypeOf(Object.class));
       handlerType = ParameterizedTypeName.get(handlerClass, wildcards);
     }
     return new HandlerModel(
@@ -93,7 +96,7 @@ public final class ModelBuilder {
    * Builds the registry model: named by {@code option} if given, else {@code
    * GeneratedEventRegistry} in the package of the first entity, or else of the first handler.
    */
-  public static RegistryModel registry(
+  static RegistryModel registry(
       String option, Collection<EntityModel> entities, Collection<HandlerModel> handlers) {
     List<EntityModel> sortedEntities = new ArrayList<>(entities);
     sortedEntities.sort(Comparator.comparing(e -> e.entity().canonicalName()));

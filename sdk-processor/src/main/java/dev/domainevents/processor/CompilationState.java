@@ -1,0 +1,43 @@
+package dev.domainevents.processor;
+
+import com.palantir.javapoet.ClassName;
+import dev.domainevents.processor.model.EntityModel;
+import dev.domainevents.processor.model.HandlerModel;
+import dev.domainevents.processor.validation.KnownEvents;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** What the steps carry from one round to the next, for one compilation. */
+final class CompilationState {
+  /** The events raised so far, and those read from the class path. */
+  final KnownEvents known;
+
+  /** Entities whose types were not resolvable yet, retried in the next round. */
+  final Set<String> deferredEntities = new TreeSet<>();
+
+  /** Handler classes waiting for a type or for a deferred entity. */
+  final Set<String> deferredHandlers = new TreeSet<>();
+
+  /** The entities whose constants were written, by qualified name, for the registry. */
+  final Map<String, EntityModel> entities = new TreeMap<>();
+
+  /** The handlers whose dispatchers were written, by qualified name, for the registry. */
+  final Map<String, HandlerModel> handlers = new TreeMap<>();
+
+  /** The registry once written; later entities and handlers cannot join it. */
+  ClassName writtenRegistry;
+
+  /**
+   * Whether an error was reported: then the registry, which must list everything, is not written.
+   */
+  boolean errorReported;
+
+  /** Whether {@code [SdkNoTreeApi]} was noted, which is done once. */
+  boolean noTreeApiNoted;
+
+  CompilationState(KnownEvents known) {
+    this.known = known;
+  }
+}
