@@ -1,5 +1,6 @@
 package dev.domainevents.test.kafka;
 
+import dev.domainevents.kafka.embedded.EmbeddedKafka;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;

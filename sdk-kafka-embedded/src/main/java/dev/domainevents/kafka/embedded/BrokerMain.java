@@ -1,4 +1,4 @@
-package dev.domainevents.test.kafka;
+package dev.domainevents.kafka.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
