@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until
- * the parent stops it (SIGTERM) or dies (its stdin closes). It ignores SIGINT.
+ * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until the
+ * parent stops it (SIGTERM) or dies (its stdin closes). It ignores SIGINT.
  *
  * <p>Arguments: the {@code server.properties} path, and the cluster id to format with, or {@link
  * #NO_FORMAT} on a restart.
@@ -25,7 +25,9 @@ final class BrokerMain {
     if (!NO_FORMAT.equals(clusterId)) {
       int status =
           kafka.tools.StorageTool.execute(
-              new String[] {"format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"},
+              new String[] {
+                "format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"
+              },
               System.out);
       if (status != 0) {
         System.err.println("formatting the KRaft storage failed with status " + status);

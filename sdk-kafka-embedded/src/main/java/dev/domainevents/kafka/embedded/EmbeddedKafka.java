@@ -64,8 +64,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Map<String, String> overrides;
   private final Duration startTimeout;
+
   /** Where the broker's temporary directory is created; null for the system's default. */
   private final Path parentDirectory;
+
   private Path directory;
   private int brokerPort;
   private int controllerPort;
@@ -74,7 +76,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private Thread shutdownHook;
   private boolean manualShutdown;
 
-  private EmbeddedKafka(Map<String, String> overrides, Duration startTimeout, Path parentDirectory) {
+  private EmbeddedKafka(
+      Map<String, String> overrides, Duration startTimeout, Path parentDirectory) {
     this.overrides = Map.copyOf(overrides);
     this.startTimeout = startTimeout;
     this.parentDirectory = parentDirectory;
@@ -94,7 +97,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(brokerProperties, DEFAULT_START_TIMEOUT, null);
   }
 
-  /** Like {@link #create(Map)}, with the temporary directory made inside {@code parentDirectory}. */
+  /**
+   * Like {@link #create(Map)}, with the temporary directory made inside {@code parentDirectory}.
+   */
   static EmbeddedKafka create(Map<String, String> brokerProperties, Path parentDirectory) {
     Objects.requireNonNull(brokerProperties, "brokerProperties");
     Objects.requireNonNull(parentDirectory, "parentDirectory");
@@ -175,15 +180,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** The directory holding the broker's data and {@code broker.log}; deleted by {@link #close()}. */
+  /**
+   * The directory holding the broker's data and {@code broker.log}; deleted by {@link #close()}.
+   */
   public Path directory() {
     return directory;
   }
 
   /**
-   * Stops the broker gracefully (at most 20 seconds, then it is killed), keeping its port and
-   * data so that {@link #restart()} brings the same broker back. Stopping a stopped broker does
-   * nothing.
+   * Stops the broker gracefully (at most 20 seconds, then it is killed), keeping its port and data
+   * so that {@link #restart()} brings the same broker back. Stopping a stopped broker does nothing.
    */
   public void stop() {
     if (process == null) {
@@ -336,7 +342,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code mvn exec:java} or an application server, {@code java.class.path} alone lacks Kafka.
    */
   private static String childClassPath() {
-    return childClassPath(System.getProperty("java.class.path"), EmbeddedKafka.class.getClassLoader());
+    return childClassPath(
+        System.getProperty("java.class.path"), EmbeddedKafka.class.getClassLoader());
   }
 
   /**

@@ -18,13 +18,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -38,8 +38,13 @@ class EmbeddedKafkaTest {
       kafka.createTopic("round-trip", 3);
       try (Admin admin = kafka.admin()) {
         int partitions =
-            admin.describeTopics(List.of("round-trip")).allTopicNames().get(10, TimeUnit.SECONDS)
-                .get("round-trip").partitions().size();
+            admin
+                .describeTopics(List.of("round-trip"))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get("round-trip")
+                .partitions()
+                .size();
         assertEquals(3, partitions);
       }
       send(kafka.bootstrapServers(), "round-trip", "k", "hello");
