@@ -2,6 +2,10 @@ package dev.domainevents.kafka.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
+import kafka.Kafka;
+import kafka.tools.StorageTool;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until the
@@ -24,7 +28,7 @@ final class BrokerMain {
     String clusterId = args[1];
     if (!NO_FORMAT.equals(clusterId)) {
       int status =
-          kafka.tools.StorageTool.execute(
+          StorageTool.execute(
               new String[] {
                 "format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"
               },
@@ -37,7 +41,7 @@ final class BrokerMain {
     ignoreInterrupts();
     exitWhenParentDies();
     // Blocks until shutdown; Kafka's own shutdown hook stops the broker on SIGTERM or exit.
-    kafka.Kafka.main(new String[] {serverProperties});
+    Kafka.main(new String[] {serverProperties});
   }
 
   /**
@@ -45,7 +49,7 @@ final class BrokerMain {
    * when the broker stops, so that an application can close its clients before its broker.
    */
   private static void ignoreInterrupts() {
-    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
   }
 
   /** The parent holds our stdin open; end of input means it is gone, so we must go too. */
