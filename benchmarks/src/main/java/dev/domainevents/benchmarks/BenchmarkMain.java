@@ -1,6 +1,6 @@
 package dev.domainevents.benchmarks;
 
-import dev.domainevents.test.kafka.EmbeddedKafka;
+import dev.domainevents.kafka.embedded.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

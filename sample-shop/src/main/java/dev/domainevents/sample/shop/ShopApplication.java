@@ -2,7 +2,6 @@ package dev.domainevents.sample.shop;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.kafka.KafkaInfra;
-import dev.domainevents.test.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,7 +39,7 @@ public final class ShopApplication implements AutoCloseable {
   private static final int LAST_GOODS = 10;
   private static final int INITIAL_STOCK = 100;
 
-  private final EmbeddedKafka broker;
+  private final EmbeddedBroker broker;
   private final String bootstrapServers;
   private final DomainEvents.Installation installation;
   private final ShopHttpServer http;
@@ -49,7 +48,7 @@ public final class ShopApplication implements AutoCloseable {
   private final OutboxPurchases outbox;
 
   private ShopApplication(
-      EmbeddedKafka broker,
+      EmbeddedBroker broker,
       String bootstrapServers,
       DomainEvents.Installation installation,
       ShopHttpServer http,
@@ -99,12 +98,12 @@ public final class ShopApplication implements AutoCloseable {
    */
   public static ShopApplication start(
       int port, String bootstrapServers, Properties kafka, String outbox) throws IOException {
-    EmbeddedKafka broker = null;
+    EmbeddedBroker broker = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
       log.info("KAFKA_BOOTSTRAP_SERVERS is not set: starting an embedded Kafka broker");
       // Stopped last, by close(), after the consumers committed and the producer flushed.
-      broker = EmbeddedKafka.create().manualShutdown().start();
+      broker = EmbeddedBroker.start();
       servers = broker.bootstrapServers();
     }
     DomainEvents.Installation installation = null;

@@ -1,5 +1,6 @@
 package dev.domainevents.test.kafka;
 
+import dev.domainevents.kafka.embedded.EmbeddedKafka;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>or with {@code @ExtendWith(EmbeddedKafkaExtension.class)}, and declare an {@link
- * EmbeddedKafka} parameter on a test, lifecycle method or constructor to receive the broker.
- * Nested test classes share the outer class's broker.
+ * EmbeddedKafka} parameter on a test, lifecycle method or constructor to receive the broker. Nested
+ * test classes share the outer class's broker.
  */
 public final class EmbeddedKafkaExtension
     implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
@@ -45,7 +46,8 @@ public final class EmbeddedKafkaExtension
 
   /** An extension whose broker gets {@code brokerProperties} on top of the defaults. */
   public EmbeddedKafkaExtension(Map<String, String> brokerProperties) {
-    this.brokerProperties = Map.copyOf(Objects.requireNonNull(brokerProperties, "brokerProperties"));
+    this.brokerProperties =
+        Map.copyOf(Objects.requireNonNull(brokerProperties, "brokerProperties"));
   }
 
   @Override

@@ -1,11 +1,15 @@
-package dev.domainevents.test.kafka;
+package dev.domainevents.kafka.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
+import kafka.Kafka;
+import kafka.tools.StorageTool;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
- * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until
- * the parent stops it (SIGTERM) or dies (its stdin closes). It ignores SIGINT.
+ * The child JVM's entry point: formats the KRaft storage when asked, then runs the broker until the
+ * parent stops it (SIGTERM) or dies (its stdin closes). It ignores SIGINT.
  *
  * <p>Arguments: the {@code server.properties} path, and the cluster id to format with, or {@link
  * #NO_FORMAT} on a restart.
@@ -24,8 +28,10 @@ final class BrokerMain {
     String clusterId = args[1];
     if (!NO_FORMAT.equals(clusterId)) {
       int status =
-          kafka.tools.StorageTool.execute(
-              new String[] {"format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"},
+          StorageTool.execute(
+              new String[] {
+                "format", "-t", clusterId, "-c", serverProperties, "--ignore-formatted"
+              },
               System.out);
       if (status != 0) {
         System.err.println("formatting the KRaft storage failed with status " + status);
@@ -35,7 +41,7 @@ final class BrokerMain {
     ignoreInterrupts();
     exitWhenParentDies();
     // Blocks until shutdown; Kafka's own shutdown hook stops the broker on SIGTERM or exit.
-    kafka.Kafka.main(new String[] {serverProperties});
+    Kafka.main(new String[] {serverProperties});
   }
 
   /**
@@ -43,7 +49,7 @@ final class BrokerMain {
    * when the broker stops, so that an application can close its clients before its broker.
    */
   private static void ignoreInterrupts() {
-    sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
   }
 
   /** The parent holds our stdin open; end of input means it is gone, so we must go too. */

@@ -1,4 +1,4 @@
-package dev.domainevents.test.kafka;
+package dev.domainevents.kafka.embedded;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,12 +39,13 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka broker in KRaft combined mode (broker and controller in one process), for
  * tests and for running an application locally without a Kafka installation.
  *
- * <p>The broker runs in a child JVM started from this JVM's class path, so this works from tests,
- * from an IDE and from a runnable (shaded) jar alike, and a test can {@link #stop()} and {@link
- * #restart()} it to simulate an outage. It listens on 127.0.0.1 on a free port that stays the same
- * across restarts, keeps its data in a fresh temporary directory that {@link #close()} deletes, and
- * writes its output to {@code broker.log} in that directory. The child is also killed when this JVM
- * exits, and exits by itself when this JVM dies.
+ * <p>The broker runs in a child JVM started from this JVM's class path (made absolute, since the
+ * child runs in the broker's directory), so this works from tests, from an IDE and from a runnable
+ * jar started from any directory alike, and a test can {@link #stop()} and {@link #restart()} it to
+ * simulate an outage. It listens on 127.0.0.1 on a free port that stays the same across restarts,
+ * keeps its data in a fresh temporary directory that {@link #close()} deletes (as does a failed
+ * first start), and writes its output to {@code broker.log} in that directory. The child is also
+ * killed when this JVM exits, and exits by itself when this JVM dies.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.create().start()) {
@@ -53,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>In JUnit Jupiter tests, use {@link EmbeddedKafkaExtension}. Not thread-safe: start, stop and
- * close from one thread.
+ * <p>In JUnit Jupiter tests, use {@code EmbeddedKafkaExtension} from {@code sdk-test}. Not
+ * thread-safe: start, stop and close from one thread.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -63,6 +65,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Map<String, String> overrides;
   private final Duration startTimeout;
+
+  /** Where the broker's temporary directory is created; null for the system's default. */
+  private final Path parentDirectory;
+
   private Path directory;
   private int brokerPort;
   private int controllerPort;
@@ -71,14 +77,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   private Thread shutdownHook;
   private boolean manualShutdown;
 
-  private EmbeddedKafka(Map<String, String> overrides, Duration startTimeout) {
+  private EmbeddedKafka(
+      Map<String, String> overrides, Duration startTimeout, Path parentDirectory) {
     this.overrides = Map.copyOf(overrides);
     this.startTimeout = startTimeout;
+    this.parentDirectory = parentDirectory;
   }
 
   /** Returns a broker with the default settings, not yet started. */
   public static EmbeddedKafka create() {
-    return new EmbeddedKafka(Map.of(), DEFAULT_START_TIMEOUT);
+    return new EmbeddedKafka(Map.of(), DEFAULT_START_TIMEOUT, null);
   }
 
   /**
@@ -87,7 +95,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka create(Map<String, String> brokerProperties) {
     Objects.requireNonNull(brokerProperties, "brokerProperties");
-    return new EmbeddedKafka(brokerProperties, DEFAULT_START_TIMEOUT);
+    return new EmbeddedKafka(brokerProperties, DEFAULT_START_TIMEOUT, null);
+  }
+
+  /**
+   * Like {@link #create(Map)}, with the temporary directory made inside {@code parentDirectory}.
+   */
+  static EmbeddedKafka create(Map<String, String> brokerProperties, Path parentDirectory) {
+    Objects.requireNonNull(brokerProperties, "brokerProperties");
+    Objects.requireNonNull(parentDirectory, "parentDirectory");
+    return new EmbeddedKafka(brokerProperties, DEFAULT_START_TIMEOUT, parentDirectory);
   }
 
   /**
@@ -108,7 +125,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    *
    * @return this broker
    * @throws IllegalStateException if it is already running, or did not come up; the message
-   *     includes the end of its log
+   *     includes the end of its log. A failed first start also deletes the broker's directory; a
+   *     failed restart keeps it for another try, and {@link #close()} deletes it.
    */
   public EmbeddedKafka start() {
     if (process != null) {
@@ -117,7 +135,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     boolean firstStart = directory == null;
     try {
       if (firstStart) {
-        directory = Files.createTempDirectory("embedded-kafka-");
+        directory =
+            parentDirectory == null
+                ? Files.createTempDirectory("embedded-kafka-")
+                : Files.createTempDirectory(parentDirectory, "embedded-kafka-");
         brokerPort = freePort();
         controllerPort = freePort();
         clusterId = Uuid.randomUuid().toString();
@@ -127,11 +148,23 @@ public final class EmbeddedKafka implements AutoCloseable {
       awaitReady();
       return this;
     } catch (IOException e) {
-      stopQuietly();
+      abandonStart(firstStart);
       throw new UncheckedIOException("could not start the embedded Kafka broker", e);
     } catch (RuntimeException e) {
-      stopQuietly();
+      abandonStart(firstStart);
       throw e;
+    }
+  }
+
+  /**
+   * After a failed first start nobody holds this broker to close it (the caller got an exception
+   * instead), so its directory goes now; the exception already carries the end of its log.
+   */
+  private void abandonStart(boolean firstStart) {
+    stopQuietly();
+    if (firstStart && directory != null) {
+      deleteRecursively(directory);
+      directory = null;
     }
   }
 
@@ -148,15 +181,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** The directory holding the broker's data and {@code broker.log}; deleted by {@link #close()}. */
+  /**
+   * The directory holding the broker's data and {@code broker.log}; deleted by {@link #close()}.
+   */
   public Path directory() {
     return directory;
   }
 
   /**
-   * Stops the broker gracefully (at most 20 seconds, then it is killed), keeping its port and
-   * data so that {@link #restart()} brings the same broker back. Stopping a stopped broker does
-   * nothing.
+   * Stops the broker gracefully (at most 20 seconds, then it is killed), keeping its port and data
+   * so that {@link #restart()} brings the same broker back. Stopping a stopped broker does nothing.
    */
   public void stop() {
     if (process == null) {
@@ -201,7 +235,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("timed out creating topic " + name, e);
     }
   }
@@ -258,7 +292,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.put("log.cleaner.enable", "false");
     server.putAll(overrides);
     try (Writer out = Files.newBufferedWriter(serverProperties(), StandardCharsets.UTF_8)) {
-      server.store(out, "embedded Kafka broker (dev.domainevents.test.kafka.EmbeddedKafka)");
+      server.store(out, "embedded Kafka broker (dev.domainevents.kafka.embedded.EmbeddedKafka)");
     }
   }
 
@@ -309,16 +343,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code mvn exec:java} or an application server, {@code java.class.path} alone lacks Kafka.
    */
   private static String childClassPath() {
+    return childClassPath(
+        System.getProperty("java.class.path"), EmbeddedKafka.class.getClassLoader());
+  }
+
+  /**
+   * Every entry absolute: the child runs in the broker's directory, where an entry relative to this
+   * JVM's working directory (as {@code java -jar app/target/app.jar} gives) would name nothing.
+   */
+  static String childClassPath(String classPath, ClassLoader loader) {
     Set<String> entries = new LinkedHashSet<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
-        entries.add(entry);
+        entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
       }
     }
-    for (ClassLoader loader = EmbeddedKafka.class.getClassLoader();
-        loader != null;
-        loader = loader.getParent()) {
-      if (loader instanceof URLClassLoader urls) {
+    for (ClassLoader current = loader; current != null; current = current.getParent()) {
+      if (current instanceof URLClassLoader urls) {
         for (URL url : urls.getURLs()) {
           if ("file".equals(url.getProtocol())) {
             try {
@@ -352,7 +393,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           if (!nodes.isEmpty()) {
             return;
           }
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           last = new IllegalStateException(e.getCause() == null ? e : e.getCause());
         }
         Thread.sleep(200);
