@@ -32,6 +32,9 @@ import java.util.concurrent.ExecutionException;
  */
 public final class DomainEvents {
   private static final Object LOCK = new Object();
+  // Mirrored in InstalledInfra for infrastructure; this copy gives publish the infra and its
+  // catalog in one read.
+  private static volatile Installation installed;
 
   private DomainEvents() {}
 
@@ -52,8 +55,8 @@ public final class DomainEvents {
     Objects.requireNonNull(infra, "infra");
     Objects.requireNonNull(catalog, "catalog");
     synchronized (LOCK) {
-      if (InstalledInfra.isInstalled()) {
-        throw alreadyInstalled();
+      if (installed != null) {
+        throw alreadyInstalled(installed.infra());
       }
       List<EventDispatcher> dispatchers = new ArrayList<>(handlers.length);
       for (Object handler : handlers) {
@@ -62,18 +65,19 @@ public final class DomainEvents {
       dispatchers.forEach(infra::subscribe);
       infra.start(catalog);
       Installation installation = new Installation(infra, catalog);
-      if (InstalledInfra.attach(installation) != null) {
+      if (!InstalledInfra.attach(installation, infra, catalog)) {
         infra.close();
-        throw alreadyInstalled();
+        throw alreadyInstalled(InstalledInfra.infra());
       }
+      installed = installation;
       return installation;
     }
   }
 
-  private static IllegalStateException alreadyInstalled() {
+  private static IllegalStateException alreadyInstalled(DomainEventInfra existing) {
     return new IllegalStateException(
         "a domain event infra is already installed ("
-            + InstalledInfra.infra().getClass().getSimpleName()
+            + existing.getClass().getSimpleName()
             + "); install exactly one at startup, or close the Installation returned by"
             + " DomainEvents.install before installing another");
   }
@@ -86,15 +90,15 @@ public final class DomainEvents {
    * @throws IllegalStateException if no infra is installed
    */
   public static CompletableFuture<Void> publish(Entity... entities) {
-    DomainEventInfra infra = InstalledInfra.infra();
-    EventBatch batch = EventBatch.of(InstalledInfra.catalog(), entities);
+    Installation installation = requireInstalled();
+    EventBatch batch = EventBatch.of(installation.catalog(), entities);
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     // Cleared before publishing, as the infra may deliver at once: a handler that publishes the
     // same entity must not send these events a second time.
     batch.clear();
-    return infra.publish(batch.events());
+    return installation.infra().publish(batch.events());
   }
 
   /**
@@ -126,6 +130,16 @@ public final class DomainEvents {
     }
   }
 
+  private static Installation requireInstalled() {
+    Installation installation = installed;
+    if (installation == null) {
+      throw new IllegalStateException(
+          "no domain event infra is installed; call DomainEvents.install(infra, handlers...) once"
+              + " at startup, e.g. DomainEvents.install(new InMemoryInfra()) in tests");
+    }
+    return installation;
+  }
+
   /** An installed infra. Closing it closes the infra and uninstalls it. */
   public static final class Installation implements AutoCloseable {
     private final DomainEventInfra infra;
@@ -152,7 +166,12 @@ public final class DomainEvents {
       try {
         infra.close();
       } finally {
-        InstalledInfra.detach(this);
+        synchronized (LOCK) {
+          if (installed == this) {
+            installed = null;
+            InstalledInfra.detach(this);
+          }
+        }
       }
     }
   }

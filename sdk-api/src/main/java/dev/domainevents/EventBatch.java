@@ -50,7 +50,10 @@ public final class EventBatch {
     return take(catalog, distinct(entities));
   }
 
-  /** Takes the pending events of the entities {@code work} tracks; see {@link #of(EventCatalog, Entity...)}. */
+  /**
+   * Takes the pending events of the entities {@code work} tracks; see {@link #of(EventCatalog,
+   * Entity...)}.
+   */
   public static EventBatch of(EventCatalog catalog, UnitOfWork work) {
     Objects.requireNonNull(work, "work");
     return take(catalog, work.entities().toArray(new Entity[0]));

@@ -24,7 +24,7 @@ import dev.domainevents.spi.Envelopes;
  */
 public final class EventScope implements AutoCloseable {
   /** The header that carries a W3C trace context. */
-  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACEPARENT = Envelopes.TRACEPARENT;
 
   private final Envelopes.Scope scope;
 

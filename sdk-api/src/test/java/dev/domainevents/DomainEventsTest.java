@@ -170,10 +170,13 @@ class DomainEventsTest {
     Stranger stranger = new Stranger();
     stranger.arrive();
 
-    var error = assertThrows(EventPublishException.class, () -> DomainEvents.publishAndWait(stranger));
+    var error =
+        assertThrows(EventPublishException.class, () -> DomainEvents.publishAndWait(stranger));
 
-    assertTrue(error.getCause() instanceof IllegalArgumentException, String.valueOf(error.getCause()));
-    assertTrue(error.getMessage().contains("unknown event \"Stranger:Arrive\""), error.getMessage());
+    assertTrue(
+        error.getCause() instanceof IllegalArgumentException, String.valueOf(error.getCause()));
+    assertTrue(
+        error.getMessage().contains("unknown event \"Stranger:Arrive\""), error.getMessage());
     assertTrue(infra.published().isEmpty(), "nothing of the batch is recorded");
   }
 

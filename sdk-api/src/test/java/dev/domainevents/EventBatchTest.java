@@ -107,7 +107,8 @@ class EventBatchTest {
     first.shopping(1);
 
     EventBatch batch = EventBatch.of(catalog, work);
-    assertEquals(List.of("2", "1"), batch.events().stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(
+        List.of("2", "1"), batch.events().stream().map(EventEnvelope::aggregateId).toList());
     assertEquals(3, batch.events().get(0).schemaVersion());
     batch.clear();
     assertTrue(work.pendingEvents().isEmpty());
@@ -115,7 +116,9 @@ class EventBatchTest {
 
   @Test
   void nullEntitiesAreRejectedByName() {
-    var error = assertThrows(NullPointerException.class, () -> EventBatch.of(catalog, new Goods(1), null));
+    var error =
+        assertThrows(
+            NullPointerException.class, () -> EventBatch.of(catalog, new Goods(1), null));
     assertEquals("entity", error.getMessage());
   }
 

@@ -11,7 +11,8 @@ class EventTypeTest {
   @Test
   void bothFactoriesApplyTheOneNameRule() {
     var error =
-        assertThrows(IllegalArgumentException.class, () -> EventType.of("Goods:shopping", String.class));
+        assertThrows(
+            IllegalArgumentException.class, () -> EventType.of("Goods:shopping", String.class));
     assertTrue(error.getMessage().startsWith("illegal event name: "), error.getMessage());
     assertThrows(
         IllegalArgumentException.class,

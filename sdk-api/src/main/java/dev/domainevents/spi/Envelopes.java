@@ -1,7 +1,6 @@
 package dev.domainevents.spi;
 
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventScope;
 import dev.domainevents.EventType;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,10 +15,13 @@ import java.util.UUID;
  * the correlation and causation ids and the {@code traceparent} of the innermost open {@link Scope}
  * on this thread, and the schema version.
  *
- * <p>Users open scopes with {@link EventScope#correlate}; infrastructure opens a {@link #handling}
- * scope around each handler call (see {@link DispatchTable}).
+ * <p>Users open scopes with {@link dev.domainevents.EventScope#correlate}; infrastructure opens a
+ * {@link #handling} scope around each handler call (see {@link DispatchTable}).
  */
 public final class Envelopes {
+  /** The header that carries a W3C trace context; {@code EventScope.TRACEPARENT} for users. */
+  public static final String TRACEPARENT = "traceparent";
+
   private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
 
   private Envelopes() {}
@@ -90,9 +92,9 @@ public final class Envelopes {
     } else {
       correlationId = scope.correlationId;
       causationId = scope.causationId;
-      if (scope.traceparent != null && !headers.containsKey(EventScope.TRACEPARENT)) {
+      if (scope.traceparent != null && !headers.containsKey(TRACEPARENT)) {
         Map<String, String> withTrace = new HashMap<>(headers);
-        withTrace.put(EventScope.TRACEPARENT, scope.traceparent);
+        withTrace.put(TRACEPARENT, scope.traceparent);
         headers = withTrace;
       }
     }
@@ -112,8 +114,8 @@ public final class Envelopes {
 
   /**
    * Opens a scope whose envelopes carry {@code correlationId} (a new id when {@code null} or
-   * blank) and, when not {@code null}, {@code traceparent}. {@link EventScope#correlate} is the
-   * user's way to call this.
+   * blank) and, when not {@code null}, {@code traceparent}. {@link
+   * dev.domainevents.EventScope#correlate} is the user's way to call this.
    */
   public static Scope correlate(String correlationId, String traceparent) {
     String id =
@@ -131,7 +133,7 @@ public final class Envelopes {
   public static Scope handling(EventEnvelope handled) {
     Objects.requireNonNull(handled, "handled");
     return new Scope(
-        handled.correlationId(), handled.eventId().toString(), handled.header(EventScope.TRACEPARENT));
+        handled.correlationId(), handled.eventId().toString(), handled.header(TRACEPARENT));
   }
 
   /**

@@ -1,16 +1,19 @@
 package dev.domainevents.spi;
 
-import dev.domainevents.DomainEvents;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The infra installed with {@link DomainEvents#install}, and its catalog, for infrastructure that
- * works beside it: an outbox relay publishes through it, an outbox stamps schema versions from its
- * catalog. Applications hold the {@link DomainEvents.Installation} instead.
+ * The infra installed with {@code DomainEvents.install}, and the catalog it was started with, for
+ * infrastructure that works beside it: an outbox relay publishes through it, an outbox stamps
+ * schema versions from its catalog. Applications hold the {@code DomainEvents.Installation}
+ * instead.
  */
 public final class InstalledInfra {
-  private static final AtomicReference<DomainEvents.Installation> INSTALLED =
-      new AtomicReference<>();
+  private static final AtomicReference<Installed> INSTALLED = new AtomicReference<>();
+
+  /** One installation, read as a whole. */
+  private record Installed(Object owner, DomainEventInfra infra, EventCatalog catalog) {}
 
   private InstalledInfra() {}
 
@@ -42,32 +45,41 @@ public final class InstalledInfra {
    * installed.
    */
   public static EventCatalog catalogIfInstalled() {
-    DomainEvents.Installation installation = INSTALLED.get();
-    return installation == null ? null : installation.catalog();
+    Installed installed = INSTALLED.get();
+    return installed == null ? null : installed.catalog();
   }
 
   /**
-   * Records {@code installation} as the installed one, unless one is installed already. Only
-   * {@link DomainEvents#install} makes installations, and only it calls this.
+   * Records that {@code owner} installed {@code infra}, started with {@code catalog}, unless an
+   * infra is installed already. {@code DomainEvents.install} calls this once it has started the
+   * infra; nothing else should.
    *
-   * @return the installation that was installed already, or {@code null} if this one now is
+   * @return whether {@code infra} is now the installed one
    */
-  public static DomainEvents.Installation attach(DomainEvents.Installation installation) {
-    return INSTALLED.compareAndExchange(null, installation);
+  public static boolean attach(Object owner, DomainEventInfra infra, EventCatalog catalog) {
+    Installed installed =
+        new Installed(
+            Objects.requireNonNull(owner, "owner"),
+            Objects.requireNonNull(infra, "infra"),
+            Objects.requireNonNull(catalog, "catalog"));
+    return INSTALLED.compareAndSet(null, installed);
   }
 
-  /** Forgets {@code installation} if it is the installed one; its {@code close()} calls this. */
-  public static void detach(DomainEvents.Installation installation) {
-    INSTALLED.compareAndSet(installation, null);
+  /** Forgets the installation of {@code owner}, if it is the installed one. */
+  public static void detach(Object owner) {
+    Installed installed = INSTALLED.get();
+    if (installed != null && installed.owner() == owner) {
+      INSTALLED.compareAndSet(installed, null);
+    }
   }
 
-  private static DomainEvents.Installation require() {
-    DomainEvents.Installation installation = INSTALLED.get();
-    if (installation == null) {
+  private static Installed require() {
+    Installed installed = INSTALLED.get();
+    if (installed == null) {
       throw new IllegalStateException(
           "no domain event infra is installed; call DomainEvents.install(infra, handlers...) once"
               + " at startup, e.g. DomainEvents.install(new InMemoryInfra()) in tests");
     }
-    return installation;
+    return installed;
   }
 }
