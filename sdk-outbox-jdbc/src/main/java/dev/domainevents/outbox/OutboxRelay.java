@@ -1,9 +1,9 @@
 package dev.domainevents.outbox;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -143,8 +143,8 @@ public final class OutboxRelay implements AutoCloseable {
     // rather than burning the rows' attempts.
     Target target =
         new Target(
-            infra != null ? infra : DomainEvents.infra(),
-            catalog != null ? catalog : DomainEvents.catalog());
+            infra != null ? infra : InstalledInfra.infra(),
+            catalog != null ? catalog : InstalledInfra.catalog());
     long now = clock.millis();
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();

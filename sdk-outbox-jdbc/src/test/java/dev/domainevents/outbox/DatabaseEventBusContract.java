@@ -3,7 +3,9 @@ package dev.domainevents.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,7 +46,7 @@ abstract class DatabaseEventBusContract {
               g.sell();
             }
           }
-          raised.addAll(JdbcOutbox.pendingEvents(goods));
+          raised.addAll(EventBatch.of(InstalledInfra.catalogIfInstalled(), goods).events());
           return outbox.write(connection, goods);
         });
     return raised;
