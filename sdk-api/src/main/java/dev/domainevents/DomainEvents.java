@@ -91,14 +91,16 @@ public final class DomainEvents {
    */
   public static CompletableFuture<Void> publish(Entity... entities) {
     Installation installation = requireInstalled();
-    EventBatch batch = EventBatch.of(installation.catalog(), entities);
-    if (batch.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
     // Cleared before publishing, as the infra may deliver at once: a handler that publishes the
     // same entity must not send these events a second time.
-    batch.clear();
-    return installation.infra().publish(batch.events());
+    List<EventEnvelope> events =
+        entities.length == 1
+            ? EventBatch.drain(installation.catalog(), entities[0])
+            : EventBatch.drain(installation.catalog(), entities);
+    if (events.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return installation.infra().publish(events);
   }
 
   /**

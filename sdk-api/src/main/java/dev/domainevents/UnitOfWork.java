@@ -48,9 +48,7 @@ public final class UnitOfWork {
    * and clear them only once stored, take an {@link EventBatch#of(EventCatalog, UnitOfWork)}.
    */
   public List<EventEnvelope> drain() {
-    EventBatch batch = EventBatch.of(InstalledInfra.catalogIfInstalled(), this);
-    batch.clear();
-    return batch.events();
+    return EventBatch.drain(InstalledInfra.catalogIfInstalled(), entities.toArray(new Entity[0]));
   }
 
   /** Drains the tracked entities' events and publishes them with the installed infra. */
@@ -65,7 +63,7 @@ public final class UnitOfWork {
 
   /** Discards the tracked entities' pending events: the work was rolled back. */
   public void rollback() {
-    EventBatch.of(null, this).clear();
+    EventBatch.drain(null, entities.toArray(new Entity[0]));
   }
 
   List<Entity> entities() {

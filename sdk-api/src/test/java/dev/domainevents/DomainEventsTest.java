@@ -154,6 +154,40 @@ class DomainEventsTest {
   }
 
   @Test
+  void anEntityPublishedTwiceInOneCallSendsItsEventsOnce() {
+    InMemoryInfra infra = new InMemoryInfra();
+    installation = DomainEvents.install(infra, catalog);
+    Goods first = new Goods(1);
+    Goods second = new Goods(2);
+    first.shopping(1);
+    second.shopping(1);
+    first.restock();
+
+    DomainEvents.publishAndWait(first, second, first);
+
+    assertEquals(
+        List.of("1", "2", "1"),
+        infra.published().stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(3, infra.published().get(1).schemaVersion(), "versioned from the catalog");
+    assertTrue(first.pendingEvents().isEmpty());
+    assertTrue(second.pendingEvents().isEmpty());
+  }
+
+  @Test
+  void unitOfWorkDrainTakesAndClears() {
+    installation = DomainEvents.install(new InMemoryInfra(), catalog);
+    UnitOfWork work = DomainEvents.unitOfWork();
+    work.track(new Goods(2)).shopping(1);
+    work.track(new Goods(1)).restock();
+
+    List<EventEnvelope> drained = work.drain();
+
+    assertEquals(List.of("2", "1"), drained.stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(3, drained.get(0).schemaVersion(), "versioned from the installed catalog");
+    assertTrue(work.pendingEvents().isEmpty());
+  }
+
+  @Test
   void anEventRaisedThroughItsConstantReachesTheInfraWithItsType() {
     InMemoryInfra infra = new InMemoryInfra();
     installation = DomainEvents.install(infra, catalog);
