@@ -3,8 +3,8 @@ package dev.domainevents;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.InstalledInfra;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +26,14 @@ import java.util.concurrent.ExecutionException;
  * <p>Exactly one infra is installed at a time. Installing a second one, or publishing before
  * installing, fails with an {@link IllegalStateException} that says what to do. Closing the
  * returned {@link Installation} closes the infra and uninstalls it, which is what tests want.
+ *
+ * <p>Infrastructure that works beside the installed infra, such as an outbox relay, finds it
+ * through {@link InstalledInfra}.
  */
 public final class DomainEvents {
   private static final Object LOCK = new Object();
+  // Mirrored in InstalledInfra for infrastructure; this copy gives publish the infra and its
+  // catalog in one read.
   private static volatile Installation installed;
 
   private DomainEvents() {}
@@ -51,11 +56,7 @@ public final class DomainEvents {
     Objects.requireNonNull(catalog, "catalog");
     synchronized (LOCK) {
       if (installed != null) {
-        throw new IllegalStateException(
-            "a domain event infra is already installed ("
-                + installed.infra().getClass().getSimpleName()
-                + "); install exactly one at startup, or close the Installation returned by"
-                + " DomainEvents.install before installing another");
+        throw alreadyInstalled(installed.infra());
       }
       List<EventDispatcher> dispatchers = new ArrayList<>(handlers.length);
       for (Object handler : handlers) {
@@ -63,33 +64,39 @@ public final class DomainEvents {
       }
       dispatchers.forEach(infra::subscribe);
       infra.start(catalog);
-      installed = new Installation(infra, catalog);
-      return installed;
+      Installation installation = new Installation(infra, catalog);
+      if (!InstalledInfra.attach(installation, infra, catalog)) {
+        infra.close();
+        throw alreadyInstalled(InstalledInfra.infra());
+      }
+      installed = installation;
+      return installation;
     }
   }
 
-  /** Returns whether an infra is installed. */
-  public static boolean isInstalled() {
-    return installed != null;
-  }
-
-  /** Returns the installed infra. */
-  public static DomainEventInfra infra() {
-    return requireInstalled().infra();
-  }
-
-  /** Returns the catalog the installed infra was started with. */
-  public static EventCatalog catalog() {
-    return requireInstalled().catalog();
+  private static IllegalStateException alreadyInstalled(DomainEventInfra existing) {
+    return new IllegalStateException(
+        "a domain event infra is already installed ("
+            + existing.getClass().getSimpleName()
+            + "); install exactly one at startup, or close the Installation returned by"
+            + " DomainEvents.install before installing another");
   }
 
   /**
-   * Drains the entities' pending events, merged in raise order, and publishes them with the
-   * installed infra. The future completes when the infra has durably accepted all of them.
+   * Takes the entities' pending events, merged in raise order (see {@link EventBatch}), and
+   * publishes them with the installed infra. The entities let the events go when they are handed
+   * to the infra; the future completes when the infra has durably accepted all of them.
+   *
+   * @throws IllegalStateException if no infra is installed
    */
   public static CompletableFuture<Void> publish(Entity... entities) {
     Installation installation = requireInstalled();
-    List<EventEnvelope> events = drain(installation.catalog(), List.of(entities));
+    // Cleared before publishing, as the infra may deliver at once: a handler that publishes the
+    // same entity must not send these events a second time.
+    List<EventEnvelope> events =
+        entities.length == 1
+            ? EventBatch.drain(installation.catalog(), entities[0])
+            : EventBatch.drain(installation.catalog(), entities);
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -103,55 +110,6 @@ public final class DomainEvents {
    */
   public static void publishAndWait(Entity... entities) {
     await(publish(entities));
-  }
-
-  /**
-   * Publishes envelopes that were drained earlier, e.g. by a transactional outbox's relay.
-   */
-  public static CompletableFuture<Void> publishEnvelopes(List<EventEnvelope> events) {
-    Objects.requireNonNull(events, "events");
-    return requireInstalled().infra().publish(List.copyOf(events));
-  }
-
-  /**
-   * Removes and returns the entities' pending events, merged in raise order, without publishing
-   * them. Use it to store events yourself, e.g. in an outbox table.
-   */
-  public static List<EventEnvelope> drain(Entity... entities) {
-    Installation installation = installed;
-    return drain(installation == null ? null : installation.catalog(), List.of(entities));
-  }
-
-  static List<EventEnvelope> drain(EventCatalog catalog, List<? extends Entity> entities) {
-    if (entities.size() == 1) {
-      return withCatalogVersions(catalog, entities.get(0).drainEvents());
-    }
-    List<EventEnvelope> events = new ArrayList<>();
-    for (Entity entity : entities) {
-      events.addAll(entity.drainEvents());
-    }
-    // Event ids are strictly increasing in raise order within this JVM.
-    events.sort(Comparator.comparing(EventEnvelope::eventId));
-    return withCatalogVersions(catalog, events);
-  }
-
-  private static List<EventEnvelope> withCatalogVersions(
-      EventCatalog catalog, List<EventEnvelope> events) {
-    if (catalog == null || events.isEmpty()) {
-      return events;
-    }
-    List<EventEnvelope> versioned = null; // copied only if some version differs
-    for (int i = 0; i < events.size(); i++) {
-      EventEnvelope event = events.get(i);
-      EventType<?> type = catalog.find(event.name());
-      if (type != null && type.schemaVersion() != event.schemaVersion()) {
-        if (versioned == null) {
-          versioned = new ArrayList<>(events);
-        }
-        versioned.set(i, event.withSchemaVersion(type.schemaVersion()));
-      }
-    }
-    return versioned == null ? events : versioned;
   }
 
   /** Starts a unit of work that collects entities and publishes their events on commit. */
@@ -184,14 +142,6 @@ public final class DomainEvents {
     return installation;
   }
 
-  static void uninstall(Installation installation) {
-    synchronized (LOCK) {
-      if (installed == installation) {
-        installed = null;
-      }
-    }
-  }
-
   /** An installed infra. Closing it closes the infra and uninstalls it. */
   public static final class Installation implements AutoCloseable {
     private final DomainEventInfra infra;
@@ -218,7 +168,12 @@ public final class DomainEvents {
       try {
         infra.close();
       } finally {
-        uninstall(this);
+        synchronized (LOCK) {
+          if (installed == this) {
+            installed = null;
+            InstalledInfra.detach(this);
+          }
+        }
       }
     }
   }

@@ -1,9 +1,8 @@
 package dev.domainevents;
 
-import java.time.Instant;
+import dev.domainevents.spi.Envelopes;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +13,7 @@ import java.util.Objects;
  * <p>A business method raises an event with {@link #domainEvent(String, Object)}, naming it
  * {@code EntityName:MethodName}. The event is buffered on the entity, in order, and shipped only
  * when the application commits its work with {@link DomainEvents#publish(Entity...)} or a {@link
- * UnitOfWork}; never in the middle of the business method.
+ * UnitOfWork} (or stores it with an {@link EventBatch}); never in the middle of the business method.
  *
  * <pre>{@code
  * public final class Goods extends Entity {
@@ -52,23 +51,30 @@ public abstract class Entity {
 
   /** Raises the event {@code name} (e.g. {@code "Goods:Shopping"}) carrying {@code payload}. */
   protected final void domainEvent(String name, Object payload) {
-    raise(name, payload, Map.of(), 1);
+    domainEvent(name, payload, Map.of());
   }
 
-  /** Raises the event {@code name} carrying {@code payload} and the given headers. */
+  /**
+   * Raises the event {@code name} carrying {@code payload} and the given headers.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a legal event name, e.g. {@code
+   *     "Goods:shopping"} (see {@link dev.domainevents.spi.EventNames}); nothing is raised
+   */
   protected final void domainEvent(String name, Object payload, Map<String, String> headers) {
-    raise(name, payload, headers, 1);
+    Objects.requireNonNull(name, "name");
+    add(Envelopes.event(name, requireIdentity(name), payload, headers));
   }
 
   /** Raises the event of a generated constant, e.g. {@code GoodsEvents.SHOPPING}. */
   protected final <T> void domainEvent(EventType<T> type, T payload) {
-    raise(type.name(), payload, Map.of(), type.schemaVersion());
+    domainEvent(type, payload, Map.of());
   }
 
   /** Raises the event of a generated constant with the given headers. */
   protected final <T> void domainEvent(
       EventType<T> type, T payload, Map<String, String> headers) {
-    raise(type.name(), payload, headers, type.schemaVersion());
+    Objects.requireNonNull(type, "type");
+    add(Envelopes.event(type, requireIdentity(type.name()), payload, headers));
   }
 
   /** The events raised and not yet drained, in raise order. Read-only. */
@@ -76,63 +82,41 @@ public abstract class Entity {
     return pendingEvents == null ? List.of() : Collections.unmodifiableList(pendingEvents);
   }
 
-  /** Removes and returns the pending events; the runtime calls this when work is committed. */
-  final List<EventEnvelope> drainEvents() {
-    if (pendingEvents == null || pendingEvents.isEmpty()) {
-      return List.of();
-    }
-    List<EventEnvelope> drained = pendingEvents;
-    pendingEvents = null;
-    return drained;
+  /** The pending events themselves, for {@link EventBatch}; never modify the result. */
+  final List<EventEnvelope> pending() {
+    return pendingEvents == null ? List.of() : pendingEvents;
   }
 
-  private void raise(String name, Object payload, Map<String, String> headers, int version) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(headers, "headers");
-    int colon = name.indexOf(':');
-    if (colon <= 0 || colon == name.length() - 1) {
-      throw new IllegalArgumentException(
-          "event name \"" + name + "\" must have the form Entity:Method, e.g. Goods:Shopping");
+  /**
+   * Removes the first {@code count} pending events: an {@link EventBatch} took them. Events raised
+   * since the batch was taken stay pending.
+   */
+  final void clearEvents(int count) {
+    if (pendingEvents == null || count == 0) {
+      return;
     }
+    if (count >= pendingEvents.size()) {
+      // Detached, not cleared: the batch may still hold this very list.
+      pendingEvents = null;
+    } else {
+      pendingEvents = new ArrayList<>(pendingEvents.subList(count, pendingEvents.size()));
+    }
+  }
+
+  private String requireIdentity(String name) {
     String aggregateId = identity();
     if (aggregateId == null) {
       throw new IllegalStateException(
           getClass().getSimpleName() + ".identity() returned null while raising \"" + name
               + "\"; assign the entity's id before raising events");
     }
+    return aggregateId;
+  }
 
-    var eventId = EventIds.next();
-    String correlationId;
-    String causationId;
-    EventScope scope = EventScope.current();
-    if (scope == null) {
-      correlationId = eventId.toString();
-      causationId = null;
-    } else {
-      correlationId = scope.correlationId();
-      causationId = scope.causationId();
-      String traceparent = scope.traceparent();
-      if (traceparent != null && !headers.containsKey(EventScope.TRACEPARENT)) {
-        Map<String, String> withTrace = new HashMap<>(headers);
-        withTrace.put(EventScope.TRACEPARENT, traceparent);
-        headers = withTrace;
-      }
-    }
+  private void add(EventEnvelope event) {
     if (pendingEvents == null) {
       pendingEvents = new ArrayList<>(2);
     }
-    pendingEvents.add(
-        new EventEnvelope(
-            eventId,
-            name,
-            name.substring(0, colon),
-            aggregateId,
-            payload,
-            headers,
-            Instant.ofEpochMilli(EventIds.timestampMillis(eventId)),
-            correlationId,
-            causationId,
-            version));
+    pendingEvents.add(event);
   }
 }

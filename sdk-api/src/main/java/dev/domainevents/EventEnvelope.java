@@ -13,7 +13,9 @@ import java.util.UUID;
  * EventHandler#topic()}), {@code name} is the topic and {@code aggregateType} is empty; the two
  * never collide, because topic names cannot contain {@code ':'}.
  *
- * @param eventId unique and time-ordered (UUIDv7, see {@link EventIds})
+ * <p>The SDK makes envelopes in one place, {@link dev.domainevents.spi.Envelopes}.
+ *
+ * @param eventId unique and time-ordered (a UUIDv7 when made by the SDK)
  * @param name the event name, or the topic of a plain message
  * @param aggregateType the entity's simple name, or {@code ""} for a plain message
  * @param aggregateId the entity's {@link Entity#identity() identity}; the Kafka record key
@@ -23,6 +25,11 @@ import java.util.UUID;
  * @param correlationId the id shared by every event of one request or flow
  * @param causationId the id of the event whose handler raised this one, or {@code null}
  * @param schemaVersion the payload's schema version, 1 unless declared otherwise
+ * @param type the registered type of the event when it is known without a lookup, else {@code
+ *     null}: set when the event was raised through a generated constant (or versioned from a
+ *     catalog), so infrastructure resolves the topic without looking the name up again. It is a
+ *     cache, not part of the event: {@link #equals}, {@link #hashCode} and {@link #toString}
+ *     ignore it, and it never travels on the wire.
  */
 public record EventEnvelope(
     UUID eventId,
@@ -34,9 +41,15 @@ public record EventEnvelope(
     Instant occurredAt,
     String correlationId,
     String causationId,
-    int schemaVersion) {
+    int schemaVersion,
+    EventType<?> type) {
 
-  /** Validates the required fields and makes {@code headers} an unmodifiable copy. */
+  /**
+   * Validates the required fields and makes {@code headers} an unmodifiable copy.
+   *
+   * @throws IllegalArgumentException if {@code type} is not {@code null} and names another event
+   *     or another schema version
+   */
   public EventEnvelope {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(name, "name");
@@ -48,6 +61,30 @@ public record EventEnvelope(
     if (schemaVersion < 1) {
       throw new IllegalArgumentException("schemaVersion must be >= 1, was " + schemaVersion);
     }
+    if (type != null
+        && (type.schemaVersion() != schemaVersion
+            || (type.name() != name && !type.name().equals(name)))) {
+      throw new IllegalArgumentException(
+          "the envelope of " + name + " v" + schemaVersion + " cannot carry the type "
+              + type.name() + " v" + type.schemaVersion());
+    }
+  }
+
+  /** Creates an envelope whose type is not known; see {@link #type()}. */
+  public EventEnvelope(
+      UUID eventId,
+      String name,
+      String aggregateType,
+      String aggregateId,
+      Object payload,
+      Map<String, String> headers,
+      Instant occurredAt,
+      String correlationId,
+      String causationId,
+      int schemaVersion) {
+    this(
+        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
+        causationId, schemaVersion, null);
   }
 
   /** Returns the header's value, or {@code null} when absent. */
@@ -55,12 +92,54 @@ public record EventEnvelope(
     return headers.get(key);
   }
 
-  /** Returns a copy of this envelope with another schema version. */
+  /**
+   * Returns a copy of this envelope with another schema version. The copy keeps {@link #type()}
+   * only if that type has the new version.
+   */
   public EventEnvelope withSchemaVersion(int version) {
     return version == schemaVersion
         ? this
         : new EventEnvelope(
             eventId, name, aggregateType, aggregateId, payload, headers, occurredAt,
-            correlationId, causationId, version);
+            correlationId, causationId, version,
+            type != null && type.schemaVersion() == version ? type : null);
+  }
+
+  /** Returns a copy of this envelope that carries {@code type} and its schema version. */
+  EventEnvelope withType(EventType<?> type) {
+    return new EventEnvelope(
+        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
+        causationId, type.schemaVersion(), type);
+  }
+
+  /** Compares every component but {@link #type()}, which is a cache. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof EventEnvelope that
+        && schemaVersion == that.schemaVersion
+        && eventId.equals(that.eventId)
+        && name.equals(that.name)
+        && aggregateType.equals(that.aggregateType)
+        && Objects.equals(aggregateId, that.aggregateId)
+        && payload.equals(that.payload)
+        && headers.equals(that.headers)
+        && occurredAt.equals(that.occurredAt)
+        && correlationId.equals(that.correlationId)
+        && Objects.equals(causationId, that.causationId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
+        causationId, schemaVersion);
+  }
+
+  @Override
+  public String toString() {
+    return "EventEnvelope[eventId=" + eventId + ", name=" + name + ", aggregateType="
+        + aggregateType + ", aggregateId=" + aggregateId + ", payload=" + payload + ", headers="
+        + headers + ", occurredAt=" + occurredAt + ", correlationId=" + correlationId
+        + ", causationId=" + causationId + ", schemaVersion=" + schemaVersion + "]";
   }
 }

@@ -1,6 +1,6 @@
 package dev.domainevents;
 
-import java.util.Objects;
+import dev.domainevents.spi.Envelopes;
 
 /**
  * The context in which events are raised on the current thread: the correlation id of the
@@ -17,29 +17,19 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>The runtime opens a {@link #handling handling} scope around every handler call, so an event
- * raised by a handler gets the handled event's id as its causation id and the same correlation
- * id. Scopes nest; closing one restores the one it replaced. A scope belongs to the thread that
- * opened it and must be closed on that thread.
+ * <p>The runtime opens a handling scope around every handler call, so an event raised by a handler
+ * gets the handled event's id as its causation id and the same correlation id. Scopes nest;
+ * closing one restores the one it replaced. A scope belongs to the thread that opened it and must
+ * be closed on that thread.
  */
 public final class EventScope implements AutoCloseable {
   /** The header that carries a W3C trace context. */
-  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACEPARENT = Envelopes.TRACEPARENT;
 
-  private static final ThreadLocal<EventScope> CURRENT = new ThreadLocal<>();
+  private final Envelopes.Scope scope;
 
-  private final String correlationId;
-  private final String causationId;
-  private final String traceparent;
-  private final EventScope previous;
-  private boolean closed;
-
-  private EventScope(String correlationId, String causationId, String traceparent) {
-    this.correlationId = correlationId;
-    this.causationId = causationId;
-    this.traceparent = traceparent;
-    this.previous = CURRENT.get();
-    CURRENT.set(this);
+  private EventScope(Envelopes.Scope scope) {
+    this.scope = scope;
   }
 
   /**
@@ -55,60 +45,31 @@ public final class EventScope implements AutoCloseable {
    * {@code traceparent} header.
    */
   public static EventScope correlate(String correlationId, String traceparent) {
-    String id =
-        correlationId == null || correlationId.isBlank()
-            ? EventIds.next().toString()
-            : correlationId;
-    return new EventScope(id, null, traceparent);
-  }
-
-  /**
-   * Opens the scope in which {@code handled} is handled: events raised inside it are caused by
-   * {@code handled} and share its correlation id and trace context. Infrastructure calls this
-   * around each handler call; see {@link dev.domainevents.spi.DispatchTable}.
-   */
-  public static EventScope handling(EventEnvelope handled) {
-    Objects.requireNonNull(handled, "handled");
-    return new EventScope(
-        handled.correlationId(), handled.eventId().toString(), handled.header(TRACEPARENT));
-  }
-
-  /** Returns the innermost open scope on this thread, or {@code null} if there is none. */
-  public static EventScope current() {
-    return CURRENT.get();
+    return new EventScope(Envelopes.correlate(correlationId, traceparent));
   }
 
   /** The correlation id of events raised in this scope. */
   public String correlationId() {
-    return correlationId;
+    return scope.correlationId();
   }
 
   /** The id of the event being handled, or {@code null} outside a handler. */
   public String causationId() {
-    return causationId;
+    return scope.causationId();
   }
 
   /** The W3C trace context of this scope, or {@code null}. */
   public String traceparent() {
-    return traceparent;
+    return scope.traceparent();
   }
 
-  /** Restores the scope this one replaced. Closing twice has no further effect. */
+  /**
+   * Restores the scope this one replaced. Closing twice has no further effect.
+   *
+   * @throws IllegalStateException if a scope opened later is still open, or on another thread
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    if (CURRENT.get() != this) {
-      throw new IllegalStateException(
-          "EventScope closed out of order or on another thread; close scopes in reverse order of"
-              + " opening, with try-with-resources");
-    }
-    closed = true;
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    scope.close();
   }
 }

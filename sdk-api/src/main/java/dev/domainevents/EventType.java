@@ -1,5 +1,6 @@
 package dev.domainevents;
 
+import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.Topics;
 import java.util.Objects;
 
@@ -12,7 +13,7 @@ import java.util.Objects;
  * uses to choose a payload class when it decodes an event: nothing on the wire names a class.
  *
  * @param <T> the payload type
- * @param name the event name, {@code Entity:Method}
+ * @param name the event name, {@code Entity:Action}; a legal name ({@link EventNames})
  * @param payloadType the payload's class
  * @param aggregateType the entity's simple name, the part of {@code name} before {@code ':'}
  * @param topic the Kafka topic the event is published to; a legal topic name
@@ -27,9 +28,11 @@ public record EventType<T>(
     Objects.requireNonNull(payloadType, "payloadType");
     Objects.requireNonNull(aggregateType, "aggregateType");
     Objects.requireNonNull(topic, "topic");
-    if (!name.startsWith(aggregateType + ":") || name.length() == aggregateType.length() + 1) {
+    EventNames.requireLegal(name);
+    if (name.indexOf(EventNames.SEPARATOR) != aggregateType.length()
+        || !name.startsWith(aggregateType)) {
       throw new IllegalArgumentException(
-          "event name \"" + name + "\" must have the form " + aggregateType + ":Method");
+          "event name \"" + name + "\" must have the form " + aggregateType + ":Action");
     }
     String problem = Topics.problemWith(topic);
     if (problem != null) {
@@ -47,12 +50,8 @@ public record EventType<T>(
   public static <T> EventType<T> of(
       String name, Class<T> payloadType, String topic, int schemaVersion) {
     Objects.requireNonNull(name, "name");
-    int colon = name.indexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException(
-          "event name \"" + name + "\" must have the form Entity:Method, e.g. Goods:Shopping");
-    }
-    return new EventType<>(name, payloadType, name.substring(0, colon), topic, schemaVersion);
+    return new EventType<>(
+        name, payloadType, EventNames.aggregateType(name), topic, schemaVersion);
   }
 
   /** Returns the event type with the default topic ({@link Topics#defaultTopic}) and version 1. */

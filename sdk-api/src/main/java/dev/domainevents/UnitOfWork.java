@@ -1,5 +1,7 @@
 package dev.domainevents;
 
+import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,17 +40,15 @@ public final class UnitOfWork {
 
   /** The tracked entities' pending events, merged in raise order, without draining them. */
   public List<EventEnvelope> pendingEvents() {
-    List<EventEnvelope> events = new ArrayList<>();
-    for (Entity entity : entities) {
-      events.addAll(entity.pendingEvents());
-    }
-    events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
-    return events;
+    return EventBatch.of(null, this).events();
   }
 
-  /** Drains the tracked entities' events, in raise order, without publishing them. */
+  /**
+   * Drains the tracked entities' events, in raise order, without publishing them. To store them
+   * and clear them only once stored, take an {@link EventBatch#of(EventCatalog, UnitOfWork)}.
+   */
   public List<EventEnvelope> drain() {
-    return DomainEvents.drain(entities.toArray(new Entity[0]));
+    return EventBatch.drain(InstalledInfra.catalogIfInstalled(), entities.toArray(new Entity[0]));
   }
 
   /** Drains the tracked entities' events and publishes them with the installed infra. */
@@ -63,8 +63,10 @@ public final class UnitOfWork {
 
   /** Discards the tracked entities' pending events: the work was rolled back. */
   public void rollback() {
-    for (Entity entity : entities) {
-      entity.drainEvents();
-    }
+    EventBatch.drain(null, entities.toArray(new Entity[0]));
+  }
+
+  List<Entity> entities() {
+    return entities;
   }
 }

@@ -12,6 +12,7 @@ import dev.domainevents.Fixtures.Registry;
 import dev.domainevents.Fixtures.StoreController;
 import dev.domainevents.memory.InMemoryInfra;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,10 @@ class DomainEventsTest {
   @Test
   void closingTheInstallationUninstalls() {
     installation = DomainEvents.install(new InMemoryInfra(), catalog);
-    assertTrue(DomainEvents.isInstalled());
+    assertTrue(InstalledInfra.isInstalled());
     installation.close();
     installation = null;
-    assertFalse(DomainEvents.isInstalled());
+    assertFalse(InstalledInfra.isInstalled());
   }
 
   @Test
@@ -60,7 +61,7 @@ class DomainEventsTest {
             IllegalArgumentException.class,
             () -> DomainEvents.install(new InMemoryInfra(), catalog, new Object()));
     assertTrue(error.getMessage().contains("no generated dispatcher"), error.getMessage());
-    assertFalse(DomainEvents.isInstalled(), "a failed install installs nothing");
+    assertFalse(InstalledInfra.isInstalled(), "a failed install installs nothing");
   }
 
   @Test
@@ -150,5 +151,91 @@ class DomainEventsTest {
     assertTrue(error.getMessage().contains("out of stock"), error.getMessage());
     assertEquals(1, infra.failures().size());
     assertEquals(1, infra.published().size(), "the event was recorded although its handler failed");
+  }
+
+  @Test
+  void anEntityPublishedTwiceInOneCallSendsItsEventsOnce() {
+    InMemoryInfra infra = new InMemoryInfra();
+    installation = DomainEvents.install(infra, catalog);
+    Goods first = new Goods(1);
+    Goods second = new Goods(2);
+    first.shopping(1);
+    second.shopping(1);
+    first.restock();
+
+    DomainEvents.publishAndWait(first, second, first);
+
+    assertEquals(
+        List.of("1", "2", "1"),
+        infra.published().stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(3, infra.published().get(1).schemaVersion(), "versioned from the catalog");
+    assertTrue(first.pendingEvents().isEmpty());
+    assertTrue(second.pendingEvents().isEmpty());
+  }
+
+  @Test
+  void unitOfWorkDrainTakesAndClears() {
+    installation = DomainEvents.install(new InMemoryInfra(), catalog);
+    UnitOfWork work = DomainEvents.unitOfWork();
+    work.track(new Goods(2)).shopping(1);
+    work.track(new Goods(1)).restock();
+
+    List<EventEnvelope> drained = work.drain();
+
+    assertEquals(List.of("2", "1"), drained.stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(3, drained.get(0).schemaVersion(), "versioned from the installed catalog");
+    assertTrue(work.pendingEvents().isEmpty());
+  }
+
+  @Test
+  void anEventRaisedThroughItsConstantReachesTheInfraWithItsType() {
+    InMemoryInfra infra = new InMemoryInfra();
+    installation = DomainEvents.install(infra, catalog);
+    Goods goods = new Goods(1);
+    goods.restock();
+    DomainEvents.publishAndWait(goods);
+    assertSame(Fixtures.GoodsEvents.RESTOCK, infra.published().get(0).type());
+  }
+
+  @Test
+  void publishingAnEventNoRegistryKnowsFails() {
+    InMemoryInfra infra = new InMemoryInfra();
+    installation = DomainEvents.install(infra, catalog);
+    Stranger stranger = new Stranger();
+    stranger.arrive();
+
+    var error =
+        assertThrows(EventPublishException.class, () -> DomainEvents.publishAndWait(stranger));
+
+    assertTrue(
+        error.getCause() instanceof IllegalArgumentException, String.valueOf(error.getCause()));
+    assertTrue(
+        error.getMessage().contains("unknown event \"Stranger:Arrive\""), error.getMessage());
+    assertTrue(infra.published().isEmpty(), "nothing of the batch is recorded");
+  }
+
+  @Test
+  void theInstalledInfraIsFoundThroughTheSpiOnly() {
+    InMemoryInfra infra = new InMemoryInfra();
+    installation = DomainEvents.install(infra, catalog);
+    assertSame(infra, InstalledInfra.infra());
+    assertSame(catalog, InstalledInfra.catalog());
+    assertSame(catalog, InstalledInfra.catalogIfInstalled());
+    installation.close();
+    installation = null;
+    assertEquals(null, InstalledInfra.catalogIfInstalled());
+    var error = assertThrows(IllegalStateException.class, InstalledInfra::catalog);
+    assertTrue(error.getMessage().contains("DomainEvents.install("), error.getMessage());
+  }
+
+  private static final class Stranger extends Entity {
+    void arrive() {
+      domainEvent("Stranger:Arrive", "hello");
+    }
+
+    @Override
+    public String identity() {
+      return "s-1";
+    }
   }
 }

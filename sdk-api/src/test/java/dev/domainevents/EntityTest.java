@@ -2,6 +2,7 @@ package dev.domainevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +29,11 @@ class EntityTest {
     assertEquals(new Restocked(7), pending.get(1).payload());
     assertEquals(new GoodsObj(7, 3), pending.get(2).payload());
 
-    List<EventEnvelope> drained = DomainEvents.drain(goods);
-    assertEquals(pending, drained);
-    assertTrue(goods.pendingEvents().isEmpty(), "drain clears the buffer");
-    assertTrue(DomainEvents.drain(goods).isEmpty(), "a second drain finds nothing");
+    EventBatch batch = EventBatch.of(null, goods);
+    assertEquals(pending, batch.events());
+    batch.clear();
+    assertTrue(goods.pendingEvents().isEmpty(), "a cleared batch clears the buffer");
+    assertTrue(EventBatch.of(null, goods).isEmpty(), "a second batch finds nothing");
   }
 
   @Test
@@ -44,7 +46,8 @@ class EntityTest {
     assertEquals("42", event.aggregateId());
     assertEquals(Map.of("x-action", "buy"), event.headers());
     assertEquals(7, event.eventId().version());
-    assertEquals(EventIds.timestampMillis(event.eventId()), event.occurredAt().toEpochMilli());
+    long idMillis = event.eventId().getMostSignificantBits() >>> 16; // UUIDv7's timestamp
+    assertEquals(idMillis, event.occurredAt().toEpochMilli());
     assertEquals(1, event.schemaVersion());
   }
 
@@ -75,20 +78,35 @@ class EntityTest {
   }
 
   @Test
-  void typedConstantCarriesItsSchemaVersion() {
+  void typedConstantCarriesItsSchemaVersionAndType() {
     Goods goods = new Goods(1);
     goods.restock();
-    assertEquals(1, goods.pendingEvents().get(0).schemaVersion());
+    goods.shopping(1);
+    EventEnvelope restock = goods.pendingEvents().get(0);
+    assertEquals(1, restock.schemaVersion());
+    assertSame(Fixtures.GoodsEvents.RESTOCK, restock.type(), "raised through the constant");
+    assertNull(goods.pendingEvents().get(1).type(), "raised by name: not looked up at raise time");
   }
 
   @Test
   void malformedNamesAreRejectedAtRaiseTime() {
     Raiser raiser = new Raiser();
-    for (String name : List.of("Shopping", ":Shopping", "Goods:", "")) {
+    for (String name : List.of("Shopping", ":Shopping", "Goods:", "", "Goods:Shop$ping")) {
       var error = assertThrows(IllegalArgumentException.class, () -> raiser.raise(name));
-      assertTrue(error.getMessage().contains("Entity:Method"), error.getMessage());
+      assertTrue(error.getMessage().startsWith("illegal event name: "), error.getMessage());
     }
     assertTrue(raiser.pendingEvents().isEmpty(), "a rejected event is not buffered");
+  }
+
+  @Test
+  void aLowerCaseActionIsIllegalAtRunTimeAsAtCompileTime() {
+    Raiser raiser = new Raiser();
+    var error = assertThrows(IllegalArgumentException.class, () -> raiser.raise("Goods:shopping"));
+    assertEquals(
+        "illegal event name: \"Goods:shopping\": the action after ':' must start with an"
+            + " upper-case ASCII letter, e.g. Goods:Shopping",
+        error.getMessage());
+    assertTrue(raiser.pendingEvents().isEmpty());
   }
 
   private static final class Raiser extends Entity {

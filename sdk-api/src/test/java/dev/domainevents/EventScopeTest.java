@@ -3,53 +3,49 @@ package dev.domainevents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Instant;
-import java.util.Map;
+import dev.domainevents.Fixtures.Goods;
 import org.junit.jupiter.api.Test;
 
 class EventScopeTest {
   @Test
   void scopesNestAndRestore() {
-    assertNull(EventScope.current());
+    Goods goods = new Goods(1);
     try (EventScope outer = EventScope.correlate("outer")) {
       try (EventScope inner = EventScope.correlate("inner")) {
-        assertSame(inner, EventScope.current());
+        goods.shopping(1);
       }
-      assertSame(outer, EventScope.current());
+      goods.shopping(2);
     }
-    assertNull(EventScope.current());
+    goods.shopping(3);
+    assertEquals("inner", goods.pendingEvents().get(0).correlationId());
+    assertEquals("outer", goods.pendingEvents().get(1).correlationId());
+    EventEnvelope root = goods.pendingEvents().get(2);
+    assertEquals(root.eventId().toString(), root.correlationId(), "no scope is left open");
   }
 
   @Test
   void blankCorrelationIdGeneratesOne() {
     try (EventScope scope = EventScope.correlate(" ")) {
       assertFalse(scope.correlationId().isBlank());
-    }
-  }
-
-  @Test
-  void handlingScopeTakesCausationAndContextFromTheHandledEvent() {
-    EventEnvelope handled =
-        new EventEnvelope(
-            EventIds.next(), "Goods:Shopping", "Goods", "1", "payload",
-            Map.of(EventScope.TRACEPARENT, "00-abc-def-01"), Instant.now(), "corr", null, 1);
-    try (EventScope scope = EventScope.handling(handled)) {
-      assertEquals("corr", scope.correlationId());
-      assertEquals(handled.eventId().toString(), scope.causationId());
-      assertEquals("00-abc-def-01", scope.traceparent());
+      assertNull(scope.causationId());
     }
   }
 
   @Test
   void closingOutOfOrderIsAnError() {
+    Goods goods = new Goods(1);
     EventScope outer = EventScope.correlate("outer");
     EventScope inner = EventScope.correlate("inner");
     assertThrows(IllegalStateException.class, outer::close);
     inner.close();
     outer.close();
-    assertNull(EventScope.current());
+    outer.close(); // twice: no further effect
+    goods.shopping(1);
+    assertNull(goods.pendingEvents().get(0).causationId());
+    assertEquals(
+        goods.pendingEvents().get(0).eventId().toString(),
+        goods.pendingEvents().get(0).correlationId());
   }
 }

@@ -2,11 +2,9 @@ package dev.domainevents.benchmarks;
 
 import com.google.common.eventbus.EventBus;
 import dev.domainevents.EventContext;
-import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventIds;
+import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventDispatcher;
 import java.lang.reflect.Method;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,10 +38,7 @@ public class DispatchBenchmark {
     guava.register(handler);
     Purchase purchase = Purchase.sample(7);
     context =
-        EventContext.of(
-            new EventEnvelope(
-                EventIds.next(), "Basket:Checkout", "Basket", "7", purchase, Map.of(),
-                Instant.now(), "correlation", null, 1));
+        EventContext.of(Envelopes.event("Basket:Checkout", "7", purchase, Map.of()));
   }
 
   /** The baseline: the call a user would write by hand. */

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.domainevents.DomainEvents;
-import dev.domainevents.EventIds;
 import dev.domainevents.kafka.EnvelopeHeaders;
 import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.spi.Envelopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -121,7 +122,8 @@ final class KafkaRuns {
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         int aggregate = i % AGGREGATES;
-        UUID id = EventIds.next();
+        // A time-ordered id from the SDK's one envelope factory, as the SDK side gets.
+        UUID id = Envelopes.message(CHECKOUT_TOPIC, null, purchases[aggregate], Map.of()).eventId();
         byte[] idBytes = bytes(id.toString());
         RecordHeaders headers = new RecordHeaders();
         headers.add(EnvelopeHeaders.EVENT_ID, idBytes);

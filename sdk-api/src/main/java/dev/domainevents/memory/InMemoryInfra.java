@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * exceptionally if any handler failed while it was delivering; a nested publish's future completes
  * when its events are recorded. Every failure is also kept in {@link #failures()}.
  *
+ * <p>Like Kafka, it rejects a domain event that no registry of its catalog knows: the future of
+ * {@link #publish} fails with an {@link IllegalArgumentException}, and nothing of the batch is
+ * recorded or delivered.
+ *
  * <p>Thread-safe: concurrent publishers are delivered one at a time.
  */
 public final class InMemoryInfra implements DomainEventInfra {
@@ -87,6 +91,11 @@ public final class InMemoryInfra implements DomainEventInfra {
       if (closed) {
         throw new IllegalStateException("InMemoryInfra is closed");
       }
+      for (EventEnvelope event : events) {
+        if (!isKnown(event)) {
+          return CompletableFuture.failedFuture(unknown(event));
+        }
+      }
       published.addAll(events);
       queue.addAll(events);
       if (lock.getHoldCount() > 1) {
@@ -97,6 +106,23 @@ public final class InMemoryInfra implements DomainEventInfra {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether Kafka would accept {@code event}, so a test cannot pass where production fails: a
+   * domain event that no registry of the catalog knows has no topic and no payload type.
+   */
+  private boolean isKnown(EventEnvelope event) {
+    return event.type() != null
+        || event.aggregateType().isEmpty()
+        || catalog.find(event.name()) != null;
+  }
+
+  private static IllegalArgumentException unknown(EventEnvelope event) {
+    return new IllegalArgumentException(
+        "unknown event \"" + event.name() + "\": no generated EventRegistry of the catalog"
+            + " InMemoryInfra was started with registers it, so Kafka would reject it too. Is"
+            + " the entity compiled with sdk-processor on the annotation processor path?");
   }
 
   private CompletableFuture<Void> deliverQueued() {

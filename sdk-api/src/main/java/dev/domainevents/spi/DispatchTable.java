@@ -1,7 +1,6 @@
 package dev.domainevents.spi;
 
 import dev.domainevents.EventContext;
-import dev.domainevents.EventScope;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,7 +12,7 @@ import java.util.Set;
 
 /**
  * The subscribed dispatchers, indexed by the names they handle. Infrastructure calls {@link
- * #dispatch} for every delivered event; it opens the {@link EventScope#handling handling scope} so
+ * #dispatch} for every delivered event; it opens the {@link Envelopes#handling handling scope} so
  * that events raised by handlers are caused by the handled one.
  */
 public final class DispatchTable {
@@ -81,7 +80,7 @@ public final class DispatchTable {
     if (dispatchers == null) {
       return false;
     }
-    try (EventScope scope = EventScope.handling(context.envelope())) {
+    try (Envelopes.Scope scope = Envelopes.handling(context.envelope())) {
       for (EventDispatcher dispatcher : dispatchers) {
         dispatcher.dispatch(context);
       }

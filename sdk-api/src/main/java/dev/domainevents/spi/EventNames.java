@@ -30,7 +30,18 @@ public final class EventNames {
 
   /** Returns whether {@code name} is a legal event name. */
   public static boolean isLegal(String name) {
-    return problemWith(name) == null;
+    // The same rule as problemWith, without its substrings: entities check every raised name.
+    if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+      return false;
+    }
+    int colon = name.indexOf(SEPARATOR);
+    if (colon <= 0 || colon == name.length() - 1) {
+      return false;
+    }
+    return isAsciiLetter(name.charAt(0))
+        && firstIllegal(name, 1, colon) < 0
+        && isAsciiUpper(name.charAt(colon + 1))
+        && firstIllegal(name, colon + 2, name.length()) < 0;
   }
 
   /**
@@ -120,16 +131,19 @@ public final class EventNames {
    * @throws IllegalArgumentException naming the problem otherwise
    */
   public static String requireLegal(String name) {
-    String problem = problemWith(name);
-    if (problem != null) {
-      throw new IllegalArgumentException("illegal event name: " + problem);
+    if (isLegal(name)) {
+      return name;
     }
-    return name;
+    throw new IllegalArgumentException("illegal event name: " + problemWith(name));
   }
 
   private static int firstIllegalTail(String part) {
-    for (int i = 1; i < part.length(); i++) {
-      char c = part.charAt(i);
+    return firstIllegal(part, 1, part.length());
+  }
+
+  private static int firstIllegal(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_') {
         return i;
       }

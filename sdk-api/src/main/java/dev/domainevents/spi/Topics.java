@@ -19,13 +19,13 @@ public final class Topics {
    * dot, with camel case split by dashes: {@code Goods:Shopping} → {@code goods.shopping},
    * {@code Order:AddLine} → {@code order.add-line}, {@code IODevice:ReadIO} → {@code
    * io-device.read-io}.
+   *
+   * @throws IllegalArgumentException if {@code eventName} is not a legal event name ({@link
+   *     EventNames})
    */
   public static String defaultTopic(String eventName) {
-    int colon = eventName.indexOf(':');
-    if (colon <= 0 || colon == eventName.length() - 1) {
-      throw new IllegalArgumentException(
-          "event name \"" + eventName + "\" must have the form Entity:Method");
-    }
+    EventNames.requireLegal(eventName);
+    int colon = eventName.indexOf(EventNames.SEPARATOR);
     StringBuilder topic = new StringBuilder(eventName.length() + 4);
     appendKebab(topic, eventName, 0, colon);
     topic.append('.');

@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
 import java.nio.ByteBuffer;
@@ -40,12 +41,20 @@ final class EnvelopeCodec {
     this.table = table;
   }
 
-  /** Returns the topic {@code event} is published to: its registered one, or its own name. */
+  /**
+   * Returns the topic {@code event} is published to: its registered one, or its own name. An event
+   * raised through its generated constant carries its type, so only an event raised by name is
+   * looked up, once, here (or earlier, by {@link dev.domainevents.EventBatch}, when its version
+   * differs).
+   */
   String topicOf(EventEnvelope event) {
     if (event.aggregateType().isEmpty()) {
       return event.name();
     }
-    EventType<?> type = catalog.find(event.name());
+    EventType<?> type = event.type();
+    if (type == null) {
+      type = catalog.find(event.name());
+    }
     if (type == null) {
       throw new IllegalArgumentException(
           "unknown event \""
@@ -193,7 +202,7 @@ final class EnvelopeCodec {
       }
       name = topic;
       plain = true;
-    } else if (name.indexOf(':') < 0) {
+    } else if (!EventNames.isEventName(name)) {
       payloadType = table.topics().get(name);
       if (payloadType == null) {
         throw new PoisonRecordException(

@@ -1,15 +1,13 @@
 package dev.domainevents.kafka;
 
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventIds;
 import dev.domainevents.EventScope;
+import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.Topics;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,26 +74,7 @@ public final class TopicMessage {
 
   /** The envelope this message is published as. */
   EventEnvelope envelope() {
-    UUID id = EventIds.next();
-    EventScope scope = EventScope.current();
-    String correlationId = scope == null ? id.toString() : scope.correlationId();
-    String causationId = scope == null ? null : scope.causationId();
-    Map<String, String> all = headers;
-    if (scope != null && scope.traceparent() != null && !headers.containsKey(EventScope.TRACEPARENT)) {
-      all = new HashMap<>(headers);
-      all.put(EventScope.TRACEPARENT, scope.traceparent());
-    }
-    return new EventEnvelope(
-        id,
-        topic,
-        "",
-        key,
-        payload,
-        all,
-        Instant.ofEpochMilli(EventIds.timestampMillis(id)),
-        correlationId,
-        causationId,
-        1);
+    return Envelopes.message(topic, key, payload, headers);
   }
 
   /** Publishes the message; the future completes when the broker acknowledged it. */

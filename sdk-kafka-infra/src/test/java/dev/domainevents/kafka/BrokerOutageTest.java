@@ -4,7 +4,6 @@ import static dev.domainevents.kafka.Fixtures.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.kafka.Fixtures.Goods;
@@ -78,7 +77,7 @@ class BrokerOutageTest {
         for (int i = 0; i < 5; i++) {
           goods.shopping(1);
         }
-        List<EventEnvelope> events = DomainEvents.drain(goods);
+        List<EventEnvelope> events = Fixtures.drain(goods);
         List<UUID> ids = events.stream().map(EventEnvelope::eventId).toList();
         published.addAll(ids);
         CompletableFuture<Void> future;

@@ -1,6 +1,5 @@
 package dev.domainevents.kafka;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.Fixtures.Goods;
@@ -54,7 +53,7 @@ public class EnvelopeCodecBenchmark {
             JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
     Goods goods = new Goods(42);
     goods.shopping(3);
-    envelope = DomainEvents.drain(goods).get(0);
+    envelope = Fixtures.drain(goods).get(0);
     ProducerRecord<byte[], byte[]> produced = codec.encode(envelope, "goods.bench");
     record =
         new ConsumerRecord<>(

@@ -1,11 +1,13 @@
 package dev.domainevents.kafka;
 
 import dev.domainevents.Entity;
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
+import dev.domainevents.spi.InstalledInfra;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,6 +161,16 @@ final class Fixtures {
     props.put("domainevents.retry.backoff.ms", "20");
     props.put("domainevents.close.timeout.ms", "5000");
     return props;
+  }
+
+  /**
+   * Takes and clears the entities' pending events, versioned by the installed catalog if any: what
+   * {@code DomainEvents.publish} hands the infra.
+   */
+  static List<EventEnvelope> drain(Entity... entities) {
+    EventBatch batch = EventBatch.of(InstalledInfra.catalogIfInstalled(), entities);
+    batch.clear();
+    return batch.events();
   }
 
   static Goods[] aggregates(int count, long firstId) {

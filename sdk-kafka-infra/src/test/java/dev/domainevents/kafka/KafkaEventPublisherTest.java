@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.json.JsonPayloadCodec;
@@ -46,7 +45,7 @@ class KafkaEventPublisherTest {
     goods.shopping(1);
     goods.shopping(2);
     goods.shopping(3);
-    List<EventEnvelope> events = DomainEvents.drain(goods);
+    List<EventEnvelope> events = Fixtures.drain(goods);
 
     CompletableFuture<Void> published = publisher.publish(null, events);
 

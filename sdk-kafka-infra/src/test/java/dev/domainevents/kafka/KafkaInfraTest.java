@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventIds;
 import dev.domainevents.EventScope;
 import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.kafka.Fixtures.SellMessage;
+import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
@@ -73,13 +73,16 @@ class KafkaInfraTest {
 
     Goods goods = new Goods(42);
     EventEnvelope raised;
-    EventEnvelope parent =
-        new EventEnvelope(
-            EventIds.next(), SHOPPING, "Goods", "1", new GoodsObj(1, "p", 1, 0, null, null),
-            Map.of(EventScope.TRACEPARENT, TRACEPARENT), Instant.now(), "corr-7", null, 1);
+    EventEnvelope parent;
+    try (EventScope scope = EventScope.correlate("corr-7")) {
+      parent =
+          Envelopes.event(
+              SHOPPING, "1", new GoodsObj(1, "p", 1, 0, null, null),
+              Map.of(EventScope.TRACEPARENT, TRACEPARENT));
+    }
     try (DomainEvents.Installation installation = DomainEvents.install(infra, catalog, handler)) {
       // Raised as if by a handler of `parent`: causation, correlation and traceparent follow.
-      try (EventScope scope = EventScope.handling(parent)) {
+      try (Envelopes.Scope scope = Envelopes.handling(parent)) {
         goods.shopping(3);
       }
       // The catalog registers the event with schema version 2; publishing stamps it.
@@ -161,7 +164,7 @@ class KafkaInfraTest {
         for (Goods g : goods) {
           g.shopping(1);
         }
-        one.publish(DomainEvents.drain(goods)).join();
+        one.publish(Fixtures.drain(goods)).join();
         if (round == 30) {
           // The second instance joins while the first is consuming: a rebalance mid-stream.
           two = startWithDedupe(props, catalog, shared, second);
@@ -251,7 +254,7 @@ class KafkaInfraTest {
           g.shopping(1);
         }
       }
-      infra.publishAndWait(DomainEvents.drain(goods));
+      infra.publishAndWait(Fixtures.drain(goods));
       await(WAIT, "200 events", () -> handler.handled.size() == 200);
     }
     assertEquals(2, threads.size(), "two consumer threads handled events: " + threads);
@@ -266,9 +269,9 @@ class KafkaInfraTest {
     try (KafkaInfra infra = start(props(unique("duplicate")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
       Goods goods = new Goods(4);
       goods.shopping(1);
-      List<EventEnvelope> once = DomainEvents.drain(goods);
+      List<EventEnvelope> once = Fixtures.drain(goods);
       goods.shopping(2);
-      List<EventEnvelope> next = DomainEvents.drain(goods);
+      List<EventEnvelope> next = Fixtures.drain(goods);
       infra.publishAndWait(once);
       infra.publishAndWait(once); // e.g. an outbox relay that crashed before marking it sent
       infra.publishAndWait(next);
@@ -296,7 +299,7 @@ class KafkaInfraTest {
     try (KafkaInfra infra = start(props, EventCatalog.of(Fixtures.registry(topic)), handler)) {
       Goods goods = new Goods(5);
       goods.shopping(1);
-      infra.publishAndWait(DomainEvents.drain(goods));
+      infra.publishAndWait(Fixtures.drain(goods));
       await(WAIT, "the third attempt", () -> handler.handled.size() == 1);
       assertEquals(List.of(1, 2, 3), handler.calls.stream().map(EventContext::attempt).toList());
       assertEquals(3, handler.handled.get(0).attempt());
@@ -320,7 +323,7 @@ class KafkaInfraTest {
       bad.shopping(1);
       good.shopping(1);
       good.shopping(2);
-      List<EventEnvelope> events = DomainEvents.drain(bad, good);
+      List<EventEnvelope> events = Fixtures.drain(bad, good);
       badId = events.get(0).eventId();
       infra.publishAndWait(events);
 
@@ -381,7 +384,7 @@ class KafkaInfraTest {
       goods.shopping(1);
       goods.shopping(2);
       goods.shopping(3);
-      infra.publishAndWait(DomainEvents.drain(goods));
+      infra.publishAndWait(Fixtures.drain(goods));
       await(WAIT, "the later events", () -> handler.handled.size() == 2);
       List<Integer> calls =
           handler.calls.stream().map(c -> ((GoodsObj) c.envelope().payload()).sequence()).toList();
@@ -471,7 +474,7 @@ class KafkaInfraTest {
           g.shopping(1);
         }
       }
-      events = DomainEvents.drain(goods);
+      events = Fixtures.drain(goods);
       publisher.publishAndWait(events);
     }
     KafkaInfra crashing = start(props, catalog, slow);
@@ -509,7 +512,7 @@ class KafkaInfraTest {
       for (int i = 0; i < 200; i++) {
         goods.shopping(1);
       }
-      events = DomainEvents.drain(goods);
+      events = Fixtures.drain(goods);
       publisher.publishAndWait(events);
     }
     KafkaInfra closing =
@@ -550,7 +553,7 @@ class KafkaInfraTest {
       Goods goods = new Goods(8);
       goods.shopping(1);
       goods.shopping(2);
-      infra.publishAndWait(DomainEvents.drain(goods));
+      infra.publishAndWait(Fixtures.drain(goods));
       await(WAIT, "both events", () -> handler.handled.size() == 2);
       assertEquals(
           List.of(0, 1),
@@ -576,7 +579,7 @@ class KafkaInfraTest {
     try (KafkaInfra infra = start(props, EventCatalog.of(Fixtures.registry(topic)), handler)) {
       Goods goods = new Goods(11);
       goods.shopping(1);
-      List<EventEnvelope> events = DomainEvents.drain(goods);
+      List<EventEnvelope> events = Fixtures.drain(goods);
       id = events.get(0).eventId();
       infra.publishAndWait(events);
       await(WAIT, "the delivery", () -> handler.handled.size() == 1);

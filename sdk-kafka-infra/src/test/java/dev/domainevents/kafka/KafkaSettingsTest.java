@@ -165,9 +165,7 @@ class KafkaSettingsTest {
     infra.start(dev.domainevents.spi.EventCatalog.of(Fixtures.registry("goods.unused")));
     try (infra) {
       dev.domainevents.EventEnvelope stranger =
-          new dev.domainevents.EventEnvelope(
-              dev.domainevents.EventIds.next(), "Stranger:Came", "Stranger", "1", "x", Map.of(),
-              java.time.Instant.now(), "c", null, 1);
+          dev.domainevents.spi.Envelopes.event("Stranger:Came", "1", "x", Map.of());
       dev.domainevents.EventPublishException error =
           assertThrows(
               dev.domainevents.EventPublishException.class,

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.domainevents.DomainEvents;
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.SellMessage;
@@ -42,15 +42,19 @@ class NamedClustersTest {
             .cluster("north", north)
             .build();
     NamedCluster northCluster = infra.cluster("north");
-    infra.start(EventCatalog.of(Fixtures.registry(topic)));
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic));
+    infra.start(catalog);
     try (infra) {
       Goods goods = new Goods(1);
       goods.shopping(1);
-      List<EventEnvelope> toMain = DomainEvents.drain(goods);
+      List<EventEnvelope> toMain = Fixtures.drain(goods);
       infra.publishAndWait(toMain);
       goods.shopping(2);
-      List<EventEnvelope> toNorth = DomainEvents.drain(goods);
-      northCluster.publishAndWait(toNorth);
+      EventBatch batch = EventBatch.of(catalog, goods); // as the README shows
+      northCluster.publishAndWait(batch.events());
+      batch.clear();
+      List<EventEnvelope> toNorth = batch.events();
+      assertTrue(goods.pendingEvents().isEmpty(), "sent and cleared");
       infra.message(plain, new SellMessage("sku", 1)).cluster("north").publishAndWait();
 
       assertEquals(

@@ -309,14 +309,14 @@ class PartitionProgressTest {
           () -> infra.assignment().stream().filter(p -> p.topic().equals(topic)).count() == 2);
       Goods bad = new Goods(failing);
       bad.shopping(1);
-      infra.publishAndWait(DomainEvents.drain(bad));
+      infra.publishAndWait(Fixtures.drain(bad));
       await(WAIT, "the first attempt", () -> handler.calls.size() == 1);
 
       Goods good = new Goods(healthy);
       for (int i = 0; i < 3; i++) {
         good.shopping(1);
       }
-      List<EventEnvelope> goodEvents = DomainEvents.drain(good);
+      List<EventEnvelope> goodEvents = Fixtures.drain(good);
       infra.publishAndWait(goodEvents);
       await(WAIT, "the second attempt", () -> handler.calls.stream().anyMatch(c -> c.attempt() == 2));
       await(WAIT, "the other partition's events", () -> handler.handled.size() == 3);
@@ -360,7 +360,7 @@ class PartitionProgressTest {
     try {
       Goods goods = new Goods(1);
       goods.shopping(1);
-      List<EventEnvelope> events = DomainEvents.drain(goods);
+      List<EventEnvelope> events = Fixtures.drain(goods);
       long begin = System.nanoTime();
       CompletableFuture<Void> future = infra.publish(events);
       long blockedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);

@@ -1,11 +1,11 @@
 package dev.domainevents.outbox;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -146,7 +146,7 @@ public final class DatabaseEventBus implements AutoCloseable {
     if (current == null) {
       EventCatalog catalog = explicitCatalog;
       if (catalog == null) {
-        catalog = DomainEvents.isInstalled() ? DomainEvents.catalog() : EventCatalog.load();
+        catalog = InstalledInfra.isInstalled() ? InstalledInfra.catalog() : EventCatalog.load();
       }
       List<EventDispatcher> dispatchers = new ArrayList<>(handlers.size());
       for (Object handler : handlers) {

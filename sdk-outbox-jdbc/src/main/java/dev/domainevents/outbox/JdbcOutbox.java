@@ -1,19 +1,16 @@
 package dev.domainevents.outbox;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.Entity;
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventType;
 import dev.domainevents.UnitOfWork;
 import dev.domainevents.json.JsonPayloadCodec;
-import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,17 +87,19 @@ public final class JdbcOutbox {
    */
   public int write(Connection connection, Entity... entities) throws SQLException {
     Objects.requireNonNull(connection, "connection");
-    int written = insert(connection, pendingEvents(entities));
-    DomainEvents.drain(entities); // stored now; the relay publishes them
-    return written;
+    return insertAndClear(connection, EventBatch.of(InstalledInfra.catalogIfInstalled(), entities));
   }
 
   /** Stores the unit of work's pending events like {@link #write(Connection, Entity...)}. */
   public int write(Connection connection, UnitOfWork work) throws SQLException {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(work, "work");
-    int written = insert(connection, withCatalogVersions(work.pendingEvents()));
-    work.drain();
+    return insertAndClear(connection, EventBatch.of(InstalledInfra.catalogIfInstalled(), work));
+  }
+
+  private int insertAndClear(Connection connection, EventBatch batch) throws SQLException {
+    int written = insert(connection, batch.events());
+    batch.clear(); // stored now; the relay publishes them
     return written;
   }
 
@@ -176,46 +175,5 @@ public final class JdbcOutbox {
       committed();
     }
     return payloads.length;
-  }
-
-  /** The entities' pending events, merged in raise order, with the catalog's schema versions. */
-  static List<EventEnvelope> pendingEvents(Entity... entities) {
-    Objects.requireNonNull(entities, "entities");
-    List<EventEnvelope> events = new ArrayList<>();
-    for (int i = 0; i < entities.length; i++) {
-      Entity entity = Objects.requireNonNull(entities[i], "entity");
-      if (!seenBefore(entities, i)) { // an entity passed twice is written once
-        events.addAll(entity.pendingEvents());
-      }
-    }
-    if (entities.length > 1) {
-      // Event ids increase in raise order within a JVM: this merges the entities' events.
-      events.sort((a, b) -> a.eventId().compareTo(b.eventId()));
-    }
-    return withCatalogVersions(events);
-  }
-
-  private static boolean seenBefore(Entity[] entities, int index) {
-    for (int i = 0; i < index; i++) {
-      if (entities[i] == entities[index]) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static List<EventEnvelope> withCatalogVersions(List<EventEnvelope> events) {
-    if (events.isEmpty() || !DomainEvents.isInstalled()) {
-      return events;
-    }
-    EventCatalog catalog = DomainEvents.catalog();
-    EventEnvelope[] versioned = events.toArray(new EventEnvelope[0]);
-    for (int i = 0; i < versioned.length; i++) {
-      EventType<?> type = catalog.find(versioned[i].name());
-      if (type != null) {
-        versioned[i] = versioned[i].withSchemaVersion(type.schemaVersion());
-      }
-    }
-    return Arrays.asList(versioned);
   }
 }

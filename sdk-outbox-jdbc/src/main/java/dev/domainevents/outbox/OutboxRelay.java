@@ -1,9 +1,9 @@
 package dev.domainevents.outbox;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -140,8 +140,8 @@ public final class OutboxRelay implements AutoCloseable {
     // rather than burning the rows' attempts.
     Target target =
         new Target(
-            infra != null ? infra : DomainEvents.infra(),
-            catalog != null ? catalog : DomainEvents.catalog());
+            infra != null ? infra : InstalledInfra.infra(),
+            catalog != null ? catalog : InstalledInfra.catalog());
     long now = clock.millis();
     // On a failure nothing is marked: the claimed rows are unlocked and shipped again next poll.
     return Transactions.run(dataSource, connection -> shipBatch(connection, target, now));

@@ -1,9 +1,10 @@
 package dev.domainevents.outbox;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.Entity;
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,9 +83,9 @@ public final class TransactionalMessages implements AutoCloseable {
    *     encoded; nothing is stored
    */
   public HeldTransaction begin(Entity... entities) throws SQLException {
-    List<EventEnvelope> events = JdbcOutbox.pendingEvents(entities);
-    HeldTransaction held = beginEnvelopes(events);
-    DomainEvents.drain(entities);
+    EventBatch batch = EventBatch.of(InstalledInfra.catalogIfInstalled(), entities);
+    HeldTransaction held = beginEnvelopes(batch.events());
+    batch.clear();
     return held;
   }
 
@@ -358,7 +359,7 @@ public final class TransactionalMessages implements AutoCloseable {
 
   private List<EventEnvelope> loadEvents(Connection connection, long id)
       throws SQLException, OutboxRows.UndecodableEventException {
-    EventCatalog catalog = this.catalog != null ? this.catalog : DomainEvents.catalog();
+    EventCatalog catalog = this.catalog != null ? this.catalog : InstalledInfra.catalog();
     List<EventEnvelope> events = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,7 +47,7 @@ abstract class DatabaseEventBusContract {
               g.sell();
             }
           }
-          raised.addAll(JdbcOutbox.pendingEvents(goods));
+          raised.addAll(EventBatch.of(InstalledInfra.catalogIfInstalled(), goods).events());
           return outbox.write(connection, goods);
         });
     return raised;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.UnitOfWork;
 import dev.domainevents.memory.InMemoryInfra;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
@@ -487,6 +488,26 @@ abstract class OutboxContract {
     assertEquals(0, database().count("1 = 1"));
     infra.mode(SwitchableInfra.Mode.UP);
     assertEquals(0, relay.pollOnce());
+  }
+
+  @Test
+  void aFailedInsertKeepsTheEventsOnTheEntities() throws Exception {
+    Goods goods = new Goods("apple");
+    goods.sell();
+    UnitOfWork work = DomainEvents.unitOfWork();
+    work.track(new Goods("pear")).sell();
+    Connection broken = dataSource().getConnection();
+    broken.close(); // every statement on it fails, as an insert into a dropped table would
+    assertThrows(SQLException.class, () -> outbox.write(broken, goods));
+    assertThrows(SQLException.class, () -> outbox.write(broken, work));
+    assertEquals(1, goods.pendingEvents().size(), "the entity keeps its event");
+    assertEquals(1, work.pendingEvents().size(), "the unit of work keeps its event");
+
+    try (Connection connection = dataSource().getConnection()) {
+      assertEquals(2, outbox.write(connection, goods) + outbox.write(connection, work));
+    }
+    assertTrue(goods.pendingEvents().isEmpty(), "written: cleared");
+    assertTrue(work.pendingEvents().isEmpty(), "written: cleared");
   }
 
   @Test

@@ -8,7 +8,6 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.Entity;
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventIds;
 import dev.domainevents.EventScope;
 import dev.domainevents.EventType;
 import dev.domainevents.memory.InMemoryInfra;
@@ -20,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +45,7 @@ class BehaviourTest {
 
         import dev.domainevents.Entity;
         import java.util.Map;
+import java.util.UUID;
 
         public final class Goods extends Entity {
           private GoodsObj goods;
@@ -181,7 +182,7 @@ class BehaviourTest {
           loader.loadClass("app.SellMessage").getConstructors()[0].newInstance("sku-9", 3);
       EventEnvelope message =
           new EventEnvelope(
-              EventIds.next(),
+              UUID.randomUUID(),
               "event-sell",
               "",
               "sku-9",
@@ -191,7 +192,7 @@ class BehaviourTest {
               "req-2",
               null,
               1);
-      DomainEvents.publishEnvelopes(List.of(message)).join();
+      infra.publish(List.of(message)).join();
 
       assertThat(infra.failures()).isEmpty();
       assertThat(raised).hasSize(2);
@@ -241,7 +242,7 @@ class BehaviourTest {
         .containsExactly("event-sell", loader.loadClass("app.SellMessage"));
     EventEnvelope other =
         new EventEnvelope(
-            EventIds.next(),
+            UUID.randomUUID(),
             "Order:Placed",
             "Order",
             "1",

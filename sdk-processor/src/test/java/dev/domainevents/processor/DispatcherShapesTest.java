@@ -7,7 +7,6 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.EventIds;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import java.net.URL;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class DispatcherShapesTest {
   private static EventContext context(String name, Object payload) {
     return EventContext.of(
         new EventEnvelope(
-            EventIds.next(), name, "Crate", "1", payload, Map.of(), Instant.now(), "c", null, 1));
+            UUID.randomUUID(), name, "Crate", "1", payload, Map.of(), Instant.now(), "c", null, 1));
   }
 
   private static JavaFileObject[] sources(List<String> methods) {

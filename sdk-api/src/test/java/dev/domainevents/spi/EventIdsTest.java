@@ -1,4 +1,4 @@
-package dev.domainevents;
+package dev.domainevents.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

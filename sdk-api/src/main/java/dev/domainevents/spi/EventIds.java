@@ -1,4 +1,4 @@
-package dev.domainevents;
+package dev.domainevents.spi;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * counter overflows, the timestamp part runs ahead of the clock by a millisecond rather than
  * repeating or reordering. The remaining 62 bits are random.
  */
-public final class EventIds {
+final class EventIds {
   private static final AtomicLong LAST = new AtomicLong();
 
   private EventIds() {}
 
   /** Returns a new, unique, time-ordered id. */
-  public static UUID next() {
+  static UUID next() {
     long candidate = System.currentTimeMillis() << 12;
     long stamp;
     long previous;
@@ -36,7 +36,7 @@ public final class EventIds {
   }
 
   /** Returns the millisecond timestamp embedded in a version 7 id. */
-  public static long timestampMillis(UUID id) {
+  static long timestampMillis(UUID id) {
     if (id.version() != 7) {
       throw new IllegalArgumentException("not a version 7 UUID: " + id);
     }
