@@ -3,6 +3,7 @@ package dev.domainevents.kafka;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
