@@ -2,19 +2,13 @@ package dev.domainevents.dedupe.jdbc;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.spi.DedupeStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.domainevents.spi.SqlScripts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -130,28 +124,13 @@ public final class JdbcDedupeStore implements DedupeStore {
    */
   public static void createTable(Connection connection, Dialect dialect) throws SQLException {
     Objects.requireNonNull(connection, "connection");
-    try (Statement statement = connection.createStatement()) {
-      for (String sql : statements(ddl(dialect))) {
-        statement.execute(sql);
-      }
-    }
-    if (!connection.getAutoCommit()) {
-      connection.commit();
-    }
+    SqlScripts.run(connection, ddl(dialect));
   }
 
   /** The DDL script of {@code dialect}, as shipped in {@link Dialect#ddlResource()}. */
   public static String ddl(Dialect dialect) {
     Objects.requireNonNull(dialect, "dialect");
-    try (InputStream in =
-        JdbcDedupeStore.class.getClassLoader().getResourceAsStream(dialect.ddlResource())) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + dialect.ddlResource());
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dialect.ddlResource(), e);
-    }
+    return SqlScripts.read(JdbcDedupeStore.class, dialect.ddlResource());
   }
 
   @Override
@@ -308,25 +287,6 @@ public final class JdbcDedupeStore implements DedupeStore {
               + " characters to fit the dedupe table, has "
               + consumerGroup.length());
     }
-  }
-
-  /** Splits a script at {@code ;} ending a line, dropping {@code --} comment lines. */
-  static List<String> statements(String script) {
-    List<String> statements = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : script.split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-        continue;
-      }
-      current.append(line).append('\n');
-      if (trimmed.endsWith(";")) {
-        String sql = current.toString().strip();
-        statements.add(sql.substring(0, sql.length() - 1));
-        current.setLength(0);
-      }
-    }
-    return statements;
   }
 
   /** Options of a {@link JdbcDedupeStore}. */
