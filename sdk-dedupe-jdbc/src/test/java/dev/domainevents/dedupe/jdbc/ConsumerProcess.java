@@ -4,7 +4,6 @@ import dev.domainevents.EventContext;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.EventCatalog;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,8 +17,9 @@ import java.util.UUID;
 /**
  * A consuming service in a child JVM, for tests that kill it with SIGKILL: a {@link KafkaInfra}
  * with a {@link JdbcDedupeStore} whose handler counts each event in its transaction. It runs until
- * killed. Each duplicate the store skips is logged to {@code skipped_duplicate} (auto-commit), so a
- * test can see that the kills did cause redeliveries.
+ * killed, or until its standard input closes (the test JVM died). Each duplicate the store skips
+ * is logged to {@code skipped_duplicate} (auto-commit), so a test can see that the kills did cause
+ * redeliveries.
  */
 public final class ConsumerProcess {
   private ConsumerProcess() {}
@@ -42,7 +42,7 @@ public final class ConsumerProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // Standard input stays a pipe: the child exits when it closes, i.e. when the test JVM dies.
     return builder.start();
   }
 
@@ -67,7 +67,14 @@ public final class ConsumerProcess {
     infra.subscribe(new CounterEvents.Dispatcher());
     infra.start(EventCatalog.of(CounterEvents.registry(topic)));
     System.out.println("consumer started");
-    Thread.sleep(Long.MAX_VALUE); // until killed
+    try {
+      while (System.in.read() >= 0) {
+        // The test never writes; end of input means the test JVM is gone.
+      }
+    } catch (IOException e) {
+      // The same: the test JVM is gone.
+    }
+    Runtime.getRuntime().halt(0);
   }
 
   /** Logs each skipped duplicate, outside the store's transaction. */

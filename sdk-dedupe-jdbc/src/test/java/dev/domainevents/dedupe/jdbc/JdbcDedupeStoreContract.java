@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventPublishException;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.EventCatalog;
@@ -261,15 +262,12 @@ abstract class JdbcDedupeStoreContract {
     String group = "crash-" + System.nanoTime();
     KAFKA.broker().createTopic(topic, 3);
     EventCatalog catalog = EventCatalog.of(CounterEvents.registry(topic));
-    try (KafkaInfra publisher = KafkaInfra.builder().bootstrapServers(KAFKA.bootstrapServers()).build()) {
-      publisher.start(catalog);
-      List<EventEnvelope> batch = new ArrayList<>();
-      for (int i = 0; i < EVENTS; i++) {
-        batch.add(CounterEvents.ticked("crash-" + (i % 50), i / 50));
-        if (batch.size() == 500) {
-          publisher.publishAndWait(batch);
-          batch.clear();
-        }
+    List<EventEnvelope> batch = new ArrayList<>();
+    for (int i = 0; i < EVENTS; i++) {
+      batch.add(CounterEvents.ticked("crash-" + (i % 50), i / 50));
+      if (batch.size() == 500) {
+        publish(batch, catalog);
+        batch.clear();
       }
     }
 
@@ -313,6 +311,32 @@ abstract class JdbcDedupeStoreContract {
                 + " AND a.sequence = b.sequence AND a.event_id <> b.event_id"),
         "no aggregate sequence handled under two ids");
     System.out.println("crash test: " + EVENTS + " events, " + KILLS + " kills, " + skipped + " duplicate(s) skipped");
+  }
+
+  /**
+   * Publishes {@code batch}, with a fresh producer up to three times: right after a topic is
+   * created, a partition's leader can lag its metadata, and an idempotent producer that met that
+   * may keep failing the partition until its delivery timeout. Events written by a failed try
+   * are duplicates in the topic, which the store skips like any other.
+   */
+  private static void publish(List<EventEnvelope> batch, EventCatalog catalog) {
+    for (int attempt = 1; ; attempt++) {
+      try (KafkaInfra publisher =
+          KafkaInfra.builder()
+              .bootstrapServers(KAFKA.bootstrapServers())
+              .property("request.timeout.ms", "10000")
+              .property("delivery.timeout.ms", "20000")
+              .build()) {
+        publisher.start(catalog);
+        publisher.publishAndWait(batch);
+        return;
+      } catch (EventPublishException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        System.out.println("crash test: publishing again after " + e);
+      }
+    }
   }
 
   private long counted() throws SQLException {
