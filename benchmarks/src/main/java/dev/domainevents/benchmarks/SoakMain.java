@@ -75,6 +75,7 @@ public final class SoakMain {
   private final Process[] consumers = new Process[CONSUMERS];
   private int consumerKills;
   private int brokerKills;
+  private boolean cleanedUp;
 
   private SoakMain(int events, long maxSeconds, boolean postgres) {
     this.events = events;
@@ -104,12 +105,9 @@ public final class SoakMain {
       maxSeconds = 300 + events / 100; // 2,300 s for the full run
     }
     SoakMain soak = new SoakMain(events, maxSeconds, postgres);
-    boolean clean;
-    try {
-      clean = soak.run();
-    } finally {
-      soak.cleanUp();
-    }
+    // Interrupted (Ctrl-C, SIGTERM) or not, the broker, consumers and database go away.
+    Runtime.getRuntime().addShutdownHook(new Thread(soak::cleanUp, "soak-clean-up"));
+    boolean clean = soak.run();
     System.exit(clean ? 0 : 1);
   }
 
@@ -166,7 +164,7 @@ public final class SoakMain {
           consumers[i] = startConsumer(i);
         }
       }
-      Thread.sleep(250);
+      Thread.sleep(500);
     }
     if (handled >= events) {
       Thread.sleep(3_000); // a late duplicate would show now
@@ -374,7 +372,11 @@ public final class SoakMain {
     }
   }
 
-  private void cleanUp() {
+  private synchronized void cleanUp() {
+    if (cleanedUp) {
+      return;
+    }
+    cleanedUp = true;
     stopConsumers();
     if (broker != null) {
       broker.close();
