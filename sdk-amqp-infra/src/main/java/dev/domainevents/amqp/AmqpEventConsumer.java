@@ -84,6 +84,9 @@ final class AmqpEventConsumer extends DefaultConsumer {
   @Override
   public void handleDelivery(
       String consumerTag, Envelope delivery, AMQP.BasicProperties properties, byte[] body) {
+    if (!getChannel().isOpen()) {
+      return; // fetched before the connection dropped: the broker delivers it again
+    }
     Routed routed;
     try {
       routed = process(delivery, properties, body);
