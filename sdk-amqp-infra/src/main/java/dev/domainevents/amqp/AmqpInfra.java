@@ -191,10 +191,26 @@ public final class AmqpInfra implements DomainEventInfra {
         throw runtime;
       }
       throw new IllegalStateException(
-          "could not start AmqpInfra on " + AmqpSettings.redactUri(String.valueOf(settings.uri))
-              + ": " + e,
+          "could not start AmqpInfra on "
+              + AmqpSettings.redactUri(String.valueOf(settings.uri))
+              + ": "
+              + reason(e)
+              + (reason(e).contains("PRECONDITION_FAILED")
+                  ? " (a queue that exists with other arguments, e.g. another ordered mode, delay"
+                      + " or delivery limit, must be deleted before it is declared again)"
+                  : ""),
           e);
     }
+  }
+
+  /** The first message in {@code e}'s causes: the client's IOException wraps the broker's. */
+  private static String reason(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null) {
+        return cause.getMessage();
+      }
+    }
+    return e.toString();
   }
 
   private void startConsumers(

@@ -342,4 +342,39 @@ class AmqpInfraTest {
       }
     }
   }
+
+  @Test
+  void aQueueDeclaredWithOtherArgumentsFailsTheStart() throws Exception {
+    try (RabbitVhost vhost = RabbitVhost.create("redeclare")) {
+      start(fast(vhost, "shop"), new RecordingHandler()).close();
+      Properties ordered = fast(vhost, "shop");
+      ordered.setProperty("domainevents.ordered", "true");
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> start(ordered, new RecordingHandler()));
+      assertTrue(e.getMessage().contains("PRECONDITION_FAILED"), e.getMessage());
+    }
+  }
+
+  @Test
+  void inOrderedModeAStandbyInstanceTakesOverWhenTheActiveOneCloses() throws Exception {
+    try (RabbitVhost vhost = RabbitVhost.create("standby")) {
+      Properties props = fast(vhost, "shop");
+      props.setProperty("domainevents.ordered", "true");
+      RecordingHandler active = new RecordingHandler();
+      RecordingHandler standby = new RecordingHandler();
+      try (AmqpInfra first = start(props, active);
+          AmqpInfra second = start(props, standby)) {
+        Goods goods = new Goods(4);
+        goods.shopping(1);
+        first.publishAndWait(drain(goods));
+        await(WAIT, "the active consumer", () -> active.handled.size() == 1);
+        assertEquals(0, standby.calls.size(), "one active consumer");
+
+        first.close();
+        goods.shopping(2);
+        second.publishAndWait(drain(goods));
+        await(WAIT, "the standby taking over", () -> standby.handled.size() == 1);
+      }
+    }
+  }
 }

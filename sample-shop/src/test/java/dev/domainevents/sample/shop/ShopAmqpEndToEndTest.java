@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shop as {@code SHOP_INFRA=amqp} starts it, on the RabbitMQ at 127.0.0.1:5672 in a virtual
@@ -16,9 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("rabbitmq")
 class ShopAmqpEndToEndTest {
-  @Test
-  void aPurchaseTravelsThroughRabbitMqAndIsHandledOnce() throws Exception {
-    String vhost = "de-test-shop-" + ProcessHandle.current().pid();
+  /** Directly, and through the outbox mode's relay ({@code SHOP_OUTBOX=h2}). */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "h2"})
+  void aPurchaseTravelsThroughRabbitMqAndIsHandledOnce(String outbox) throws Exception {
+    String vhost = "de-test-shop-" + ProcessHandle.current().pid() + "-" + outbox;
     rabbitmqctl("add_vhost", vhost);
     try {
       rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
@@ -27,7 +30,7 @@ class ShopAmqpEndToEndTest {
               0,
               "amqp://guest:guest@127.0.0.1:5672/" + vhost,
               ShopApplication.settings("/shop-amqp.properties", null),
-              null)) {
+              outbox.isEmpty() ? null : outbox)) {
         ShopClient client = new ShopClient(shop);
         HttpResponse<String> response = client.post("/shop/1?amount=3", "req-amqp-1");
         assertEquals(201, response.statusCode(), response.body());
