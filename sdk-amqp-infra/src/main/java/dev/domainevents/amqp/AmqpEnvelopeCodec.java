@@ -45,18 +45,16 @@ final class AmqpEnvelopeCodec {
   /** A delivery decoded: the envelope, and the retry state a retry-queue copy carries. */
   record Delivery(EventEnvelope envelope, int attempts, int retryRound) {}
 
-  /** The registered type of {@code envelope}, or {@code null} for a plain message. */
+  /**
+   * The registered type of {@code envelope}, or {@code null} for a plain message.
+   *
+   * @throws IllegalArgumentException if its event is not registered
+   */
   EventType<?> typeOf(EventEnvelope envelope) {
     if (envelope.aggregateType().isEmpty()) {
       return null;
     }
-    EventType<?> type = envelope.type() != null ? envelope.type() : catalog.find(envelope.name());
-    if (type == null) {
-      throw new IllegalArgumentException(
-          "\"" + envelope.name() + "\" is not a registered event; compile the entity that raises"
-              + " it with sdk-processor");
-    }
-    return type;
+    return envelope.type() != null ? envelope.type() : catalog.require(envelope.name());
   }
 
   byte[] body(EventEnvelope envelope) {

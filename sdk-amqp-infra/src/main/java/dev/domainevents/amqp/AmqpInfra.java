@@ -223,13 +223,7 @@ public final class AmqpInfra implements DomainEventInfra {
     }
     List<EventType<?>> events = new ArrayList<>();
     for (String event : table.events()) {
-      EventType<?> type = catalog.find(event);
-      if (type == null) {
-        throw new IllegalStateException(
-            "a handler handles \"" + event + "\", which no generated EventRegistry registers;"
-                + " compile the entity that raises it with sdk-processor, or fix the name");
-      }
-      events.add(type);
+      events.add(catalog.require(event));
     }
     for (String topic : table.topics().keySet()) {
       String problem = Topics.problemWith(topic);
