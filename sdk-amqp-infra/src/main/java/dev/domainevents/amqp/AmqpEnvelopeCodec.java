@@ -136,7 +136,9 @@ final class AmqpEnvelopeCodec {
     }
     Instant occurredAt;
     try {
-      occurredAt = Instant.parse(required(AmqpHeaders.OCCURRED_AT, string(raw, AmqpHeaders.OCCURRED_AT)));
+      occurredAt =
+          Instant.parse(
+              required(AmqpHeaders.OCCURRED_AT, string(raw, AmqpHeaders.OCCURRED_AT)));
     } catch (DateTimeParseException e) {
       throw malformed(AmqpHeaders.OCCURRED_AT, "is not an ISO-8601 instant");
     }
@@ -247,7 +249,9 @@ final class AmqpEnvelopeCodec {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).intValue();
     }
-    if (value instanceof Long number && number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE) {
+    if (value instanceof Long number
+        && number >= Integer.MIN_VALUE
+        && number <= Integer.MAX_VALUE) {
       return number.intValue();
     }
     String text = string(headers, name);

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * AmqpInfra amqp = AmqpInfra.fromProperties(Path.of("amqp.properties"));
  *
  * // 3. in code
- * AmqpInfra amqp = AmqpInfra.builder().uri("amqp://guest:guest@127.0.0.1:5672/").service("shop").build();
+ * AmqpInfra amqp =
+ *     AmqpInfra.builder().uri("amqp://guest:guest@127.0.0.1:5672/").service("shop").build();
  *
  * DomainEvents.install(amqp, new StoreController(stock));
  * }</pre>
@@ -294,7 +295,8 @@ public final class AmqpInfra implements DomainEventInfra {
       throw new IllegalStateException(
           closed
               ? "AmqpInfra is closed"
-              : "AmqpInfra is not started; install it with DomainEvents.install(amqp, handlers...)");
+              : "AmqpInfra is not started; install it with"
+                  + " DomainEvents.install(amqp, handlers...)");
     }
     List<AmqpPublisher.Outgoing> messages = new ArrayList<>(events.size());
     try {

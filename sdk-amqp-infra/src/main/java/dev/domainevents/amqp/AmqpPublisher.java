@@ -37,7 +37,8 @@ final class AmqpPublisher {
   private static final long OUTAGE_POLL_MS = 50;
 
   /** One message to publish. */
-  record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {}
+  record Outgoing(
+      String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {}
 
   private final Connection connection;
   private final AmqpSettings settings;

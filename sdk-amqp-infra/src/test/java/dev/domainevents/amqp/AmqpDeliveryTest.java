@@ -90,7 +90,8 @@ class AmqpDeliveryTest {
       ids.add(batchIds);
       futures.add(infra.publish(batch));
     }
-    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+        .get(120, TimeUnit.SECONDS);
     return ids;
   }
 

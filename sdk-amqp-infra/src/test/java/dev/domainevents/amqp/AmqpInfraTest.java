@@ -235,7 +235,7 @@ class AmqpInfraTest {
         Map<String, String> reasons = new HashMap<>();
         for (GetResponse dead : RabbitVhost.drain(channel, "fail-shop")) {
           reasons.put(
-              String.valueOf(dead.getProps().getMessageId()) + "/" + dead.getProps().getCorrelationId(),
+              dead.getProps().getMessageId() + "/" + dead.getProps().getCorrelationId(),
               dead.getProps().getHeaders().get(AmqpHeaders.REASON).toString());
         }
         assertEquals(expected, reasons);

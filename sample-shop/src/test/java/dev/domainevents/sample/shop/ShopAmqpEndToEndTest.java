@@ -53,6 +53,7 @@ class ShopAmqpEndToEndTest {
       throw new AssertionError("rabbitmqctl " + String.join(" ", arguments) + " timed out");
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), "rabbitmqctl " + String.join(" ", arguments) + ": " + output);
+    assertEquals(
+        0, process.exitValue(), "rabbitmqctl " + String.join(" ", arguments) + ": " + output);
   }
 }
