@@ -6,6 +6,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DispatchTable;
 import java.io.IOException;
 import java.util.HashMap;
@@ -58,7 +59,8 @@ final class AmqpEventConsumer extends DefaultConsumer {
 
   private final AmqpEnvelopeCodec codec;
   private final DispatchTable table;
-  private final HandledEvents handled;
+  private final DedupeStore dedupe;
+  private final DedupeStore.Handling dispatch = this::dispatchMarkingFailures;
   private final AmqpPublisher publisher;
   private final AmqpSettings settings;
   private final String retryQueue;
@@ -68,13 +70,13 @@ final class AmqpEventConsumer extends DefaultConsumer {
       Channel channel,
       AmqpEnvelopeCodec codec,
       DispatchTable table,
-      HandledEvents handled,
+      DedupeStore dedupe,
       AmqpPublisher publisher,
       AmqpSettings settings) {
     super(channel);
     this.codec = codec;
     this.table = table;
-    this.handled = handled;
+    this.dedupe = dedupe;
     this.publisher = publisher;
     this.settings = settings;
     this.retryQueue = AmqpTopology.retryQueue(settings.service);
@@ -137,31 +139,26 @@ final class AmqpEventConsumer extends DefaultConsumer {
       return new Routed(Outcome.DONE, null); // bound once, no longer handled here
     }
     EventEnvelope envelope = decoded.envelope();
-    if (handled.contains(envelope.eventId())) {
-      if (settings.debug) {
-        log.info("consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
-      }
-      return new Routed(Outcome.DONE, null);
-    }
     Throwable lastError = null;
     int calls = 0;
     while (calls < settings.retryAttempts) {
       calls++;
       int attempt = saturatedSum(decoded.attempts(), calls);
       try {
-        table.dispatch(EventContext.of(envelope, attempt));
-        handled.add(envelope.eventId());
+        boolean ran = handleOnce(EventContext.of(envelope, attempt));
         if (settings.debug) {
           log.info(
-              "consume service={} key={} event={} id={} attempt={}",
+              "consume service={} key={} event={} id={} attempt={}{}",
               settings.service,
               delivery.getRoutingKey(),
               envelope.name(),
               envelope.eventId(),
-              attempt);
+              attempt,
+              ran ? "" : " duplicate skipped");
         }
         return new Routed(Outcome.DONE, null);
-      } catch (Exception | AssertionError | LinkageError e) {
+      } catch (HandlerFailure failure) {
+        Throwable e = failure.getCause();
         lastError = e;
         log.warn(
             "handler of {} {} failed on attempt {}: {}",
@@ -183,6 +180,40 @@ final class AmqpEventConsumer extends DefaultConsumer {
       return new Routed(Outcome.RETRY_QUEUE, headers);
     }
     return deadLetter(delivery, "handler-failed", lastError, total, fromRetryQueue);
+  }
+
+  /**
+   * The dedupe store runs the handlers, so that a store may hold its transaction around them. A
+   * handler's failure comes back as {@link HandlerFailure}; anything else the store throws is the
+   * store's own failure, which requeues the delivery after a pause.
+   *
+   * @return {@code false} if the event was a duplicate
+   */
+  private boolean handleOnce(EventContext context) throws HandlerFailure {
+    try {
+      return dedupe.handleOnce(settings.service, context, dispatch);
+    } catch (HandlerFailure | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("dedupe store failed: " + e, e);
+    }
+  }
+
+  private void dispatchMarkingFailures(EventContext context) throws HandlerFailure {
+    try {
+      table.dispatch(context);
+    } catch (Exception | AssertionError | LinkageError e) {
+      throw new HandlerFailure(e);
+    }
+  }
+
+  /** Carries a handler's failure through the dedupe store, told apart from the store's own. */
+  private static final class HandlerFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    HandlerFailure(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
   }
 
   private Routed deadLetter(

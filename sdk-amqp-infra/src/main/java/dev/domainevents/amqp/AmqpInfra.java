@@ -7,6 +7,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
 import dev.domainevents.json.JsonPayloadCodec;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
@@ -74,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *       {@code domainevents.publish.outage} ({@code fail}): during an outage, fail at once or
  *       {@code wait} for the recovery up to the timeout;
  *   <li>{@code domainevents.messages.exchange} ({@code messages}): the exchange of plain messages;
- *   <li>{@code domainevents.dedupe.max.entries} (100000), {@code domainevents.debug} (false),
+ *   <li>{@code domainevents.dedupe.max.entries} (100000): the default {@link DedupeStore}'s size;
+ *       {@code domainevents.debug} (false),
  *       {@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
@@ -89,7 +91,7 @@ public final class AmqpInfra implements DomainEventInfra {
   private final PayloadCodec payloadCodec;
   private final List<EventDispatcher> dispatchers = new ArrayList<>();
   private final List<Channel> consumerChannels = new ArrayList<>();
-  private final HandledEvents handled;
+  private final DedupeStore dedupe;
   private volatile AmqpPublisher publisher;
   private volatile AmqpEnvelopeCodec codec;
   private volatile boolean closed;
@@ -97,10 +99,10 @@ public final class AmqpInfra implements DomainEventInfra {
   private Connection consuming;
   private EventCatalog catalog;
 
-  private AmqpInfra(AmqpSettings settings, PayloadCodec payloadCodec) {
+  private AmqpInfra(AmqpSettings settings, DedupeStore dedupe, PayloadCodec payloadCodec) {
     this.settings = settings;
     this.payloadCodec = payloadCodec == null ? JsonPayloadCodec.create() : payloadCodec;
-    this.handled = new HandledEvents(settings.dedupeMaxEntries);
+    this.dedupe = dedupe == null ? DedupeStore.create(settings.dedupeMaxEntries) : dedupe;
     if (settings.debug) {
       log.info("AmqpInfra settings {}", settings.redacted());
     }
@@ -242,7 +244,7 @@ public final class AmqpInfra implements DomainEventInfra {
       Channel channel = consuming.createChannel();
       channel.basicQos(settings.prefetch);
       AmqpEventConsumer consumer =
-          new AmqpEventConsumer(channel, codec, table, handled, publisher, settings);
+          new AmqpEventConsumer(channel, codec, table, dedupe, publisher, settings);
       channel.basicConsume(settings.service, false, name + "-consumer-" + i, consumer);
       consumerChannels.add(channel);
     }
@@ -389,6 +391,7 @@ public final class AmqpInfra implements DomainEventInfra {
   public static final class Builder {
     private final Properties properties = new Properties();
     private PayloadCodec payloadCodec;
+    private DedupeStore dedupeStore;
 
     private Builder() {}
 
@@ -437,6 +440,15 @@ public final class AmqpInfra implements DomainEventInfra {
     }
 
     /**
+     * Replaces the default bounded in-memory {@link DedupeStore}, e.g. with a JDBC or Redis store
+     * shared by every instance of the service; the service name is its consumer group.
+     */
+    public Builder dedupeStore(DedupeStore store) {
+      this.dedupeStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
      * Replaces the default {@link JsonPayloadCodec#create()}. Publishers and consumers of an
      * exchange must agree.
      */
@@ -451,7 +463,7 @@ public final class AmqpInfra implements DomainEventInfra {
      * @throws IllegalArgumentException naming the first bad setting
      */
     public AmqpInfra build() {
-      return new AmqpInfra(AmqpSettings.parse(properties), payloadCodec);
+      return new AmqpInfra(AmqpSettings.parse(properties), dedupeStore, payloadCodec);
     }
   }
 }

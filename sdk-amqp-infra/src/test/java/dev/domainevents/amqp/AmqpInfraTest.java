@@ -25,6 +25,7 @@ import dev.domainevents.amqp.Fixtures.Goods;
 import dev.domainevents.amqp.Fixtures.GoodsObj;
 import dev.domainevents.amqp.Fixtures.RecordingHandler;
 import dev.domainevents.amqp.Fixtures.SellMessage;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.Envelopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,8 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -374,6 +377,46 @@ class AmqpInfraTest {
         goods.shopping(2);
         second.publishAndWait(drain(goods));
         await(WAIT, "the standby taking over", () -> standby.handled.size() == 1);
+      }
+    }
+  }
+
+  @Test
+  void aFailingDedupeStoreRequeuesTheDeliveryAfterAPauseAndTheServiceIsItsGroup()
+      throws Exception {
+    try (RabbitVhost vhost = RabbitVhost.create("dedupe")) {
+      DedupeStore memory = DedupeStore.create();
+      AtomicInteger failures = new AtomicInteger();
+      List<String> groups = new CopyOnWriteArrayList<>();
+      DedupeStore flaky =
+          new DedupeStore() {
+            @Override
+            public boolean contains(String consumerGroup, UUID eventId) {
+              groups.add(consumerGroup);
+              if (failures.getAndIncrement() == 0) {
+                throw new IllegalStateException("store down");
+              }
+              return memory.contains(consumerGroup, eventId);
+            }
+
+            @Override
+            public void add(String consumerGroup, UUID eventId) {
+              memory.add(consumerGroup, eventId);
+            }
+          };
+      RecordingHandler handler = new RecordingHandler();
+      AmqpInfra infra =
+          AmqpInfra.builder().properties(fast(vhost, "shop")).dedupeStore(flaky).build();
+      infra.subscribe(handler);
+      infra.start(Fixtures.catalog());
+      try (infra) {
+        Goods goods = new Goods(6);
+        goods.shopping(1);
+        infra.publishAndWait(drain(goods));
+        await(WAIT, "the requeued delivery", () -> handler.handled.size() == 1);
+        assertEquals(1, handler.calls.size(), "the store failed before the handler ran");
+        assertTrue(groups.stream().allMatch("shop"::equals), groups.toString());
+        assertTrue(memory.contains("shop", handler.handled.get(0).eventId()));
       }
     }
   }
