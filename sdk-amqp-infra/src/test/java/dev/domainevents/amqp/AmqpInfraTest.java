@@ -420,4 +420,29 @@ class AmqpInfraTest {
       }
     }
   }
+
+  @Test
+  void aPlainMessageGoesToTheExchangeItNamesWithItsTopicAsRoutingKey() throws Exception {
+    try (RabbitVhost vhost = RabbitVhost.create("exchange");
+        AmqpInfra infra = start(fast(vhost, null));
+        Connection raw = vhost.connect();
+        Channel inspect = raw.createChannel()) {
+      inspect.exchangeDeclare("integration", "direct", true);
+      inspect.queueDeclare("partner", false, false, true, null);
+      inspect.queueBind("partner", "integration", SELL_TOPIC);
+
+      infra
+          .message(SELL_TOPIC, new SellMessage("sku-9", 1))
+          .exchange("integration")
+          .publishAndWait();
+
+      GetResponse received = inspect.basicGet("partner", true);
+      assertNotNull(received, "an existing exchange of another type is used as it is");
+      assertEquals(SELL_TOPIC, received.getProps().getType());
+      assertEquals(SELL_TOPIC, received.getEnvelope().getRoutingKey());
+      assertThrows(
+          EventPublishException.class,
+          () -> infra.message("nobody-listens", new SellMessage("x", 1)).publishAndWait());
+    }
+  }
 }
