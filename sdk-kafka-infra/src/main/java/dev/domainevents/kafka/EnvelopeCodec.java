@@ -114,7 +114,8 @@ final class EnvelopeCodec {
    * attempts. {@link EnvelopeHeaders#GROUP} is honoured everywhere: replayed dead letters carry it.
    *
    * @param retryTopic whether the record was read from one of the consumer's retry topics
-   * @return the delivery, or {@code null} if this service has no handler for the record's event
+   * @return the delivery, or {@code null} if this service does not handle the record's event, or
+   *     does not know it (registered by no registry of this service): a record to skip
    * @throws PoisonRecordException if the record can never be handled
    */
   Delivery decode(ConsumerRecord<byte[], byte[]> record, boolean retryTopic) {
@@ -211,13 +212,10 @@ final class EnvelopeCodec {
       }
       plain = true;
     } else {
+      // An aggregate's topic carries all its events: those this service does not handle, and
+      // those a newer producer added that it does not even know. Neither is poison.
       EventType<?> type = catalog.find(name);
-      if (type == null) {
-        throw new PoisonRecordException(
-            PoisonRecordException.UNKNOWN_EVENT,
-            "unknown event \"" + name + "\": no registry of this service registers it");
-      }
-      if (!table.handles(name)) {
+      if (type == null || !table.handles(name)) {
         return null;
       }
       // The registered instance: its hash is cached, and the generated dispatcher's equals

@@ -432,6 +432,18 @@ public final class KafkaInfra implements DomainEventInfra {
     return all;
   }
 
+  /**
+   * How many records this process's consumers skipped because their event is not handled here, or
+   * not known (a newer producer's): records on a subscribed topic, committed without a handler.
+   */
+  long skippedRecords() {
+    long total = 0;
+    for (KafkaEventConsumer consumer : consumers) {
+      total += consumer.skipped();
+    }
+    return total;
+  }
+
   List<KafkaEventConsumer> consumers() {
     return consumers;
   }
