@@ -5,12 +5,17 @@ import static dev.domainevents.kafka.Fixtures.await;
 import static dev.domainevents.kafka.Fixtures.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
+import dev.domainevents.json.JsonPayloadCodec;
+import dev.domainevents.spi.DispatchTable;
+import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
 import io.cloudevents.CloudEvent;
@@ -151,11 +156,14 @@ class CloudEventsTest {
           second.eventId());
       assertEquals("10", second.aggregateId());
       assertEquals(second.eventId().toString(), second.correlationId(), "a flow of its own");
+      assertTrue(
+          Duration.between(second.occurredAt(), Instant.now()).abs().toMinutes() < 10,
+          "without ce_time, the record's timestamp: " + second.occurredAt());
     }
   }
 
   @Test
-  void aCloudEventOfAnotherSpecVersionIsPoison() throws Exception {
+  void aCloudEventOfAnotherSpecVersionOrInStructuredModeIsPoison() throws Exception {
     String topic = unique("goods");
     String bootstrap = KAFKA.bootstrapServers();
     RecordingHandler handler = new RecordingHandler();
@@ -169,11 +177,31 @@ class CloudEventsTest {
       headers.add(CloudEventsHeaders.SOURCE, bytes("/old"));
       headers.add(CloudEventsHeaders.TYPE, bytes(SHOPPING));
       RawRecords.send(bootstrap, topic, "9", JSON, headers);
+      RecordHeaders structured = new RecordHeaders();
+      structured.add(EnvelopeHeaders.CONTENT_TYPE, bytes("application/cloudevents+json"));
+      RawRecords.send(bootstrap, topic, "9", "{\"specversion\":\"1.0\"}", structured);
 
-      ConsumerRecord<byte[], byte[]> dead = RawRecords.read(bootstrap, "fail-" + topic, 1, WAIT).get(0);
-      assertEquals("malformed-header", RawRecords.header(dead, EnvelopeHeaders.REASON));
+      List<ConsumerRecord<byte[], byte[]>> dead = RawRecords.read(bootstrap, "fail-" + topic, 2, WAIT);
+      assertEquals(
+          List.of("malformed-header", "undecodable"),
+          dead.stream().map(r -> RawRecords.header(r, EnvelopeHeaders.REASON)).toList());
       assertEquals(0, handler.calls.size());
     }
+  }
+
+  @Test
+  void aUserHeaderNamedLikeACloudEventsAttributeIsRefused() {
+    EnvelopeCodec codec =
+        new EnvelopeCodec(
+            JsonPayloadCodec.create(),
+            EventCatalog.of(Fixtures.registry("goods")),
+            DispatchTable.of(List.of()),
+            WireFormat.DOMAINEVENTS);
+    EventEnvelope event =
+        Envelopes.event(SHOPPING, "7", new GoodsObj(7, "n", 1, 0, null, null), Map.of("ce_id", "x"));
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> codec.encode(event, "goods"));
+    assertTrue(error.getMessage().contains("\"ce_id\""), error.getMessage());
   }
 
   private static void send(String bootstrap, String topic, String key, CloudEvent event)
