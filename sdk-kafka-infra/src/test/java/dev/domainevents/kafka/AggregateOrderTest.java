@@ -10,7 +10,6 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
-import dev.domainevents.spi.EventRegistry;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,20 +104,6 @@ class AggregateOrderTest {
     }
   }
 
-  private static EventRegistry registry() {
-    return new EventRegistry() {
-      @Override
-      public List<EventType<?>> eventTypes() {
-        return List.copyOf(TYPES);
-      }
-
-      @Override
-      public EventDispatcher dispatcherFor(Object handler) {
-        return null;
-      }
-    };
-  }
-
   @Test
   void eachAggregatesEventsAreHandledInTheOrderRaisedAcrossTypes() throws Exception {
     String bootstrap = KAFKA.bootstrapServers();
@@ -135,7 +120,7 @@ class AggregateOrderTest {
     Map<Long, List<Integer>> handled = new ConcurrentHashMap<>();
     Recorder first = new Recorder(handled);
     Recorder second = new Recorder(handled);
-    EventCatalog catalog = EventCatalog.of(registry());
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry(List.copyOf(TYPES)));
     try (KafkaInfra one = start(bootstrap, catalog, first);
         KafkaInfra two = start(bootstrap, catalog, second)) {
       // Both consumers own partitions of the event topics before anything is published: no

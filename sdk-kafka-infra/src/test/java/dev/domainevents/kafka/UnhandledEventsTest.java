@@ -9,7 +9,6 @@ import dev.domainevents.EventType;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.spi.EventCatalog;
-import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
 import java.time.Duration;
@@ -38,21 +37,10 @@ class UnhandledEventsTest {
 
   /** Goods:Shopping, handled, and Goods:Restock, known but not handled, on one topic. */
   private static EventRegistry registry(String topic) {
-    List<EventType<?>> types =
+    return Fixtures.registry(
         List.of(
             EventType.of(SHOPPING, GoodsObj.class, topic, 1),
-            EventType.of(RESTOCK, GoodsObj.class, topic, 1));
-    return new EventRegistry() {
-      @Override
-      public List<EventType<?>> eventTypes() {
-        return types;
-      }
-
-      @Override
-      public EventDispatcher dispatcherFor(Object handler) {
-        return null;
-      }
-    };
+            EventType.of(RESTOCK, GoodsObj.class, topic, 1)));
   }
 
   @Test
