@@ -352,7 +352,11 @@ final class KafkaEventConsumer implements Runnable {
             record.topic(),
             record.partition(),
             record.offset(),
-            header(record, EnvelopeHeaders.EVENT_NAME),
+            header(
+                record,
+                record.headers().lastHeader(EnvelopeHeaders.EVENT_NAME) == null
+                    ? CloudEventsHeaders.TYPE
+                    : EnvelopeHeaders.EVENT_NAME),
             count);
       }
       return Outcome.DONE;
