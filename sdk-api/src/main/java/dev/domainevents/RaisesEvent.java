@@ -31,7 +31,11 @@ public @interface RaisesEvent {
   /** The payload type; {@code void.class} means "as inferred from the call site". */
   Class<?> payload() default void.class;
 
-  /** The Kafka topic; empty means the default, e.g. {@code goods.shopping}. */
+  /**
+   * The Kafka topic; empty means the entity's ({@link EventTopic}, or by default one per aggregate
+   * type, e.g. {@code goods}). A topic that differs from the entity's splits its events, and their
+   * relative order, over several topics.
+   */
   String topic() default "";
 
   /** The payload's schema version. */

@@ -34,7 +34,8 @@ class EventTypeTest {
 
   @Test
   void theDefaultTopicNeedsALegalName() {
-    assertEquals("goods.add-line", Topics.defaultTopic("Goods:AddLine"));
+    assertEquals("goods", Topics.defaultTopic("Goods:AddLine"));
+    assertEquals("goods", EventType.of("Goods:AddLine", String.class).topic());
     assertThrows(IllegalArgumentException.class, () -> Topics.defaultTopic("Goods:addLine"));
   }
 }

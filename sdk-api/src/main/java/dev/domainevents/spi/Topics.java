@@ -3,7 +3,8 @@ package dev.domainevents.spi;
 import java.util.Locale;
 
 /**
- * Kafka topic names: the default topic of an event, and what makes a name legal.
+ * Kafka topic names: the default topic of an event (one per aggregate type), and what makes a
+ * name legal.
  *
  * <p>The annotation processor and the runtime both use this class, so a topic the compiler
  * accepted is one the broker accepts.
@@ -15,10 +16,11 @@ public final class Topics {
   private Topics() {}
 
   /**
-   * Returns the default topic of an event: the entity and the method, lower-cased and joined by a
-   * dot, with camel case split by dashes: {@code Goods:Shopping} → {@code goods.shopping},
-   * {@code Order:AddLine} → {@code order.add-line}, {@code IODevice:ReadIO} → {@code
-   * io-device.read-io}.
+   * Returns the default topic of an event: one topic per aggregate type, so that every event of
+   * one aggregate lands on one topic and, keyed by the aggregate id, on one partition, in the order
+   * raised. The topic is the entity's simple name, lower-cased, with camel case split by dashes:
+   * {@code Goods:Shopping} → {@code goods}, {@code ShoppingCart:CheckOut} → {@code
+   * shopping-cart}, {@code IODevice:ReadIO} → {@code io-device}.
    *
    * @throws IllegalArgumentException if {@code eventName} is not a legal event name ({@link
    *     EventNames})
@@ -26,10 +28,8 @@ public final class Topics {
   public static String defaultTopic(String eventName) {
     EventNames.requireLegal(eventName);
     int colon = eventName.indexOf(EventNames.SEPARATOR);
-    StringBuilder topic = new StringBuilder(eventName.length() + 4);
+    StringBuilder topic = new StringBuilder(colon + 4);
     appendKebab(topic, eventName, 0, colon);
-    topic.append('.');
-    appendKebab(topic, eventName, colon + 1, eventName.length());
     return topic.toString();
   }
 

@@ -9,16 +9,24 @@ import org.junit.jupiter.api.Test;
 
 class TopicsTest {
   @Test
-  void defaultTopicIsLowerCaseDottedAndKebab() {
-    assertEquals("goods.shopping", Topics.defaultTopic("Goods:Shopping"));
-    assertEquals("order.add-line", Topics.defaultTopic("Order:AddLine"));
-    assertEquals("shopping-cart.check-out", Topics.defaultTopic("ShoppingCart:CheckOut"));
-    assertEquals("io-device.read-io", Topics.defaultTopic("IODevice:ReadIO"));
+  void defaultTopicIsTheAggregateTypeInKebabCase() {
+    assertEquals("goods", Topics.defaultTopic("Goods:Shopping"));
+    assertEquals("order", Topics.defaultTopic("Order:AddLine"));
+    assertEquals("shopping-cart", Topics.defaultTopic("ShoppingCart:CheckOut"));
+    assertEquals("io-device", Topics.defaultTopic("IODevice:ReadIO"));
+    assertEquals("http2-server", Topics.defaultTopic("Http2Server:Start"));
   }
 
   @Test
-  void defaultTopicsAreLegal() {
+  void everyEventOfAnAggregateSharesItsDefaultTopic() {
+    assertEquals(Topics.defaultTopic("Order:Created"), Topics.defaultTopic("Order:Cancelled"));
+    assertEquals(Topics.defaultTopic("Order:Created"), Topics.defaultTopic("Order:AddLine"));
+  }
+
+  @Test
+  void defaultTopicsAreLegalAndLeaveRoomForRetryAndDeadLetterTopics() {
     assertTrue(Topics.isLegal(Topics.defaultTopic("Goods:Shopping")));
+    assertNull(Topics.eventTopicProblem(Topics.defaultTopic("IODevice:ReadIO")));
   }
 
   @Test

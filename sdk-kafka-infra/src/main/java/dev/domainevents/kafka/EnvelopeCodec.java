@@ -23,7 +23,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Turns envelopes into Kafka records and back: key = aggregate id, value = JSON payload, headers =
- * the envelope ({@link EnvelopeHeaders}) and the user's headers.
+ * the envelope ({@link EnvelopeHeaders}, or {@link CloudEventsHeaders} in {@link
+ * WireFormat#CLOUDEVENTS}) and the user's headers. It decodes both formats, whichever it encodes.
  *
  * <p>Decoding takes the payload type from the {@link EventCatalog} for domain events and from the
  * {@link DispatchTable}'s topics for plain messages: never from the record.
@@ -31,14 +32,19 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class EnvelopeCodec {
   private static final byte[] JSON = bytes(EnvelopeHeaders.JSON);
 
+  private static final byte[] CLOUDEVENTS_1_0 = bytes(CloudEventsHeaders.VERSION_1_0);
+
   private final PayloadCodec payloads;
   private final EventCatalog catalog;
   private final DispatchTable table;
+  private final WireFormat format;
 
-  EnvelopeCodec(PayloadCodec payloads, EventCatalog catalog, DispatchTable table) {
+  EnvelopeCodec(
+      PayloadCodec payloads, EventCatalog catalog, DispatchTable table, WireFormat format) {
     this.payloads = payloads;
     this.catalog = catalog;
     this.table = table;
+    this.format = format;
   }
 
   /**
@@ -72,6 +78,22 @@ final class EnvelopeCodec {
    */
   ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic) {
     byte[] value = payloads.encode(event.payload());
+    RecordHeaders headers =
+        format == WireFormat.CLOUDEVENTS ? cloudEventHeaders(event) : envelopeHeaders(event);
+    for (Map.Entry<String, String> header : event.headers().entrySet()) {
+      String name = header.getKey();
+      if (name.startsWith(EnvelopeHeaders.PREFIX) || CloudEventsHeaders.isReserved(name)) {
+        throw new IllegalArgumentException(
+            "header \"" + name + "\" of " + event.name() + " is reserved for the SDK (the prefix \""
+                + EnvelopeHeaders.PREFIX + "\" and the CloudEvents attributes it maps); rename it");
+      }
+      headers.add(name, bytes(header.getValue()));
+    }
+    byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
+    return new ProducerRecord<>(topic, null, key, value, headers);
+  }
+
+  private static RecordHeaders envelopeHeaders(EventEnvelope event) {
     RecordHeaders headers = new RecordHeaders();
     String eventId = event.eventId().toString();
     byte[] eventIdBytes = bytes(eventId);
@@ -91,16 +113,37 @@ final class EnvelopeCodec {
     }
     headers.add(EnvelopeHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
     headers.add(EnvelopeHeaders.CONTENT_TYPE, JSON);
-    for (Map.Entry<String, String> header : event.headers().entrySet()) {
-      if (header.getKey().startsWith(EnvelopeHeaders.PREFIX)) {
-        throw new IllegalArgumentException(
-            "header \"" + header.getKey() + "\" of " + event.name() + " uses the reserved prefix \""
-                + EnvelopeHeaders.PREFIX + "\"; rename it");
-      }
-      headers.add(header.getKey(), bytes(header.getValue()));
+    return headers;
+  }
+
+  /** The envelope as CloudEvents attributes, binary mode; see {@link CloudEventsHeaders}. */
+  private static RecordHeaders cloudEventHeaders(EventEnvelope event) {
+    RecordHeaders headers = new RecordHeaders();
+    String eventId = event.eventId().toString();
+    byte[] eventIdBytes = bytes(eventId);
+    headers.add(CloudEventsHeaders.SPEC_VERSION, CLOUDEVENTS_1_0);
+    headers.add(CloudEventsHeaders.ID, eventIdBytes);
+    boolean plain = event.aggregateType().isEmpty();
+    headers.add(
+        CloudEventsHeaders.SOURCE, bytes("/" + (plain ? event.name() : event.aggregateType())));
+    headers.add(CloudEventsHeaders.TYPE, bytes(event.name()));
+    headers.add(CloudEventsHeaders.TIME, InstantHeader.format(event.occurredAt()));
+    if (event.aggregateId() != null) {
+      headers.add(CloudEventsHeaders.SUBJECT, bytes(event.aggregateId()));
     }
-    byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
-    return new ProducerRecord<>(topic, null, key, value, headers);
+    headers.add(EnvelopeHeaders.CONTENT_TYPE, JSON);
+    headers.add(
+        CloudEventsHeaders.CORRELATION_ID,
+        event.correlationId().equals(eventId) ? eventIdBytes : bytes(event.correlationId()));
+    if (event.causationId() != null) {
+      headers.add(CloudEventsHeaders.CAUSATION_ID, bytes(event.causationId()));
+    }
+    headers.add(
+        CloudEventsHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
+    if (!plain) {
+      headers.add(CloudEventsHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
+    }
+    return headers;
   }
 
   /**
@@ -114,7 +157,8 @@ final class EnvelopeCodec {
    * attempts. {@link EnvelopeHeaders#GROUP} is honoured everywhere: replayed dead letters carry it.
    *
    * @param retryTopic whether the record was read from one of the consumer's retry topics
-   * @return the delivery, or {@code null} if this service has no handler for the record's event
+   * @return the delivery, or {@code null} if this service does not handle the record's event, or
+   *     does not know it (registered by no registry of this service): a record to skip
    * @throws PoisonRecordException if the record can never be handled
    */
   Delivery decode(ConsumerRecord<byte[], byte[]> record, boolean retryTopic) {
@@ -134,10 +178,26 @@ final class EnvelopeCodec {
     String retryAt = null;
     String group = null;
     Map<String, String> userHeaders = null;
+    CloudEvent cloudEvent = null;
     for (Header header : record.headers()) {
       String key = header.key();
+      if (key.startsWith(CloudEventsHeaders.PREFIX) && CloudEventsHeaders.isReserved(key)) {
+        if (cloudEvent == null) {
+          cloudEvent = new CloudEvent();
+        }
+        cloudEvent.read(key, header.value() == null ? null : text(key, header.value()));
+        continue;
+      }
       if (!key.startsWith(EnvelopeHeaders.PREFIX)) {
-        if (!key.equals(EnvelopeHeaders.CONTENT_TYPE)) {
+        if (key.equals(EnvelopeHeaders.CONTENT_TYPE)) {
+          String contentType = header.value() == null ? "" : text(key, header.value());
+          if (contentType.startsWith("application/cloudevents")) {
+            throw new PoisonRecordException(
+                PoisonRecordException.UNDECODABLE,
+                "a structured-mode CloudEvent (" + excerpt(contentType, 60) + "); the SDK reads"
+                    + " the binary mode, with the attributes in ce_ headers");
+          }
+        } else {
           if (userHeaders == null) {
             userHeaders = new HashMap<>();
           }
@@ -167,6 +227,36 @@ final class EnvelopeCodec {
           // Other SDK headers (exception details, original coordinates) are not part of the envelope.
         }
       }
+    }
+    if (cloudEvent != null) {
+      // A CloudEvent's attributes stand for the envelope headers; a record carrying both must
+      // not say two things.
+      cloudEvent.requireComplete();
+      eventId = agree(eventId, cloudEvent.id(), EnvelopeHeaders.EVENT_ID, CloudEventsHeaders.ID);
+      name = agree(name, cloudEvent.type, EnvelopeHeaders.EVENT_NAME, CloudEventsHeaders.TYPE);
+      aggregateType =
+          agree(aggregateType, cloudEvent.aggregateType, EnvelopeHeaders.AGGREGATE_TYPE,
+              CloudEventsHeaders.AGGREGATE_TYPE);
+      aggregateId =
+          agree(aggregateId, cloudEvent.subject, EnvelopeHeaders.AGGREGATE_ID,
+              CloudEventsHeaders.SUBJECT);
+      occurredAt =
+          agree(occurredAt, cloudEvent.time, EnvelopeHeaders.OCCURRED_AT, CloudEventsHeaders.TIME);
+      if (occurredAt == null) {
+        occurredAt = Instant.ofEpochMilli(record.timestamp()).toString();
+      }
+      correlationId =
+          agree(correlationId, cloudEvent.correlationId, EnvelopeHeaders.CORRELATION_ID,
+              CloudEventsHeaders.CORRELATION_ID);
+      if (correlationId == null) {
+        correlationId = eventId; // optional in CloudEvents: the event starts its own flow
+      }
+      causationId =
+          agree(causationId, cloudEvent.causationId, EnvelopeHeaders.CAUSATION_ID,
+              CloudEventsHeaders.CAUSATION_ID);
+      schemaVersion =
+          agree(schemaVersion, cloudEvent.schemaVersion, EnvelopeHeaders.SCHEMA_VERSION,
+              CloudEventsHeaders.SCHEMA_VERSION);
     }
     String topic;
     String misplaced = null;
@@ -211,13 +301,10 @@ final class EnvelopeCodec {
       }
       plain = true;
     } else {
+      // An aggregate's topic carries all its events: those this service does not handle, and
+      // those a newer producer added that it does not even know. Neither is poison.
       EventType<?> type = catalog.find(name);
-      if (type == null) {
-        throw new PoisonRecordException(
-            PoisonRecordException.UNKNOWN_EVENT,
-            "unknown event \"" + name + "\": no registry of this service registers it");
-      }
-      if (!table.handles(name)) {
+      if (type == null || !table.handles(name)) {
         return null;
       }
       // The registered instance: its hash is cached, and the generated dispatcher's equals
@@ -311,6 +398,82 @@ final class EnvelopeCodec {
    * @param group the consumer group the retry copy is meant for, or {@code null}
    */
   record Delivery(EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
+
+  /** Returns the one value two headers of the same attribute give, or fails if they differ. */
+  private static String agree(String envelope, String cloudEvent, String header, String ceHeader) {
+    if (cloudEvent == null) {
+      return envelope;
+    }
+    if (envelope != null && !envelope.equals(cloudEvent)) {
+      throw new PoisonRecordException(
+          PoisonRecordException.MALFORMED_HEADER,
+          "headers " + header + " and " + ceHeader + " disagree: \"" + excerpt(envelope, 100)
+              + "\" vs \"" + excerpt(cloudEvent, 100) + "\"");
+    }
+    return cloudEvent;
+  }
+
+  /** The CloudEvents attributes of a record, as read. */
+  private static final class CloudEvent {
+    private String specVersion;
+    private String id;
+    private String source;
+    private String type;
+    private String time;
+    private String subject;
+    private String correlationId;
+    private String causationId;
+    private String schemaVersion;
+    private String aggregateType;
+
+    void read(String header, String value) {
+      switch (header) {
+        case CloudEventsHeaders.SPEC_VERSION -> specVersion = value;
+        case CloudEventsHeaders.ID -> id = value;
+        case CloudEventsHeaders.SOURCE -> source = value;
+        case CloudEventsHeaders.TYPE -> type = value;
+        case CloudEventsHeaders.TIME -> time = value;
+        case CloudEventsHeaders.SUBJECT -> subject = value;
+        case CloudEventsHeaders.CORRELATION_ID -> correlationId = value;
+        case CloudEventsHeaders.CAUSATION_ID -> causationId = value;
+        case CloudEventsHeaders.SCHEMA_VERSION -> schemaVersion = value;
+        case CloudEventsHeaders.AGGREGATE_TYPE -> aggregateType = value;
+        default -> throw new IllegalStateException("not a CloudEvents header: " + header);
+      }
+    }
+
+    /** Checks what the specification requires: version 1.0, an id, a source and a type. */
+    void requireComplete() {
+      if (specVersion == null) {
+        throw missing(CloudEventsHeaders.SPEC_VERSION);
+      }
+      if (!specVersion.equals(CloudEventsHeaders.VERSION_1_0)) {
+        throw malformed(CloudEventsHeaders.SPEC_VERSION, specVersion);
+      }
+      if (id == null || id.isEmpty()) {
+        throw missing(CloudEventsHeaders.ID);
+      }
+      if (source == null || source.isEmpty()) {
+        throw missing(CloudEventsHeaders.SOURCE);
+      }
+      if (type == null || type.isEmpty()) {
+        throw missing(CloudEventsHeaders.TYPE);
+      }
+    }
+
+    /**
+     * The id as a UUID's text. CloudEvents ids are any string unique within their source, so a
+     * foreign id that is not a UUID becomes one derived from source and id: the same event,
+     * delivered again, gets the same id, and the dedupe store recognises it.
+     */
+    String id() {
+      try {
+        return UUID.fromString(id).toString();
+      } catch (IllegalArgumentException e) {
+        return UUID.nameUUIDFromBytes(bytes(source + '\n' + id)).toString();
+      }
+    }
+  }
 
   /** Decodes the value, turning every codec failure into the poison it is: no retry fixes it. */
   private Object decodePayload(byte[] value, Class<?> type) {

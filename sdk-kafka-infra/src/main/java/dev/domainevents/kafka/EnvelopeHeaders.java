@@ -2,7 +2,9 @@ package dev.domainevents.kafka;
 
 /**
  * The Kafka record headers that carry an event's envelope, and those added when a record is routed
- * to a retry or dead-letter topic. Every header name the SDK uses is defined here, once.
+ * to a retry or dead-letter topic. Every {@code de-} header name the SDK uses is defined here, once;
+ * in {@link WireFormat#CLOUDEVENTS} the envelope travels in CloudEvents headers instead, and the
+ * routing headers stay these.
  *
  * <p>Values are UTF-8 strings. A record's key is the aggregate id and its value the payload as
  * JSON. The user's own headers travel next to these, under their own names; the {@code de-} prefix

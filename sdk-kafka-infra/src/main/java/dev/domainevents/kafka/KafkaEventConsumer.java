@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -128,6 +129,8 @@ final class KafkaEventConsumer implements Runnable {
   private final Map<TopicPartition, Pending> pending = new HashMap<>();
   private long waitUntil;
   private long lastCommitNanos;
+  /** Records of events this service does not handle or know, skipped and committed. */
+  private final AtomicLong skipped = new AtomicLong();
 
   private volatile boolean running = true;
   private volatile boolean aborted;
@@ -176,6 +179,11 @@ final class KafkaEventConsumer implements Runnable {
   /** The partitions assigned right now. */
   Set<TopicPartition> assignment() {
     return assignment;
+  }
+
+  /** How many records of events this service does not handle or know were skipped. */
+  long skipped() {
+    return skipped.get();
   }
 
   /** What stopped the consumer thread, or {@code null}. */
@@ -336,7 +344,22 @@ final class KafkaEventConsumer implements Runnable {
           new Pending(record.offset(), Step.DEAD_LETTER, 0, 0, poison.reason(), poison, null));
     }
     if (delivery == null) {
-      return Outcome.DONE; // an event on a subscribed topic that this service does not handle
+      // An event of an aggregate whose topic this service reads for other events.
+      long count = skipped.incrementAndGet();
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "record {}-{}@{} ({}) skipped: not an event this service handles; {} skipped so far",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            header(
+                record,
+                record.headers().lastHeader(EnvelopeHeaders.EVENT_NAME) == null
+                    ? CloudEventsHeaders.TYPE
+                    : EnvelopeHeaders.EVENT_NAME),
+            count);
+      }
+      return Outcome.DONE;
     }
     if (delivery.group() != null && !delivery.group().equals(group)) {
       // Another group's retry copy or replayed dead letter: expected where several services

@@ -83,6 +83,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code domainevents.clusters} (one cluster, {@code default}): named clusters, the first is
  *       the default; {@code clusters.<name>.<kafka key>} overrides a key for one cluster, and
  *       {@code domainevents.route.<topic>=<name>} sends a topic to another cluster;
+ *   <li>{@code domainevents.wire.format} ({@code domainevents}): the record headers, the SDK's
+ *       own or CloudEvents binary mode ({@link WireFormat}); both are read either way;
  *   <li>{@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
@@ -200,7 +202,7 @@ public final class KafkaInfra implements DomainEventInfra {
     }
     this.catalog = catalog;
     DispatchTable table = DispatchTable.of(dispatchers);
-    EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table);
+    EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table, settings.wireFormat);
     Set<String> topics = subscribedTopics(catalog, table);
     try {
       Map<String, KafkaEventPublisher.ClusterProducer> clusterProducers = new LinkedHashMap<>();
@@ -433,6 +435,18 @@ public final class KafkaInfra implements DomainEventInfra {
     return all;
   }
 
+  /**
+   * How many records this process's consumers skipped because their event is not handled here, or
+   * not known (a newer producer's): records on a subscribed topic, committed without a handler.
+   */
+  long skippedRecords() {
+    long total = 0;
+    for (KafkaEventConsumer consumer : consumers) {
+      total += consumer.skipped();
+    }
+    return total;
+  }
+
   List<KafkaEventConsumer> consumers() {
     return consumers;
   }
@@ -589,6 +603,15 @@ public final class KafkaInfra implements DomainEventInfra {
     public Builder payloadCodec(PayloadCodec codec) {
       this.payloadCodec = Objects.requireNonNull(codec, "codec");
       return this;
+    }
+
+    /**
+     * Sets how records carry the envelope: the SDK's {@code de-} headers, or CloudEvents binary
+     * mode for consumers in other languages. Consumers read both formats either way.
+     */
+    public Builder wireFormat(WireFormat format) {
+      Objects.requireNonNull(format, "format");
+      return property(KafkaSettings.WIRE_FORMAT, format.property());
     }
 
     /**

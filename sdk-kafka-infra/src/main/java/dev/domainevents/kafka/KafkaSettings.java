@@ -31,6 +31,7 @@ final class KafkaSettings {
   static final String ORDERED = "domainevents.ordered";
   static final String DEDUPE_MAX_ENTRIES = "domainevents.dedupe.max.entries";
   static final String CLOSE_TIMEOUT_MS = "domainevents.close.timeout.ms";
+  static final String WIRE_FORMAT = "domainevents.wire.format";
   static final String DEFAULT_CLUSTER = "default";
   static final String RETRY_TOPIC_PREFIX = "retry-";
   static final String DEAD_LETTER_PREFIX = "fail-";
@@ -47,7 +48,8 @@ final class KafkaSettings {
           RETRY_TOPIC_DELAY_MS,
           ORDERED,
           DEDUPE_MAX_ENTRIES,
-          CLOSE_TIMEOUT_MS);
+          CLOSE_TIMEOUT_MS,
+          WIRE_FORMAT);
 
   /** One named Kafka cluster and the client configs to reach it. */
   record Cluster(String name, Map<String, Object> producer, Map<String, Object> consumer) {
@@ -68,6 +70,7 @@ final class KafkaSettings {
   final boolean ordered;
   final int dedupeMaxEntries;
   final Duration closeTimeout;
+  final WireFormat wireFormat;
 
   private KafkaSettings(Properties properties) {
     Map<String, String> all = new LinkedHashMap<>();
@@ -135,6 +138,8 @@ final class KafkaSettings {
     this.ordered = bool(all, ORDERED, false);
     this.dedupeMaxEntries = integer(all, DEDUPE_MAX_ENTRIES, 100_000, 1);
     this.closeTimeout = Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000));
+    String wireFormat = all.get(WIRE_FORMAT);
+    this.wireFormat = wireFormat == null ? WireFormat.DOMAINEVENTS : WireFormat.of(wireFormat);
   }
 
   static KafkaSettings parse(Properties properties) {

@@ -50,7 +50,10 @@ public class EnvelopeCodecBenchmark {
     EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.bench"));
     codec =
         new EnvelopeCodec(
-            JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of(new RecordingHandler())));
+            JsonPayloadCodec.create(),
+            catalog,
+            DispatchTable.of(List.of(new RecordingHandler())),
+            WireFormat.DOMAINEVENTS);
     Goods goods = new Goods(42);
     goods.shopping(3);
     envelope = Fixtures.drain(goods).get(0);

@@ -19,7 +19,8 @@ class EnvelopeTopicTest {
   private static final GoodsObj GOODS = new GoodsObj(1, "p", 1, 0, null, null);
 
   private static EnvelopeCodec codec(EventCatalog catalog) {
-    return new EnvelopeCodec(JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of()));
+    return new EnvelopeCodec(
+        JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of()), WireFormat.DOMAINEVENTS);
   }
 
   @Test

@@ -61,11 +61,15 @@ final class Fixtures {
 
   /** Like a generated registry: one event, on a per-test topic. */
   static EventRegistry registry(String topic) {
-    EventType<GoodsObj> shopping = EventType.of(SHOPPING, GoodsObj.class, topic, 2);
+    return registry(List.of(EventType.of(SHOPPING, GoodsObj.class, topic, 2)));
+  }
+
+  /** Like a generated registry of {@code types}, without dispatchers. */
+  static EventRegistry registry(List<EventType<?>> types) {
     return new EventRegistry() {
       @Override
       public List<EventType<?>> eventTypes() {
-        return List.of(shopping);
+        return types;
       }
 
       @Override

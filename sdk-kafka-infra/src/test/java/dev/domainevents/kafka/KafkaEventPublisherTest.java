@@ -39,7 +39,11 @@ class KafkaEventPublisherTest {
                 new KafkaEventPublisher.ClusterProducer("default", "unit", "none:9092", producer)),
             "default",
             Map.of(),
-            new EnvelopeCodec(JsonPayloadCodec.create(), catalog, DispatchTable.of(List.of())),
+            new EnvelopeCodec(
+                JsonPayloadCodec.create(),
+                catalog,
+                DispatchTable.of(List.of()),
+                WireFormat.DOMAINEVENTS),
             false);
     Fixtures.Goods goods = new Fixtures.Goods(1);
     goods.shopping(1);

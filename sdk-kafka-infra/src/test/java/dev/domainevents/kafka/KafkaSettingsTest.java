@@ -45,6 +45,18 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void theWireFormatIsChosenByProperty() {
+    assertEquals(WireFormat.DOMAINEVENTS, KafkaSettings.parse(base()).wireFormat);
+    Properties props = base();
+    props.put("domainevents.wire.format", "cloudevents");
+    assertEquals(WireFormat.CLOUDEVENTS, KafkaSettings.parse(props).wireFormat);
+    props.put("domainevents.wire.format", "avro");
+    IllegalArgumentException error =
+        assertThrows(IllegalArgumentException.class, () -> KafkaSettings.parse(props));
+    assertTrue(error.getMessage().contains("use domainevents or cloudevents"), error.getMessage());
+  }
+
+  @Test
   void settingsThatWouldLoseEventsOrBreakDecodingAreRejected() {
     Properties autoCommit = base();
     autoCommit.put("enable.auto.commit", "true");

@@ -12,7 +12,6 @@ import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
 import dev.domainevents.processor.validation.RaisedEvent;
-import dev.domainevents.spi.Topics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -50,7 +49,7 @@ final class ModelBuilder {
               GeneratedNames.eventConstant(event.name()),
               event.methodName(),
               ClassName.get(event.payload()),
-              event.topic() == null ? Topics.defaultTopic(event.name()) : event.topic(),
+              event.topic(),
               event.version()));
     }
     events.sort(Comparator.comparing(EventModel::name));

@@ -148,7 +148,7 @@ import java.util.UUID;
     EventType<?> shopping = catalog.require("Goods:Shopping");
     assertThat(shopping.payloadType()).isEqualTo(loader.loadClass("app.GoodsObj"));
     assertThat(shopping.aggregateType()).isEqualTo("Goods");
-    assertThat(shopping.topic()).isEqualTo("goods.shopping");
+    assertThat(shopping.topic()).isEqualTo("goods");
     assertThat(catalog.require("Stock:Reserve").payloadType())
         .isEqualTo(loader.loadClass("app.StockReserved"));
     assertThat(catalog.eventTypes()).hasSize(2);

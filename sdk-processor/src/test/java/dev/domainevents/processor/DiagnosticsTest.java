@@ -823,16 +823,23 @@ class DiagnosticsTest {
 
   @Test
   void defaultTopicTooLongForItsRetryTopic() {
-    // "Goods:A" + "Bc" x 79 is a legal event name of 165 characters, but its default topic,
-    // goods.a-bc-bc-..., has 244, and retry-goods.a-bc-... would exceed Kafka's 249.
-    String method = "a" + "Bc".repeat(79);
-    String event = "Goods:A" + "Bc".repeat(79);
-    JavaFileObject goods =
-        goods(
-            "  public void " + method + "() {\n    domainEvent(\"" + event + "\", goods);\n  }\n");
-    assertThat(compile(goods))
+    // "ABcBc...:Go", with "Bc" x 82, is a legal event name of 168 characters, but the default topic
+    // of its aggregate type, a-bc-bc-..., has 247, and retry-a-bc-... would exceed Kafka's 249.
+    String entity = "A" + "Bc".repeat(82);
+    String event = entity + ":Go";
+    JavaFileObject source =
+        JavaFileObjects.forSourceString(
+            "shop." + entity,
+            "package shop;\n"
+                + "public final class " + entity + " extends dev.domainevents.Entity {\n"
+                + "  public void go() {\n"
+                + "    domainEvent(\"" + event + "\", new GoodsObj(1, \"tea\", 3));\n"
+                + "  }\n"
+                + "  @Override public String identity() { return \"1\"; }\n"
+                + "}\n");
+    assertThat(compile(source))
         .hadErrorContaining("[SdkTopicTooLong] the default topic of \"" + event + "\"")
-        .inFile(goods)
+        .inFile(source)
         .onLineContaining("domainEvent(\"" + event);
   }
 

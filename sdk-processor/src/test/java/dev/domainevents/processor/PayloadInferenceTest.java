@@ -142,11 +142,16 @@ class PayloadInferenceTest {
             }
             """);
     Compilation compilation = Compilers.sdk().compile(SINGLE, WILD, order);
-    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).succeeded();
+    // Order:Placed's own topic splits Order's events: allowed, with a warning.
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation)
+        .hadWarningContaining("[SdkSplitAggregate] \"Order:Placed\" goes to topic orders")
+        .inFile(order);
     assertThat(compilation)
         .generatedSourceFile("shop.OrderEvents")
         .contentsAsUtf8String()
-        .contains("PLACE = EventType.of(\"Order:Place\", Single.class, \"order.place\", 1)");
+        .contains("PLACE = EventType.of(\"Order:Place\", Single.class, \"order\", 1)");
     assertThat(compilation)
         .generatedSourceFile("shop.OrderEvents")
         .contentsAsUtf8String()

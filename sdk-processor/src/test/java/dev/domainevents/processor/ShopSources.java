@@ -75,7 +75,7 @@ final class ShopSources {
               domainEvent("Goods:Restock", new Restocked(goods.id(), amount));
             }
 
-            @RaisesEvent(value = "Goods:Archive", payload = GoodsObj.class, topic = "shop.archive", version = 2)
+            @RaisesEvent(value = "Goods:Archive", payload = GoodsObj.class, version = 2)
             public void archive() {
               domainEvent("Goods:Archive", this.goods);
             }

@@ -9,24 +9,24 @@ import javax.annotation.processing.Generated;
 @Generated("dev.domainevents.processor.DomainEventProcessor")
 public final class GoodsEvents {
   /**
-   * {@code Goods:AddLine}, raised by {@link Goods#addLine}; carries {@link LineAdded}; topic {@code goods.add-line}.
+   * {@code Goods:AddLine}, raised by {@link Goods#addLine}; carries {@link LineAdded}; topic {@code goods}.
    */
-  public static final EventType<LineAdded> ADD_LINE = EventType.of("Goods:AddLine", LineAdded.class, "goods.add-line", 1);
+  public static final EventType<LineAdded> ADD_LINE = EventType.of("Goods:AddLine", LineAdded.class, "goods", 1);
 
   /**
-   * {@code Goods:Archive}, raised by {@link Goods#archive}; carries {@link GoodsObj}; topic {@code shop.archive}.
+   * {@code Goods:Archive}, raised by {@link Goods#archive}; carries {@link GoodsObj}; topic {@code goods}.
    */
-  public static final EventType<GoodsObj> ARCHIVE = EventType.of("Goods:Archive", GoodsObj.class, "shop.archive", 2);
+  public static final EventType<GoodsObj> ARCHIVE = EventType.of("Goods:Archive", GoodsObj.class, "goods", 2);
 
   /**
-   * {@code Goods:Restock}, raised by {@link Goods#restock}; carries {@link Restocked}; topic {@code goods.restock}.
+   * {@code Goods:Restock}, raised by {@link Goods#restock}; carries {@link Restocked}; topic {@code goods}.
    */
-  public static final EventType<Restocked> RESTOCK = EventType.of("Goods:Restock", Restocked.class, "goods.restock", 1);
+  public static final EventType<Restocked> RESTOCK = EventType.of("Goods:Restock", Restocked.class, "goods", 1);
 
   /**
-   * {@code Goods:Shopping}, raised by {@link Goods#shopping}; carries {@link GoodsObj}; topic {@code goods.shopping}.
+   * {@code Goods:Shopping}, raised by {@link Goods#shopping}; carries {@link GoodsObj}; topic {@code goods}.
    */
-  public static final EventType<GoodsObj> SHOPPING = EventType.of("Goods:Shopping", GoodsObj.class, "goods.shopping", 1);
+  public static final EventType<GoodsObj> SHOPPING = EventType.of("Goods:Shopping", GoodsObj.class, "goods", 1);
 
   private GoodsEvents() {
   }

@@ -43,6 +43,6 @@ class GoodsTest {
   void theGeneratedConstantCarriesTheDefaultTopic() {
     assertEquals("Goods:Shopping", GoodsEvents.SHOPPING.name());
     assertEquals(GoodsObj.class, GoodsEvents.SHOPPING.payloadType());
-    assertEquals("goods.shopping", GoodsEvents.SHOPPING.topic());
+    assertEquals("goods", GoodsEvents.SHOPPING.topic());
   }
 }

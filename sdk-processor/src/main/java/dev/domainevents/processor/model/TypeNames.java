@@ -5,6 +5,7 @@ import dev.domainevents.Entity;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventHandler;
+import dev.domainevents.EventTopic;
 import dev.domainevents.EventType;
 import dev.domainevents.RaisesEvent;
 import dev.domainevents.spi.EventDispatcher;
@@ -27,6 +28,9 @@ public final class TypeNames {
 
   /** {@code @RaisesEvent}. */
   public static final ClassName RAISES_EVENT = ClassName.get(RaisesEvent.class);
+
+  /** {@code @EventTopic}, an entity's topic for all its events. */
+  public static final ClassName EVENT_TOPIC = ClassName.get(EventTopic.class);
 
   /** {@code @RaisesEvent.List}, the container of repeated {@code @RaisesEvent}s. */
   public static final ClassName RAISES_EVENT_LIST = ClassName.get(RaisesEvent.List.class);

@@ -68,6 +68,12 @@ public enum Messages {
       "SdkTopicTooLong",
       "%1$s is too long for an event topic: %2$s; shorten it, or declare a shorter one with"
           + " @RaisesEvent(topic = ...)"),
+  SPLIT_AGGREGATE(
+      Diagnostic.Kind.WARNING,
+      "SdkSplitAggregate",
+      "\"%1$s\" goes to topic %2$s, but %3$s's other events go to %4$s: split over several"
+          + " topics, one aggregate's events lose their relative order. Drop the topic override,"
+          + " or move it to the entity with @EventTopic(\"%2$s\") so that all its events share it"),
   ILLEGAL_VERSION("SdkIllegalVersion", "schema version %1$d of \"%2$s\" must be 1 or more"),
   UNKNOWN_EVENT("SdkUnknownEvent", "no entity raises \"%1$s\".%2$s"),
   PAYLOAD_MISMATCH(

@@ -2,7 +2,6 @@ package dev.domainevents.processor.validation;
 
 import com.sun.source.util.TreePath;
 import dev.domainevents.processor.model.GeneratedNames;
-import dev.domainevents.spi.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import javax.lang.model.util.ElementFilter;
  * Step 2: reads the events an entity raises, from its {@code @RaisesEvent} declarations and its
  * {@code domainEvent(...)} calls (see {@link RaiseCallScanner}), makes them agree (see {@link
  * RaisedPayloadAgreement}), and checks what will be derived from them: each topic, with its retry
- * and dead-letter forms, and each generated constant.
+ * and dead-letter forms ({@link AggregateTopics}), and each generated constant.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -58,13 +57,16 @@ public final class RaisedEventReader {
     }
     List<RaisedEvent> events = new RaisedPayloadAgreement(context.types).agree(raises);
     checkDerivedNames(entity, events, raises);
-    return cleanBefore && !context.report.isClean() ? null : new EntityFindings(entity, events);
+    events = new AggregateTopics(context).resolve(entity, events, raises);
+    return events == null || (cleanBefore && !context.report.isClean())
+        ? null
+        : new EntityFindings(entity, events);
   }
 
   /**
    * Checks the names generated code will use: two events must not become one constant (e.g. {@code
-   * fooBar()} and {@code foo_bar()} both give {@code FOO_BAR}), and every default topic must be
-   * legal with its longest derived form, just as a declared topic must.
+   * fooBar()} and {@code foo_bar()} both give {@code FOO_BAR}). Topics are decided and checked by
+   * {@link AggregateTopics}.
    */
   private void checkDerivedNames(TypeElement entity, List<RaisedEvent> events, List<Raise> raises) {
     Map<String, Spot> spots = new HashMap<>();
@@ -82,12 +84,6 @@ public final class RaisedEventReader {
             other,
             event.name(),
             GeneratedNames.constantsSimpleName(entity) + "." + constant);
-      }
-      if (event.topic() == null) {
-        EventTopics.check(
-            Topics.defaultTopic(event.name()),
-            "the default topic of \"" + event.name() + "\"",
-            spot);
       }
     }
   }

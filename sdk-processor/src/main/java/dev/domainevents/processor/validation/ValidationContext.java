@@ -31,6 +31,7 @@ public final class ValidationContext {
   final TypeElement eventHandlerType;
   final TypeElement raisesEventType;
   final TypeElement raisesEventListType;
+  final TypeElement eventTopicType;
   final TypeElement eventContextType;
   final TypeElement eventEnvelopeType;
 
@@ -50,6 +51,7 @@ public final class ValidationContext {
     this.eventHandlerType = type(TypeNames.EVENT_HANDLER);
     this.raisesEventType = type(TypeNames.RAISES_EVENT);
     this.raisesEventListType = type(TypeNames.RAISES_EVENT_LIST);
+    this.eventTopicType = type(TypeNames.EVENT_TOPIC);
     this.eventContextType = type(TypeNames.EVENT_CONTEXT);
     this.eventEnvelopeType = type(TypeNames.EVENT_ENVELOPE);
   }
