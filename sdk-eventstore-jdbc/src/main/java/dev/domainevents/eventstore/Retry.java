@@ -1,6 +1,8 @@
 package dev.domainevents.eventstore;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -43,20 +45,20 @@ public final class Retry {
       throw new IllegalArgumentException(
           "maxAttempts must be within 1.." + MAX_ATTEMPTS + ", was " + maxAttempts);
     }
-    ConcurrencyConflictException first = null;
+    List<ConcurrencyConflictException> earlier = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       try {
         return command.run();
       } catch (ConcurrencyConflictException e) {
-        if (first == null) {
-          first = e;
-        } else if (e != first) {
-          e.addSuppressed(first);
-          first = e;
-        }
         if (attempt == maxAttempts) {
+          for (ConcurrencyConflictException before : earlier) {
+            if (before != e) {
+              e.addSuppressed(before);
+            }
+          }
           throw e;
         }
+        earlier.add(e);
       }
     }
   }
