@@ -130,6 +130,62 @@ abstract class RepositoryContract {
     assertEquals(41 - exhausted.get(), after.version());
   }
 
+  /** Stock's snapshot state, schema version 2. */
+  record StockState(int onHand) {}
+
+  static final class StockSnapshots implements Snapshots<Stock, StockState> {
+    @Override
+    public Class<StockState> stateType() {
+      return StockState.class;
+    }
+
+    @Override
+    public int schemaVersion() {
+      return 2;
+    }
+
+    @Override
+    public StockState capture(Stock stock) {
+      return new StockState(stock.onHand());
+    }
+
+    @Override
+    public Stock restore(String id, StockState state) {
+      return Stock.restored(id, state.onHand());
+    }
+  }
+
+  @Test
+  void snapshotsEveryNEventsAndReplaysOnlyTheEventsAfter() throws SQLException {
+    EventSourcedRepository<Stock> snapshotting = stocks.withSnapshots(3, new StockSnapshots());
+    Stock stock = new Stock("sku-s");
+    stock.restock(100);
+    inTransaction(c -> snapshotting.save(c, stock));
+    for (int i = 0; i < 6; i++) {
+      Stock loaded = inTransaction(c -> snapshotting.load(c, "sku-s")).orElseThrow();
+      loaded.take(1);
+      inTransaction(c -> snapshotting.save(c, loaded));
+    }
+    // 7 events: snapshots were written at versions 3 and 6.
+    assertEquals(6, database().count("SELECT stream_version FROM domain_event_snapshot"));
+    Stock loaded = inTransaction(c -> snapshotting.load(c, "sku-s")).orElseThrow();
+    assertEquals(94, loaded.onHand());
+    assertEquals(7, loaded.version());
+
+    // The snapshot is what load starts from: a doctored one shows through...
+    execute("UPDATE domain_event_snapshot SET state = '{\"onHand\":1000}'");
+    assertEquals(999, inTransaction(c -> snapshotting.load(c, "sku-s")).orElseThrow().onHand());
+    // ...unless its schema is older than the code's: then it is ignored and the stream replayed.
+    execute("UPDATE domain_event_snapshot SET schema_version = 1");
+    Stock replayed = inTransaction(c -> snapshotting.load(c, "sku-s")).orElseThrow();
+    assertEquals(94, replayed.onHand());
+    assertEquals(7, replayed.version());
+  }
+
+  private void execute(String sql) {
+    TestDatabase.execute(database().dataSource(), sql);
+  }
+
   @Test
   void retryGivesUpAfterItsAttempts() {
     AtomicInteger runs = new AtomicInteger();

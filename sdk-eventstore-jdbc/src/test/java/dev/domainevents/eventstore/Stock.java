@@ -31,7 +31,7 @@ final class Stock extends EventSourcedEntity {
 
             @Override
             public EventDispatcher dispatcherFor(Object handler) {
-              return null;
+              return handler instanceof StockView view ? new StockView.Dispatcher(view) : null;
             }
           });
 
@@ -40,6 +40,13 @@ final class Stock extends EventSourcedEntity {
 
   Stock(String sku) {
     this.sku = sku;
+  }
+
+  /** A stock restored from a snapshot holding {@code onHand}. */
+  static Stock restored(String sku, int onHand) {
+    Stock stock = new Stock(sku);
+    stock.onHand = onHand;
+    return stock;
   }
 
   void restock(int amount) {
