@@ -49,24 +49,9 @@ final class GlobalSequencer {
    * @return how many events this call numbered
    */
   int sequence() throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      // Read committed: under MariaDB's default repeatable read, a snapshot older than the lock
-      // would show rows as unnumbered that another reader numbered meanwhile.
-      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      connection.setAutoCommit(false);
-      try {
-        int numbered = sequence(connection);
-        connection.commit();
-        return numbered;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      }
-    }
+    // Read committed: under MariaDB's default repeatable read, a snapshot older than the lock
+    // would show rows as unnumbered that another reader numbered meanwhile.
+    return Transactions.<Integer, SQLException>run(dataSource, true, GlobalSequencer::sequence);
   }
 
   private static int sequence(Connection connection) throws SQLException {

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
-import javax.sql.DataSource;
 
 /**
  * A read model kept up to date from the store's global log: an ordinary handler class of {@code
@@ -114,25 +113,7 @@ public final class Projection {
    * @throws Exception whatever a handler throws; the batch is rolled back
    */
   public int runOnce() throws Exception {
-    DataSource dataSource = store.dataSource();
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        int read = runBatch(connection);
-        connection.commit();
-        return read;
-      } catch (Exception | Error e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollback) {
-          e.addSuppressed(rollback);
-        }
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    }
+    return Transactions.<Integer, Exception>run(store.dataSource(), false, this::runBatch);
   }
 
   /**
@@ -172,23 +153,17 @@ public final class Projection {
    * Empties the read model with {@code reset} and sets the position back to 0, in one transaction;
    * {@link #catchUp} then rebuilds it from the whole log.
    */
-  public void rebuild(Reset reset) throws Exception {
+  public void rebuild(Reset reset) throws SQLException {
     Objects.requireNonNull(reset, "reset");
-    try (Connection connection = store.dataSource().getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        lockPosition(connection);
-        reset.run(connection);
-        advance(connection, 0);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    }
+    Transactions.<Void, SQLException>run(
+        store.dataSource(),
+        false,
+        connection -> {
+          lockPosition(connection);
+          reset.run(connection);
+          advance(connection, 0);
+          return null;
+        });
   }
 
   private int runBatch(Connection connection) throws Exception {
