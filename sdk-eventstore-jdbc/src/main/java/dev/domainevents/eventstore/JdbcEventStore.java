@@ -292,10 +292,6 @@ public final class JdbcEventStore {
     return dataSource;
   }
 
-  EventStoreDialect dialect() {
-    return dialect;
-  }
-
   private static boolean versionExists(Connection connection, StreamId stream, long version)
       throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(VERSION_EXISTS)) {
