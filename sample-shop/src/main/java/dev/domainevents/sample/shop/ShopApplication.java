@@ -1,13 +1,16 @@
 package dev.domainevents.sample.shop;
 
 import dev.domainevents.DomainEvents;
+import dev.domainevents.amqp.AmqpInfra;
 import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.spi.DomainEventInfra;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code PORT}: the HTTP port, 8000 by default;
+ *   <li>{@code SHOP_INFRA}: {@code kafka} (the default) or {@code amqp}, which ships the events
+ *       through RabbitMQ at {@code AMQP_URI} (required then, e.g. {@code
+ *       amqp://guest:guest@127.0.0.1:5672/}) with the bundled {@code shop-amqp.properties};
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS}: the Kafka cluster; when unset, an embedded single-node
  *       broker is started and used;
  *   <li>{@code SHOP_KAFKA_CONFIG}: a properties file that replaces the bundled {@code
@@ -40,7 +46,7 @@ public final class ShopApplication implements AutoCloseable {
   private static final int INITIAL_STOCK = 100;
 
   private final EmbeddedBroker broker;
-  private final String bootstrapServers;
+  private final String where;
   private final DomainEvents.Installation installation;
   private final ShopHttpServer http;
   private final Store store;
@@ -49,14 +55,14 @@ public final class ShopApplication implements AutoCloseable {
 
   private ShopApplication(
       EmbeddedBroker broker,
-      String bootstrapServers,
+      String where,
       DomainEvents.Installation installation,
       ShopHttpServer http,
       Store store,
       StoreController storeController,
       OutboxPurchases outbox) {
     this.broker = broker;
-    this.bootstrapServers = bootstrapServers;
+    this.where = where;
     this.installation = installation;
     this.http = http;
     this.store = store;
@@ -69,17 +75,29 @@ public final class ShopApplication implements AutoCloseable {
     long started = System.nanoTime();
     Map<String, String> environment = System.getenv();
     int port = Integer.parseInt(environment.getOrDefault("PORT", "8000"));
-    Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
     String outbox = environment.get("SHOP_OUTBOX");
-    ShopApplication shop =
-        start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox);
+    String infra = environment.getOrDefault("SHOP_INFRA", "kafka").toLowerCase(Locale.ROOT);
+    ShopApplication shop;
+    if (infra.equals("amqp")) {
+      String uri = environment.get("AMQP_URI");
+      if (uri == null || uri.isBlank()) {
+        throw new IllegalStateException(
+            "SHOP_INFRA=amqp needs AMQP_URI, e.g. AMQP_URI=amqp://guest:guest@127.0.0.1:5672/");
+      }
+      shop = startOnAmqp(port, uri, settings("/shop-amqp.properties", null), outbox);
+    } else if (infra.equals("kafka")) {
+      Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
+      shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox);
+    } else {
+      throw new IllegalStateException("SHOP_INFRA must be kafka or amqp, was " + infra);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(shop::close, "sample-shop-shutdown"));
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
-        "sample-shop started in %d ms: http://localhost:%d (Kafka at %s%s)%n",
+        "sample-shop started in %d ms: http://localhost:%d (%s%s)%n",
         millis,
         shop.port(),
-        shop.bootstrapServers,
+        shop.where,
         shop.outbox == null ? "" : ", outbox mode");
   }
 
@@ -106,17 +124,33 @@ public final class ShopApplication implements AutoCloseable {
       broker = EmbeddedBroker.start();
       servers = broker.bootstrapServers();
     }
+    Properties settings = new Properties();
+    settings.putAll(kafka);
+    settings.setProperty("bootstrap.servers", servers);
+    return start(
+        port, KafkaInfra.builder().properties(settings).build(), broker, "Kafka at " + servers,
+        outbox);
+  }
+
+  /**
+   * Starts the shop on {@code port} with its events shipped through RabbitMQ at {@code uri}
+   * instead of Kafka; nothing else changes. {@code amqp} holds the infra's settings.
+   */
+  public static ShopApplication startOnAmqp(
+      int port, String uri, Properties amqp, String outbox) throws IOException {
+    AmqpInfra infra = AmqpInfra.builder().properties(amqp).uri(uri).build();
+    return start(port, infra, null, "RabbitMQ, " + infra, outbox);
+  }
+
+  private static ShopApplication start(
+      int port, DomainEventInfra infra, EmbeddedBroker broker, String where, String outbox)
+      throws IOException {
     DomainEvents.Installation installation = null;
     OutboxPurchases purchases = null;
     try {
-      Properties settings = new Properties();
-      settings.putAll(kafka);
-      settings.setProperty("bootstrap.servers", servers);
       Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       StoreController storeController = new StoreController(store);
-      installation =
-          DomainEvents.install(
-              KafkaInfra.builder().properties(settings).build(), storeController);
+      installation = DomainEvents.install(infra, storeController);
       if (outbox != null && !outbox.isBlank()) {
         try {
           purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
@@ -131,7 +165,7 @@ public final class ShopApplication implements AutoCloseable {
       ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods, purchases), store);
       http.start();
       return new ShopApplication(
-          broker, servers, installation, http, store, storeController, purchases);
+          broker, where, installation, http, store, storeController, purchases);
     } catch (IOException | RuntimeException e) {
       if (purchases != null) {
         purchases.close();
@@ -148,17 +182,22 @@ public final class ShopApplication implements AutoCloseable {
 
   /** Loads the Kafka settings: {@code file} if given, else the bundled defaults. */
   public static Properties kafkaSettings(String file) {
+    return settings("/shop-kafka.properties", file);
+  }
+
+  /** Loads {@code file} if given, else the bundled {@code resource}. */
+  static Properties settings(String resource, String file) {
     Properties properties = new Properties();
     try (InputStream in =
         file == null || file.isBlank()
-            ? ShopApplication.class.getResourceAsStream("/shop-kafka.properties")
+            ? ShopApplication.class.getResourceAsStream(resource)
             : Files.newInputStream(Path.of(file))) {
       if (in == null) {
-        throw new IllegalStateException("shop-kafka.properties is missing from the class path");
+        throw new IllegalStateException(resource + " is missing from the class path");
       }
       properties.load(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not read Kafka settings " + file, e);
+      throw new UncheckedIOException("could not read settings " + file, e);
     }
     return properties;
   }
@@ -194,7 +233,7 @@ public final class ShopApplication implements AutoCloseable {
       outbox.close(); // before the infra: the relay ships to it
     }
     installation.close();
-    log.info("HTTP server stopped; Kafka consumers committed, producer flushed");
+    log.info("HTTP server stopped; consumers stopped, publishes flushed");
     if (broker != null) {
       broker.close();
       log.info("embedded Kafka broker stopped");

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -218,8 +219,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Creates a topic with {@code partitions} partitions and replication factor 1, and waits until it
-   * exists. An existing topic is left as it is.
+   * Creates a topic with {@code partitions} partitions and replication factor 1, and waits until the
+   * broker leads every partition. An existing topic is left as it is.
+   *
+   * <p>Waiting for the leaders matters to idempotent producers: a produce request that reaches a
+   * partition before the broker has applied its creation fails and is retried, and a later batch
+   * of the same producer that arrives after it is accepted first; the retried batch is then
+   * refused with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until it expires (KAFKA-15591).
    */
   public void createTopic(String name, int partitions) {
     Objects.requireNonNull(name, "name");
@@ -237,6 +243,33 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalStateException("interrupted while creating topic " + name, e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out creating topic " + name, e);
+    }
+    awaitLeaders(name, Duration.ofSeconds(30));
+  }
+
+  private void awaitLeaders(String topic, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          TopicDescription description =
+              admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+          if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
+            return;
+          }
+        } catch (ExecutionException e) {
+          // Not known to the broker yet: ask again.
+        } catch (TimeoutException e) {
+          // Asked again below, while the deadline allows.
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has no leader after " + timeout);
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
     }
   }
 
