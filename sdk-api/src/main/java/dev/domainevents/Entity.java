@@ -113,7 +113,14 @@ public abstract class Entity {
     return aggregateId;
   }
 
+  /**
+   * Called with each event as it is raised, before it is recorded; {@link EventSourcedEntity}
+   * applies it here. If this throws, the event is not recorded.
+   */
+  void raised(EventEnvelope event) {}
+
   private void add(EventEnvelope event) {
+    raised(event);
     if (pendingEvents == null) {
       pendingEvents = new ArrayList<>(2);
     }

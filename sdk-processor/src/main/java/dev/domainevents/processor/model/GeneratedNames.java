@@ -30,6 +30,7 @@ public final class GeneratedNames {
 
   private static final String CONSTANTS_SUFFIX = "Events";
   private static final String DISPATCHER_SUFFIX = "_EventDispatcher";
+  private static final String APPLIER_SUFFIX = "_Applier";
   private static final String INDEX_DIRECTORY = "META-INF/domainevents/";
   private static final String INDEX_SUFFIX = ".events";
   private static final String INDEX_HEADER_PREFIX = "# Events raised by ";
@@ -58,6 +59,14 @@ public final class GeneratedNames {
    */
   public static ClassName dispatcherClass(TypeElement handler) {
     return ClassName.get(packageOf(handler), flatName(handler) + DISPATCHER_SUFFIX);
+  }
+
+  /**
+   * {@code Goods} → {@code Goods_Applier}; nested {@code Shop.Goods} → {@code
+   * Shop_Goods_Applier}.
+   */
+  public static ClassName applierClass(TypeElement aggregate) {
+    return ClassName.get(packageOf(aggregate), flatName(aggregate) + APPLIER_SUFFIX);
   }
 
   /**

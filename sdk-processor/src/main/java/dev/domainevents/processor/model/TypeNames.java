@@ -1,10 +1,12 @@
 package dev.domainevents.processor.model;
 
 import com.palantir.javapoet.ClassName;
+import dev.domainevents.Apply;
 import dev.domainevents.Entity;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventHandler;
+import dev.domainevents.EventSourcedEntity;
 import dev.domainevents.EventTopic;
 import dev.domainevents.EventType;
 import dev.domainevents.RaisesEvent;
@@ -55,6 +57,12 @@ public final class TypeNames {
 
   /** {@code java.lang.Object}, whose methods no event is named after. */
   public static final ClassName OBJECT = ClassName.get(Object.class);
+
+  /** {@code EventSourcedEntity}, the superclass of aggregates that get an applier. */
+  public static final ClassName EVENT_SOURCED_ENTITY = ClassName.get(EventSourcedEntity.class);
+
+  /** {@code @Apply}, on the methods a generated applier calls. */
+  public static final ClassName APPLY = ClassName.get(Apply.class);
 
   private TypeNames() {}
 }

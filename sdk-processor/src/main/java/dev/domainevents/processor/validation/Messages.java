@@ -121,6 +121,40 @@ public enum Messages {
       "SdkRegistryOption",
       "-Adomainevents.registry=%1$s is not a qualified class name; use e.g."
           + " -Adomainevents.registry=com.acme.ShopEventRegistry"),
+  MISSING_APPLY(
+      "SdkMissingApply",
+      "%1$s raises \"%2$s\" but has no @Apply method for it, so loading %1$s would skip it; add"
+          + " @Apply void on%3$s(%4$s event)"),
+  APPLY_UNRAISED(
+      "SdkApplyUnraised",
+      "@Apply method %1$s applies %2$s, which %3$s never raises; raise it, or remove the method"),
+  APPLY_AMBIGUOUS(
+      "SdkApplyAmbiguous",
+      "@Apply method %1$s takes %2$s, which %3$s raises as %4$s; name one, e.g."
+          + " @Apply(\"%5$s\")"),
+  APPLY_PAYLOAD_MISMATCH(
+      "SdkApplyPayloadMismatch",
+      "@Apply method %1$s takes %2$s but \"%3$s\" carries %4$s; change the parameter to %4$s"),
+  DUPLICATE_APPLY(
+      "SdkDuplicateApply",
+      "%1$s and %2$s both apply \"%3$s\" in %4$s; keep one @Apply method per event"),
+  APPLY_NOT_VOID(
+      "SdkApplyNotVoid",
+      "@Apply method %1$s returns %2$s; make it return void, since an apply only changes state"),
+  APPLY_STATIC(
+      "SdkApplyStatic",
+      "@Apply method %1$s is static; make it an instance method, since it changes the aggregate"),
+  APPLY_PRIVATE(
+      "SdkApplyPrivate",
+      "@Apply method %1$s is private; make it package-private so that the generated applier can"
+          + " call it"),
+  APPLY_PARAMETERS(
+      "SdkApplyParameters",
+      "@Apply method %1$s has %2$d parameters; declare exactly one, the event's payload"),
+  APPLY_OUTSIDE_AGGREGATE(
+      "SdkApplyOutsideAggregate",
+      "@Apply on %1$s has no effect, because %2$s does not extend EventSourcedEntity; extend it,"
+          + " or remove the annotation"),
   INTERNAL(
       "SdkInternal",
       "sdk-processor failed on %1$s, which was skipped; please report this with the stack"

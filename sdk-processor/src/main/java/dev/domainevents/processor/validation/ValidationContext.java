@@ -67,7 +67,7 @@ public final class ValidationContext {
   }
 
   /** The SDK type named {@code name}, or {@code null} if sdk-api is not on the class path. */
-  private TypeElement type(ClassName name) {
+  TypeElement type(ClassName name) {
     return elements.getTypeElement(name.canonicalName());
   }
 
