@@ -311,7 +311,7 @@ public final class AmqpInfra implements DomainEventInfra {
           routingKey = envelope.name();
         } else {
           target = AmqpTopology.exchange(type);
-          routingKey = type.topic();
+          routingKey = AmqpTopology.routingKey(type);
         }
         current.ensureExchange(target);
         messages.add(

@@ -3,6 +3,7 @@ package dev.domainevents.amqp;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import dev.domainevents.EventType;
+import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,13 @@ import java.util.Set;
  * The one naming rule of the AMQP topology, and its declaration.
  *
  * <ul>
- *   <li>each aggregate type has a durable topic exchange named like the first part of its events'
- *       default topics: {@code Goods} → {@code goods}, {@code IODevice} → {@code io-device};
- *   <li>an event's routing key is its topic ({@link EventType#topic()}, by default {@code
- *       goods.shopping} for {@code Goods:Shopping}); plain messages go to the {@code messages}
- *       exchange with their topic as the routing key;
+ *   <li>an event is published to a durable topic exchange named after its topic ({@link
+ *       EventType#topic()}), which is one per aggregate type by default: {@code Goods} → {@code
+ *       goods}, {@code IODevice} → {@code io-device}, as on Kafka;
+ *   <li>an event's routing key is its name in the same lower-case form, aggregate and action
+ *       joined by a dot: {@code Goods:Shopping} → {@code goods.shopping}, so a binding such as
+ *       {@code goods.#} takes every event of an aggregate; plain messages go to the {@code
+ *       messages} exchange with their topic as the routing key;
  *   <li>a service consumes from one durable quorum queue named after it, {@code <service>}, bound
  *       to the routing keys of the events and topics its handlers take; its retry queue is {@code
  *       retry-<service>} and its dead-letter queue {@code fail-<service>}.
@@ -39,10 +42,16 @@ final class AmqpTopology {
 
   private AmqpTopology() {}
 
-  /** The exchange of the events of {@code type}'s aggregate. */
+  /** The exchange of the events of {@code type}: its topic, by default its aggregate's. */
   static String exchange(EventType<?> type) {
-    String topic = Topics.defaultTopic(type.name());
-    return topic.substring(0, topic.indexOf('.'));
+    return type.topic();
+  }
+
+  /** The routing key of the events of {@code type}: {@code Goods:Shopping} → {@code goods.shopping}. */
+  static String routingKey(EventType<?> type) {
+    String name = type.name();
+    int colon = name.indexOf(EventNames.SEPARATOR);
+    return Topics.kebab(name.substring(0, colon)) + "." + Topics.kebab(name.substring(colon + 1));
   }
 
   static String retryQueue(String service) {
@@ -130,12 +139,12 @@ final class AmqpTopology {
     }
   }
 
-  /** The bindings of a service: each handled event's exchange and topic, and plain topics. */
+  /** The bindings of a service: each handled event's exchange and routing key, and plain topics. */
   static Map<String, Set<String>> bindings(
       Iterable<EventType<?>> events, Iterable<String> plainTopics, String messagesExchange) {
     Map<String, Set<String>> bindings = new LinkedHashMap<>();
     for (EventType<?> type : events) {
-      bindings.computeIfAbsent(exchange(type), e -> new LinkedHashSet<>()).add(type.topic());
+      bindings.computeIfAbsent(exchange(type), e -> new LinkedHashSet<>()).add(routingKey(type));
     }
     for (String topic : plainTopics) {
       bindings.computeIfAbsent(messagesExchange, e -> new LinkedHashSet<>()).add(topic);

@@ -52,7 +52,7 @@ final class Fixtures {
     }
   }
 
-  /** Like a generated registry: Goods:Shopping, on its default topic goods.shopping. */
+  /** Like a generated registry: Goods:Shopping, on its default topic goods. */
   static EventCatalog catalog() {
     return EventCatalog.of(
         new EventRegistry() {

@@ -33,6 +33,16 @@ public final class Topics {
     return topic.toString();
   }
 
+  /**
+   * Returns {@code camelCase} lower-cased, with camel case split by dashes, the way every derived
+   * name is: {@code ShoppingCart} → {@code shopping-cart}, {@code ReadIO} → {@code read-io}.
+   */
+  public static String kebab(String camelCase) {
+    StringBuilder out = new StringBuilder(camelCase.length() + 4);
+    appendKebab(out, camelCase, 0, camelCase.length());
+    return out.toString();
+  }
+
   private static void appendKebab(StringBuilder out, String s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
