@@ -2,6 +2,7 @@ package dev.domainevents.http;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
@@ -263,7 +264,12 @@ public final class EventReceiver {
   public HttpContext mount(HttpServer server, String path) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(path, "path");
-    return server.createContext(path, this::exchange);
+    return server.createContext(path, handler());
+  }
+
+  /** This receiver as a JDK {@link HttpHandler}, to wrap or mount yourself. */
+  public HttpHandler handler() {
+    return this::exchange;
   }
 
   private void exchange(HttpExchange exchange) throws IOException {
