@@ -2,6 +2,7 @@ package dev.domainevents.kafka;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DeliveryException;
 import dev.domainevents.spi.DispatchTable;
 import java.time.Duration;
@@ -112,6 +113,7 @@ final class KafkaEventConsumer implements Runnable {
   private final EnvelopeCodec codec;
   private final DispatchTable table;
   private final DedupeStore dedupe;
+  private final DedupeStore.Handling dispatch = this::dispatchMarkingFailures;
   private final RetryTopicRouter retryRouter;
   private final DeadLetterRouter deadLetters;
   private final String group;
@@ -356,12 +358,6 @@ final class KafkaEventConsumer implements Runnable {
       return deferRetry(record, partition, delivery.retryAt());
     }
     EventEnvelope envelope = delivery.envelope();
-    if (dedupe.contains(group, envelope.eventId())) {
-      if (settings.debug) {
-        log.info("consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
-      }
-      return Outcome.DONE;
-    }
 
     // One attempt per pass: between attempts the partition waits paused, not this thread.
     int calls = (resumed == null ? 0 : resumed.attempts()) + 1;
@@ -369,13 +365,18 @@ final class KafkaEventConsumer implements Runnable {
     long start = System.nanoTime();
     Throwable lastError;
     try {
-      table.dispatch(EventContext.of(envelope, attempt));
-      dedupe.add(group, envelope.eventId());
+      if (!handleOnce(EventContext.of(envelope, attempt))) {
+        if (settings.debug) {
+          log.info("consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
+        }
+        return Outcome.DONE;
+      }
       if (settings.debug) {
         logConsumed(record, envelope, attempt, start);
       }
       return Outcome.DONE;
-    } catch (Exception | AssertionError | LinkageError e) {
+    } catch (HandlerFailure failure) {
+      Throwable e = failure.getCause();
       lastError = e;
       log.warn(
           "handler of {} {} failed on attempt {}: {}",
@@ -410,6 +411,36 @@ final class KafkaEventConsumer implements Runnable {
             DeadLetterRouter.HANDLER_FAILED,
             lastError,
             null));
+  }
+
+  /**
+   * The dedupe store runs the handlers, so that a store may hold its transaction around them. A
+   * handler's failure comes back as {@link HandlerFailure}; anything else the store throws is the
+   * store's own failure, which keeps the record uncommitted like any failure outside the handler.
+   */
+  private boolean handleOnce(EventContext context) throws HandlerFailure {
+    try {
+      return dedupe.handleOnce(group, context, dispatch);
+    } catch (HandlerFailure | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("dedupe store failed: " + e, e);
+    }
+  }
+
+  private void dispatchMarkingFailures(EventContext context) throws HandlerFailure {
+    try {
+      table.dispatch(context);
+    } catch (Exception | AssertionError | LinkageError e) {
+      throw new HandlerFailure(e);
+    }
+  }
+
+  /** Carries a handler's failure through the dedupe store, told apart from the store's own. */
+  private static final class HandlerFailure extends Exception {
+    HandlerFailure(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.kafka.Fixtures.SellMessage;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,34 +128,6 @@ class KafkaSettingsTest {
             assertEquals(Redaction.REDACTED, value, key);
           }
         });
-  }
-
-  @Test
-  void theInMemoryDedupeStoreForgetsTheOldestHandledBeyondItsBound() {
-    InMemoryDedupeStore store = new InMemoryDedupeStore(3);
-    UUID a = UUID.randomUUID();
-    UUID b = UUID.randomUUID();
-    UUID c = UUID.randomUUID();
-    UUID d = UUID.randomUUID();
-    store.add("g", a);
-    store.add("g", b);
-    store.add("g", b); // a second add of the same id takes no second slot
-    assertTrue(store.contains("g", a));
-    assertFalse(store.contains("other", a), "groups are separate");
-    store.add("other", c);
-    assertEquals(3, store.size());
-    store.add("g", d); // evicts a, the oldest, across groups
-    assertFalse(store.contains("g", a));
-    assertTrue(store.contains("g", b));
-    assertTrue(store.contains("other", c));
-    assertTrue(store.contains("g", d));
-    assertEquals(3, store.size());
-    for (int i = 0; i < 10; i++) {
-      store.add("g", UUID.randomUUID()); // wraps the ring several times
-    }
-    assertFalse(store.contains("g", d));
-    assertFalse(store.contains("other", c));
-    assertEquals(3, store.size());
   }
 
   @Test

@@ -1,13 +1,8 @@
 package dev.domainevents.outbox;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.domainevents.spi.SqlScripts;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,47 +21,17 @@ public final class OutboxSchema {
   public static void create(Connection connection, OutboxDialect dialect) throws SQLException {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(dialect, "dialect");
-    try (Statement statement = connection.createStatement()) {
-      for (String sql : statements(ddl(dialect))) {
-        statement.execute(sql);
-      }
-    }
-    Transactions.commitUnlessAutoCommit(connection);
+    SqlScripts.run(connection, ddl(dialect));
   }
 
   /** Returns the dialect's DDL script, as shipped in {@link OutboxDialect#ddlResource()}. */
   public static String ddl(OutboxDialect dialect) {
     Objects.requireNonNull(dialect, "dialect");
-    try (InputStream in =
-        OutboxSchema.class.getClassLoader().getResourceAsStream(dialect.ddlResource())) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + dialect.ddlResource());
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dialect.ddlResource(), e);
-    }
+    return SqlScripts.read(OutboxSchema.class, dialect.ddlResource());
   }
 
   /** Splits a script at {@code ;} ending a line, dropping {@code --} comment lines. */
   static List<String> statements(String script) {
-    List<String> statements = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : script.split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-        continue;
-      }
-      current.append(line).append('\n');
-      if (trimmed.endsWith(";")) {
-        String sql = current.toString().strip();
-        statements.add(sql.substring(0, sql.length() - 1));
-        current.setLength(0);
-      }
-    }
-    if (!current.toString().isBlank()) {
-      statements.add(current.toString().strip());
-    }
-    return statements;
+    return SqlScripts.statements(script);
   }
 }

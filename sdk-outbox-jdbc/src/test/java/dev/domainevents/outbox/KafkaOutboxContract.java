@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
-import dev.domainevents.kafka.DedupeStore;
 import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;

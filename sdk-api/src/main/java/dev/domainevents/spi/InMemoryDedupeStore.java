@@ -1,4 +1,4 @@
-package dev.domainevents.kafka;
+package dev.domainevents.spi;
 
 import java.util.HashMap;
 import java.util.HashSet;
