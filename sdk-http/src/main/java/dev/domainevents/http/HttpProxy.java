@@ -48,6 +48,7 @@ public final class HttpProxy implements AutoCloseable {
   static final String HTTP2 = "proxy.http2";
   static final String TIMEOUT_MS = "proxy.timeout.ms";
   static final String ROUTES = "proxy.routes";
+  private static final String ROUTE_PREFIX = "domainevents.route.";
 
   private final KafkaInfra kafka;
   private final RouteTable routes;
@@ -82,6 +83,12 @@ public final class HttpProxy implements AutoCloseable {
     for (String key : settings.stringPropertyNames()) {
       if (!key.startsWith(PREFIX)) {
         kafkaSettings.setProperty(key, settings.getProperty(key));
+      }
+    }
+    for (RouteTable.Route route : this.routes.routes()) {
+      if (route.cluster() != null) {
+        // Consumed where it is published; KafkaInfra refuses an unknown cluster name here.
+        kafkaSettings.setProperty(ROUTE_PREFIX + route.topic(), route.cluster());
       }
     }
     this.kafka =

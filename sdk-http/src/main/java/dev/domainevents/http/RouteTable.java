@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Which events the proxy forwards, from which topic, to which path: the seed's {@code
  * ListenEvent(topic, route)}, as properties. Per event (or plain topic) {@code <name>.route} is
- * the path, {@code <name>.topic} the topic of an event (its default topic when absent):
+ * the path, {@code <name>.topic} the topic of an event (its default topic when absent), and
+ * {@code <name>.cluster} the named Kafka cluster to consume it from (the default one when absent):
  *
  * <pre>
  * Goods\:Shopping.topic=goods-shopping
@@ -30,6 +31,7 @@ final class RouteTable {
 
   private static final String ROUTE = ".route";
   private static final String TOPIC = ".topic";
+  private static final String CLUSTER = ".cluster";
 
   /**
    * One forwarded event or plain topic.
@@ -37,8 +39,9 @@ final class RouteTable {
    * @param name an event name, or a plain topic
    * @param topic the topic its records are read from
    * @param path the path it is POSTed to, starting with {@code /}
+   * @param cluster the named cluster its topic is consumed from, or {@code null} for the default
    */
-  record Route(String name, String topic, String path) {}
+  record Route(String name, String topic, String path, String cluster) {}
 
   private final List<Route> routes;
 
@@ -54,21 +57,27 @@ final class RouteTable {
   static RouteTable parse(Properties properties) {
     Map<String, String> paths = new TreeMap<>();
     Map<String, String> topics = new TreeMap<>();
+    Map<String, String> clusters = new TreeMap<>();
     for (String key : properties.stringPropertyNames()) {
       String value = properties.getProperty(key).trim();
       if (key.endsWith(ROUTE)) {
         paths.put(key.substring(0, key.length() - ROUTE.length()), value);
       } else if (key.endsWith(TOPIC)) {
         topics.put(key.substring(0, key.length() - TOPIC.length()), value);
+      } else if (key.endsWith(CLUSTER)) {
+        clusters.put(key.substring(0, key.length() - CLUSTER.length()), value);
       } else {
         throw new IllegalArgumentException(
-            "route table key \"" + key + "\" ends in neither " + ROUTE + " nor " + TOPIC);
+            "route table key \"" + key + "\" ends in none of " + ROUTE + ", " + TOPIC + " and "
+                + CLUSTER);
       }
     }
-    for (String name : topics.keySet()) {
+    Map<String, String> settings = new TreeMap<>(topics);
+    settings.putAll(clusters);
+    for (String name : settings.keySet()) {
       if (!paths.containsKey(name)) {
         throw new IllegalArgumentException(
-            "route table: " + name + TOPIC + " is set but " + name + ROUTE + " is not");
+            "route table: " + name + " has settings but " + name + ROUTE + " is not set");
       }
     }
     List<Route> routes = new ArrayList<>();
@@ -95,7 +104,7 @@ final class RouteTable {
       if (problem != null) {
         throw new IllegalArgumentException("route table: " + name + ": " + problem);
       }
-      routes.add(new Route(name, topic, path));
+      routes.add(new Route(name, topic, path, clusters.get(name)));
     }
     if (routes.isEmpty()) {
       throw new IllegalArgumentException("the route table routes nothing");

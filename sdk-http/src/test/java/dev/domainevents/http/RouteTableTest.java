@@ -29,13 +29,14 @@ class RouteTableTest {
                 "Goods\\:Shopping.topic=goods.shopping\n"
                     + "Goods\\:Shopping.route=/events/Goods:Shopping\n"
                     + "Goods\\:Restock.route=/stock\n"
+                    + "Goods\\:Restock.cluster=eu\n"
                     + "event-sell.route=/events/event-sell\n"));
 
     assertEquals(
         List.of(
-            new RouteTable.Route("Goods:Restock", "goods.restock", "/stock"),
-            new RouteTable.Route("Goods:Shopping", "goods.shopping", "/events/Goods:Shopping"),
-            new RouteTable.Route("event-sell", "event-sell", "/events/event-sell")),
+            new RouteTable.Route("Goods:Restock", "goods.restock", "/stock", "eu"),
+            new RouteTable.Route("Goods:Shopping", "goods.shopping", "/events/Goods:Shopping", null),
+            new RouteTable.Route("event-sell", "event-sell", "/events/event-sell", null)),
         table.routes());
     assertEquals(2, table.registry().eventTypes().size());
     assertEquals(byte[].class, table.registry().eventTypes().get(0).payloadType());
@@ -43,9 +44,9 @@ class RouteTableTest {
 
   @Test
   void badTablesAreRefusedNamingTheKey() throws IOException {
-    assertMessage("ends in neither", "Goods\\:Shopping.path=/x\n");
+    assertMessage("ends in none of", "Goods\\:Shopping.path=/x\n");
     assertMessage("must be a path", "Goods\\:Shopping.route=events\n");
-    assertMessage("is not", "Goods\\:Shopping.topic=t\n");
+    assertMessage("route is not set", "Goods\\:Shopping.topic=t\n");
     assertMessage("routes nothing", "");
     assertMessage("can only be itself", "event-sell.topic=other\nevent-sell.route=/x\n");
     assertMessage("use only ASCII letters", "bad\\ topic!.route=/x\n");
@@ -67,6 +68,18 @@ class RouteTableTest {
             .property("proxy.address", "http://127.0.0.1:8000")
             .build();
     proxy.close();
+  }
+
+  @Test
+  void aRouteNamingAnUnknownClusterIsAnErrorBeforeAnythingStarts() throws IOException {
+    Properties routes = table("Goods\\:Shopping.route=/x\nGoods\\:Shopping.cluster=nowhere\n");
+    HttpProxy.Builder builder =
+        HttpProxy.builder()
+            .property("bootstrap.servers", "127.0.0.1:1")
+            .property("proxy.address", "http://127.0.0.1:8000")
+            .routes(routes);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+    assertTrue(e.getMessage().contains("unknown cluster \"nowhere\""), e.getMessage());
   }
 
   @Test
