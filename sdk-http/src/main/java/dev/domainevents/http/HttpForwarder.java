@@ -38,8 +38,14 @@ final class HttpForwarder implements EventDispatcher {
   /** A {@code Retry-After} beyond this is read as this; the consumer bounds it further. */
   private static final long MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 
+  /** How long after a probe that did not give HTTP/2 the next one may be made. */
+  private static final long PROBE_INTERVAL_NANOS = 30_000_000_000L;
+
   private final HttpClient client;
   private final Duration timeout;
+  /** Whether the last answer came over HTTP/2; probed for again while it did not. */
+  private volatile boolean onHttp2;
+  private volatile long nextProbeNanos = System.nanoTime();
   private final Map<String, URI> uris = new HashMap<>();
   private final Set<String> events = new LinkedHashSet<>();
   private final Map<String, Class<?>> topics = new LinkedHashMap<>();
@@ -95,6 +101,9 @@ final class HttpForwarder implements EventDispatcher {
       throw DeliveryException.rejected(
           "http-unsendable", "the event cannot travel as an HTTP request: " + e.getMessage());
     }
+    if (client.version() == HttpClient.Version.HTTP_2 && !onHttp2) {
+      upgrade(uri);
+    }
     HttpResponse<InputStream> response;
     try {
       response =
@@ -108,6 +117,7 @@ final class HttpForwarder implements EventDispatcher {
       // Timeouts, refused and reset connections: the service may be back soon.
       throw DeliveryException.retryLater("POST " + uri + " failed: " + e, Duration.ZERO);
     }
+    onHttp2 = response.version() == HttpClient.Version.HTTP_2;
     int status = response.statusCode();
     if (status / 100 == 2) {
       return true;
@@ -122,6 +132,31 @@ final class HttpForwarder implements EventDispatcher {
             ? retryAfter(response.headers().firstValue("Retry-After").orElse(null))
             : Duration.ZERO;
     throw DeliveryException.retryLater(message, retryAfter);
+  }
+
+  /**
+   * Opens an h2c connection with a request without a body: servers upgrade only such requests
+   * (Jetty declines the upgrade of a POST with content), and the client then sends the POSTs over
+   * the upgraded connection. A server without h2c is asked again at most every 30 s.
+   */
+  private void upgrade(URI uri) throws InterruptedException {
+    long now = System.nanoTime();
+    if (now - nextProbeNanos < 0) {
+      return;
+    }
+    nextProbeNanos = now + PROBE_INTERVAL_NANOS;
+    try {
+      HttpResponse<Void> probe =
+          client.send(
+              HttpRequest.newBuilder(uri)
+                  .timeout(timeout)
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      onHttp2 = probe.version() == HttpClient.Version.HTTP_2;
+    } catch (IOException e) {
+      // The POST that follows meets the same trouble and is retried as usual.
+    }
   }
 
   private static String excerpt(InputStream body) {
