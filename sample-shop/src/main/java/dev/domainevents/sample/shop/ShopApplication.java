@@ -1,6 +1,8 @@
 package dev.domainevents.sample.shop;
 
 import dev.domainevents.DomainEvents;
+import dev.domainevents.http.EventReceiver;
+import dev.domainevents.http.HttpProxy;
 import dev.domainevents.kafka.KafkaInfra;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +32,11 @@ import org.slf4j.LoggerFactory;
  *       the driver added to the class path) uses that database. A purchase then updates the {@code
  *       goods} stock table and writes its event to the outbox in one JDBC transaction, and an
  *       outbox relay ships committed events to Kafka. When unset, the shop keeps its stock in
- *       memory and publishes directly.
+ *       memory and publishes directly;
+ *   <li>{@code SHOP_DELIVERY}: {@code http} runs the store's handler behind the HTTP proxy, as the
+ *       seed does: the shop serves the receiver at {@code /events}, and an {@code HttpProxy} in the
+ *       same process consumes the events and POSTs them there. When unset, the store consumes
+ *       from Kafka itself.
  * </ul>
  */
 public final class ShopApplication implements AutoCloseable {
@@ -46,6 +52,7 @@ public final class ShopApplication implements AutoCloseable {
   private final Store store;
   private final StoreController storeController;
   private final OutboxPurchases outbox;
+  private final HttpProxy proxy;
 
   private ShopApplication(
       EmbeddedBroker broker,
@@ -54,8 +61,10 @@ public final class ShopApplication implements AutoCloseable {
       ShopHttpServer http,
       Store store,
       StoreController storeController,
-      OutboxPurchases outbox) {
+      OutboxPurchases outbox,
+      HttpProxy proxy) {
     this.broker = broker;
+    this.proxy = proxy;
     this.bootstrapServers = bootstrapServers;
     this.installation = installation;
     this.http = http;
@@ -71,8 +80,9 @@ public final class ShopApplication implements AutoCloseable {
     int port = Integer.parseInt(environment.getOrDefault("PORT", "8000"));
     Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
     String outbox = environment.get("SHOP_OUTBOX");
+    boolean httpDelivery = "http".equals(environment.get("SHOP_DELIVERY"));
     ShopApplication shop =
-        start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox);
+        start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox, httpDelivery);
     Runtime.getRuntime().addShutdownHook(new Thread(shop::close, "sample-shop-shutdown"));
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
@@ -81,6 +91,11 @@ public final class ShopApplication implements AutoCloseable {
         shop.port(),
         shop.bootstrapServers,
         shop.outbox == null ? "" : ", outbox mode");
+    if (shop.proxy != null) {
+      System.out.printf(
+          "events reach the store through the HTTP proxy, at http://127.0.0.1:%d/events%n",
+          shop.port());
+    }
   }
 
   /**
@@ -98,6 +113,16 @@ public final class ShopApplication implements AutoCloseable {
    */
   public static ShopApplication start(
       int port, String bootstrapServers, Properties kafka, String outbox) throws IOException {
+    return start(port, bootstrapServers, kafka, outbox, false);
+  }
+
+  /**
+   * Starts the shop like {@link #start(int, String, Properties, String)}; with {@code
+   * httpDelivery}, as {@code SHOP_DELIVERY=http}, the store takes its events from the HTTP proxy.
+   */
+  public static ShopApplication start(
+      int port, String bootstrapServers, Properties kafka, String outbox, boolean httpDelivery)
+      throws IOException {
     EmbeddedBroker broker = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
@@ -108,15 +133,19 @@ public final class ShopApplication implements AutoCloseable {
     }
     DomainEvents.Installation installation = null;
     OutboxPurchases purchases = null;
+    HttpProxy proxy = null;
     try {
       Properties settings = new Properties();
       settings.putAll(kafka);
       settings.setProperty("bootstrap.servers", servers);
       Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       StoreController storeController = new StoreController(store);
+      // Over HTTP the proxy consumes, so the shop's own infra only publishes.
       installation =
-          DomainEvents.install(
-              KafkaInfra.builder().properties(settings).build(), storeController);
+          httpDelivery
+              ? DomainEvents.install(KafkaInfra.builder().properties(settings).build())
+              : DomainEvents.install(
+                  KafkaInfra.builder().properties(settings).build(), storeController);
       if (outbox != null && !outbox.isBlank()) {
         try {
           purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
@@ -129,10 +158,26 @@ public final class ShopApplication implements AutoCloseable {
       }
       GoodsRepository goods = new GoodsRepository(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods, purchases), store);
+      if (httpDelivery) {
+        http.receiveEvents(EventReceiver.create(storeController));
+      }
       http.start();
+      if (httpDelivery) {
+        // The route table is the one sdk-processor wrote into this jar from StoreController.
+        proxy =
+            HttpProxy.builder()
+                .properties(settings)
+                .property("proxy.address", "http://127.0.0.1:" + http.port())
+                .build()
+                .start();
+        log.info("SHOP_DELIVERY=http: events reach the store through the HTTP proxy");
+      }
       return new ShopApplication(
-          broker, servers, installation, http, store, storeController, purchases);
+          broker, servers, installation, http, store, storeController, purchases, proxy);
     } catch (IOException | RuntimeException e) {
+      if (proxy != null) {
+        proxy.close();
+      }
       if (purchases != null) {
         purchases.close();
       }
@@ -189,6 +234,9 @@ public final class ShopApplication implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    if (proxy != null) {
+      proxy.close(); // before the server it posts to
+    }
     http.close();
     if (outbox != null) {
       outbox.close(); // before the infra: the relay ships to it
