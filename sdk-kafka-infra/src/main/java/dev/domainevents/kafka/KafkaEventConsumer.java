@@ -3,6 +3,7 @@ package dev.domainevents.kafka;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DedupeStore;
+import dev.domainevents.spi.DeliveryException;
 import dev.domainevents.spi.DispatchTable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -407,12 +408,20 @@ final class KafkaEventConsumer implements Runnable {
           attempt,
           e.toString());
     }
+    int total = saturatedSum(delivery.attempts(), calls);
+    if (lastError instanceof DeliveryException rejected && rejected.isRejected()) {
+      // E.g. the HTTP proxy's receiver answered 400: no retry can help, so none is made.
+      return route(
+          record,
+          partition,
+          new Pending(
+              record.offset(), Step.DEAD_LETTER, total, 0, rejected.reason(), lastError, null));
+    }
     if (calls < settings.retryAttempts) {
       pending.put(
           partition, new Pending(record.offset(), Step.HANDLE, calls, 0, null, lastError, null));
-      return waitFor(backoff(calls));
+      return waitFor(retryDelay(calls, lastError));
     }
-    int total = saturatedSum(delivery.attempts(), calls);
     boolean retryTopic = retryRouter != null && delivery.retryRound() < settings.retryTopicRounds;
     return route(
         record,
@@ -583,6 +592,19 @@ final class KafkaEventConsumer implements Runnable {
   private static int saturatedSum(int a, int b) {
     long sum = (long) a + b;
     return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
+  }
+
+  /**
+   * The backoff, or longer if a {@link DeliveryException} asked for it (an HTTP {@code
+   * Retry-After}), but never past the longest backoff: the receiver does not set our bounds.
+   */
+  private long retryDelay(int failedAttempts, Throwable error) {
+    long delay = backoff(failedAttempts);
+    if (error instanceof DeliveryException later) {
+      long asked = Math.min(later.retryAfter().toMillis(), settings.retryBackoffMaxMs);
+      delay = Math.max(delay, asked);
+    }
+    return delay;
   }
 
   private long backoff(int failedAttempts) {

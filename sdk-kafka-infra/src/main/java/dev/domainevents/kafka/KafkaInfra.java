@@ -89,7 +89,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Consumers belong to the group {@code group.id} on the default cluster and subscribe to
- * exactly the topics of the events and plain topics that the installed handlers handle.
+ * exactly the topics of the events and plain topics that the installed handlers handle. A topic
+ * routed to another cluster ({@code domainevents.route.<topic>}) is consumed there, by that
+ * cluster's own consumers in its own group ({@code clusters.<name>.group.id}).
  */
 public final class KafkaInfra implements DomainEventInfra {
   private static final Logger log = LoggerFactory.getLogger(KafkaInfra.class);
@@ -261,13 +263,41 @@ public final class KafkaInfra implements DomainEventInfra {
     return topics;
   }
 
+  /**
+   * A topic is consumed where it is published: on the cluster {@code domainevents.route.<topic>}
+   * names (its retry topic with it), else on the default one. Each cluster that has topics runs its
+   * own consumers, in the group its {@code group.id} names ({@code clusters.<name>.group.id}).
+   */
   private void startConsumers(EnvelopeCodec codec, DispatchTable table, Set<String> topics) {
-    KafkaSettings.Cluster cluster = settings.defaultCluster();
-    String group = settings.groupId();
+    Map<String, Set<String>> byCluster = new LinkedHashMap<>();
+    String prefix = KafkaSettings.RETRY_TOPIC_PREFIX;
+    for (String topic : topics) {
+      String base =
+          topic.startsWith(prefix) && topics.contains(topic.substring(prefix.length()))
+              ? topic.substring(prefix.length())
+              : topic;
+      String cluster = settings.routes.getOrDefault(base, settings.defaultCluster().name());
+      byCluster.computeIfAbsent(cluster, k -> new LinkedHashSet<>()).add(topic);
+    }
+    for (KafkaSettings.Cluster cluster : settings.clusters) {
+      Set<String> clusterTopics = byCluster.get(cluster.name());
+      if (clusterTopics != null) {
+        startConsumers(codec, table, clusterTopics, cluster);
+      }
+    }
+    consumers.forEach(KafkaEventConsumer::start);
+  }
+
+  private void startConsumers(
+      EnvelopeCodec codec, DispatchTable table, Set<String> topics, KafkaSettings.Cluster cluster) {
+    Object groupId = cluster.consumer().get(ConsumerConfig.GROUP_ID_CONFIG);
+    String group = groupId == null ? null : groupId.toString();
     if (group == null) {
       throw new IllegalStateException(
-          "handlers are subscribed but group.id is not set; set group.id (KAFKA_GROUP_ID) to the"
-              + " service's name, e.g. builder().groupId(\"shop\")");
+          "handlers are subscribed but group.id is not set"
+              + (cluster == settings.defaultCluster() ? "" : " for cluster " + cluster.name())
+              + "; set group.id (KAFKA_GROUP_ID) to the service's name, e.g."
+              + " builder().groupId(\"shop\")");
     }
     Producer<byte[], byte[]> routing = producers.get(cluster.name());
     long routingTimeout = routingTimeoutMs(cluster);
@@ -298,12 +328,12 @@ public final class KafkaInfra implements DomainEventInfra {
       consumers.add(eventConsumer);
     }
     log.info(
-        "KafkaInfra consuming {} as group {} with {} consumer(s) on {}",
+        "KafkaInfra consuming {} as group {} with {} consumer(s) on cluster {} ({})",
         topics,
         group,
-        consumers.size(),
+        settings.concurrency,
+        cluster.name(),
         cluster.bootstrapServers());
-    consumers.forEach(KafkaEventConsumer::start);
   }
 
   private String uniqueClientId(Object configured, String suffix) {

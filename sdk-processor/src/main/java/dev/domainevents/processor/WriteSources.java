@@ -9,6 +9,7 @@ import dev.domainevents.processor.validation.Messages;
 import dev.domainevents.processor.writing.ConstantsWriter;
 import dev.domainevents.processor.writing.DispatcherWriter;
 import dev.domainevents.processor.writing.EventIndexWriter;
+import dev.domainevents.processor.writing.HttpRoutesWriter;
 import dev.domainevents.processor.writing.RegistryWriter;
 import javax.annotation.processing.Filer;
 import javax.lang.model.SourceVersion;
@@ -108,6 +109,7 @@ final class WriteSources implements ProcessingStep {
         () -> {
           new EventIndexWriter(round.env.getFiler()).write(registry.entities());
           new RegistryWriter(round.env.getFiler()).write(registry);
+          new HttpRoutesWriter(round.env.getFiler()).write(registry);
         });
     state.writtenRegistry = registry.registry();
   }

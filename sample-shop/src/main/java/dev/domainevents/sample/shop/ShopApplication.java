@@ -2,6 +2,8 @@ package dev.domainevents.sample.shop;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.amqp.AmqpInfra;
+import dev.domainevents.http.EventReceiver;
+import dev.domainevents.http.HttpProxy;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.spi.DomainEventInfra;
 import java.io.IOException;
@@ -36,7 +38,11 @@ import org.slf4j.LoggerFactory;
  *       the driver added to the class path) uses that database. A purchase then updates the {@code
  *       goods} stock table and writes its event to the outbox in one JDBC transaction, and an
  *       outbox relay ships committed events to Kafka. When unset, the shop keeps its stock in
- *       memory and publishes directly.
+ *       memory and publishes directly;
+ *   <li>{@code SHOP_DELIVERY}: {@code http} runs the store's handler behind the HTTP proxy, as the
+ *       seed does: the shop serves the receiver at {@code /events}, and an {@code HttpProxy} in the
+ *       same process consumes the events and POSTs them there. When unset, the store consumes
+ *       from Kafka itself.
  * </ul>
  */
 public final class ShopApplication implements AutoCloseable {
@@ -52,6 +58,7 @@ public final class ShopApplication implements AutoCloseable {
   private final Store store;
   private final StoreController storeController;
   private final OutboxPurchases outbox;
+  private final HttpProxy proxy;
 
   private ShopApplication(
       EmbeddedBroker broker,
@@ -60,9 +67,11 @@ public final class ShopApplication implements AutoCloseable {
       ShopHttpServer http,
       Store store,
       StoreController storeController,
-      OutboxPurchases outbox) {
+      OutboxPurchases outbox,
+      HttpProxy proxy) {
     this.broker = broker;
     this.where = where;
+    this.proxy = proxy;
     this.installation = installation;
     this.http = http;
     this.store = store;
@@ -87,7 +96,9 @@ public final class ShopApplication implements AutoCloseable {
       shop = startOnAmqp(port, uri, settings("/shop-amqp.properties", null), outbox);
     } else if (infra.equals("kafka")) {
       Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
-      shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox);
+      boolean httpDelivery = "http".equals(environment.get("SHOP_DELIVERY"));
+      shop =
+          start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox, httpDelivery);
     } else {
       throw new IllegalStateException("SHOP_INFRA must be kafka or amqp, was " + infra);
     }
@@ -99,6 +110,11 @@ public final class ShopApplication implements AutoCloseable {
         shop.port(),
         shop.where,
         shop.outbox == null ? "" : ", outbox mode");
+    if (shop.proxy != null) {
+      System.out.printf(
+          "events reach the store through the HTTP proxy, at http://127.0.0.1:%d/events%n",
+          shop.port());
+    }
   }
 
   /**
@@ -116,6 +132,16 @@ public final class ShopApplication implements AutoCloseable {
    */
   public static ShopApplication start(
       int port, String bootstrapServers, Properties kafka, String outbox) throws IOException {
+    return start(port, bootstrapServers, kafka, outbox, false);
+  }
+
+  /**
+   * Starts the shop like {@link #start(int, String, Properties, String)}; with {@code
+   * httpDelivery}, as {@code SHOP_DELIVERY=http}, the store takes its events from the HTTP proxy.
+   */
+  public static ShopApplication start(
+      int port, String bootstrapServers, Properties kafka, String outbox, boolean httpDelivery)
+      throws IOException {
     EmbeddedBroker broker = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
@@ -128,8 +154,12 @@ public final class ShopApplication implements AutoCloseable {
     settings.putAll(kafka);
     settings.setProperty("bootstrap.servers", servers);
     return start(
-        port, KafkaInfra.builder().properties(settings).build(), broker, "Kafka at " + servers,
-        outbox);
+        port,
+        KafkaInfra.builder().properties(settings).build(),
+        broker,
+        "Kafka at " + servers,
+        outbox,
+        httpDelivery ? settings : null);
   }
 
   /**
@@ -139,18 +169,29 @@ public final class ShopApplication implements AutoCloseable {
   public static ShopApplication startOnAmqp(
       int port, String uri, Properties amqp, String outbox) throws IOException {
     AmqpInfra infra = AmqpInfra.builder().properties(amqp).uri(uri).build();
-    return start(port, infra, null, "RabbitMQ, " + infra, outbox);
+    return start(port, infra, null, "RabbitMQ, " + infra, outbox, null);
   }
 
+  /** Starts the shop on {@code infra}; with {@code proxySettings}, behind the HTTP proxy. */
   private static ShopApplication start(
-      int port, DomainEventInfra infra, EmbeddedBroker broker, String where, String outbox)
+      int port,
+      DomainEventInfra infra,
+      EmbeddedBroker broker,
+      String where,
+      String outbox,
+      Properties proxySettings)
       throws IOException {
     DomainEvents.Installation installation = null;
     OutboxPurchases purchases = null;
+    HttpProxy proxy = null;
     try {
       Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       StoreController storeController = new StoreController(store);
-      installation = DomainEvents.install(infra, storeController);
+      // Over HTTP the proxy consumes, so the shop's own infra only publishes.
+      installation =
+          proxySettings != null
+              ? DomainEvents.install(infra)
+              : DomainEvents.install(infra, storeController);
       if (outbox != null && !outbox.isBlank()) {
         try {
           purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
@@ -163,10 +204,26 @@ public final class ShopApplication implements AutoCloseable {
       }
       GoodsRepository goods = new GoodsRepository(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods, purchases), store);
+      if (proxySettings != null) {
+        http.receiveEvents(EventReceiver.create(storeController));
+      }
       http.start();
+      if (proxySettings != null) {
+        // The route table is the one sdk-processor wrote into this jar from StoreController.
+        proxy =
+            HttpProxy.builder()
+                .properties(proxySettings)
+                .property("proxy.address", "http://127.0.0.1:" + http.port())
+                .build()
+                .start();
+        log.info("SHOP_DELIVERY=http: events reach the store through the HTTP proxy");
+      }
       return new ShopApplication(
-          broker, where, installation, http, store, storeController, purchases);
+          broker, where, installation, http, store, storeController, purchases, proxy);
     } catch (IOException | RuntimeException e) {
+      if (proxy != null) {
+        proxy.close();
+      }
       if (purchases != null) {
         purchases.close();
       }
@@ -228,6 +285,9 @@ public final class ShopApplication implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    if (proxy != null) {
+      proxy.close(); // before the server it posts to
+    }
     http.close();
     if (outbox != null) {
       outbox.close(); // before the infra: the relay ships to it

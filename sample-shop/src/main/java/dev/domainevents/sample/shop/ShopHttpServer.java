@@ -2,6 +2,7 @@ package dev.domainevents.sample.shop;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.domainevents.http.EventReceiver;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
 import java.io.IOException;
@@ -48,6 +49,11 @@ final class ShopHttpServer implements AutoCloseable {
 
   void start() {
     server.start();
+  }
+
+  /** Takes the events the HTTP proxy POSTs, at {@code /events/<event name>}. */
+  void receiveEvents(EventReceiver receiver) {
+    receiver.mount(server, "/events");
   }
 
   /** The port the server listens on; useful when started on port 0. */

@@ -30,6 +30,9 @@ public final class GeneratedNames {
 
   private static final String CONSTANTS_SUFFIX = "Events";
   private static final String DISPATCHER_SUFFIX = "_EventDispatcher";
+  /** The route table of a compilation's handlers, for sdk-http's proxy. */
+  public static final String HTTP_ROUTES = "META-INF/domainevents/http-routes.properties";
+
   private static final String APPLIER_SUFFIX = "_Applier";
   private static final String INDEX_DIRECTORY = "META-INF/domainevents/";
   private static final String INDEX_SUFFIX = ".events";
