@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery</b> is at least once: a relay that dies after the broker acknowledged and before
  * the row is marked ships the row again, so consumers dedupe by {@link EventEnvelope#eventId()}.
  *
- * <p><b>Several relays</b> may poll one table. Each claims its batch with {@code SELECT ... FOR
- * UPDATE SKIP LOCKED} and holds the row locks until the batch is marked, so no row is claimed by
- * two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only if every
- * earlier unsent row of its aggregate is in the same batch; otherwise it waits for the next poll.
+ * <p><b>Several relays</b> may poll one table, and they share it by aggregate: a relay first locks
+ * the oldest unsent row of a few aggregates ({@code FOR UPDATE SKIP LOCKED}, a handful at a time,
+ * until its batch is full), then claims the pending rows of those aggregates. Another relay skips
+ * the locked ones and takes other aggregates, so relays do not wait for each other, and no row is
+ * claimed by two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only
+ * if every earlier unsent row of its aggregate is in the same batch; otherwise it waits for the
+ * next poll.
  * Rows waiting for a retry hold back the later rows of their aggregate; a row that used up its
  * attempts does not.
  *
@@ -68,7 +72,8 @@ public final class OutboxRelay implements AutoCloseable {
   private final String name;
   private final Clock clock;
   private final Consumer<List<EventEnvelope>> afterPublish;
-  private final String claimSql;
+  private final int headsPerRound;
+  private final String headsSql;
   private final PollingWorker worker;
 
   private OutboxRelay(Builder builder) {
@@ -82,15 +87,21 @@ public final class OutboxRelay implements AutoCloseable {
     this.name = builder.name;
     this.clock = builder.clock;
     this.afterPublish = builder.afterPublish;
-    this.claimSql =
-        "SELECT "
-            + SELECT_COLUMNS
-            + " FROM "
+    // Few aggregates per round, so that a second relay finds aggregates left when the first has
+    // filled its batch from deep ones; rounds repeat while the batch has room.
+    this.headsPerRound = Math.max(1, batchSize / 16);
+    this.headsSql =
+        "SELECT o.id, o.aggregate_type, o.aggregate_id FROM "
             + OutboxRows.OUTBOX
-            + " WHERE status = "
+            + " o WHERE o.status = "
             + OutboxRows.PENDING
-            + " AND next_attempt_ms <= ? ORDER BY id LIMIT "
-            + batchSize
+            + " AND o.next_attempt_ms <= ? AND o.id > ? AND NOT EXISTS (SELECT 1 FROM "
+            + OutboxRows.OUTBOX
+            + " p WHERE p.aggregate_type = o.aggregate_type AND p.aggregate_id = o.aggregate_id"
+            + " AND p.id < o.id AND p.status = "
+            + OutboxRows.PENDING
+            + ") ORDER BY o.id LIMIT "
+            + headsPerRound
             + " FOR UPDATE SKIP LOCKED";
     long pollIntervalMillis = builder.pollInterval.toMillis();
     this.worker =
@@ -143,8 +154,23 @@ public final class OutboxRelay implements AutoCloseable {
             infra != null ? infra : InstalledInfra.infra(),
             catalog != null ? catalog : InstalledInfra.catalog());
     long now = clock.millis();
-    // On a failure nothing is marked: the claimed rows are unlocked and shipped again next poll.
-    return Transactions.run(dataSource, connection -> shipBatch(connection, target, now));
+    try (Connection connection = dataSource.getConnection()) {
+      // Read committed: under MariaDB's default repeatable read, the claim's locking reads take
+      // gap locks that make writers inserting new rows of a claimed aggregate deadlock with it.
+      // Row locks alone are what the claim relies on.
+      int isolation = connection.getTransactionIsolation();
+      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      try {
+        // On a failure nothing is marked: the claimed rows are unlocked and shipped next poll.
+        return Transactions.run(connection, c -> shipBatch(c, target, now));
+      } finally {
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(isolation);
+        }
+      }
+    }
   }
 
   /** One poll of the started relay; returns the pause before the next one. */
@@ -205,17 +231,75 @@ public final class OutboxRelay implements AutoCloseable {
     return new Poll(claimed.size(), 0, contended);
   }
 
+  /**
+   * Claims up to a batch: locks the heads (oldest unsent rows) of a few aggregates at a time, then
+   * the due pending rows of those aggregates, until the batch is full or no free head is left.
+   */
   private List<Row> claim(Connection connection, long now) throws SQLException {
     List<Row> rows = new ArrayList<>(batchSize);
-    try (PreparedStatement select = connection.prepareStatement(claimSql)) {
-      select.setLong(1, now);
+    long after = 0;
+    while (rows.size() < batchSize) {
+      List<AggregateKey> heads = new ArrayList<>(headsPerRound);
+      long firstHead = Long.MAX_VALUE;
+      try (PreparedStatement select = connection.prepareStatement(headsSql)) {
+        select.setLong(1, now);
+        select.setLong(2, after);
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next()) {
+            long id = result.getLong(1);
+            firstHead = Math.min(firstHead, id);
+            after = Math.max(after, id);
+            heads.add(new AggregateKey(result.getString(2), result.getString(3)));
+          }
+        }
+      }
+      if (heads.isEmpty()) {
+        break;
+      }
+      claimRowsOf(connection, heads, firstHead, now, batchSize - rows.size(), rows);
+      if (heads.size() < headsPerRound) {
+        break;
+      }
+    }
+    rows.sort(Comparator.comparingLong(row -> row.id));
+    return rows;
+  }
+
+  /** Adds to {@code rows} up to {@code limit} due pending rows of {@code heads}, in id order. */
+  private void claimRowsOf(
+      Connection connection,
+      List<AggregateKey> heads,
+      long firstHead,
+      long now,
+      int limit,
+      List<Row> rows)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(SELECT_COLUMNS)
+            .append(" FROM ")
+            .append(OutboxRows.OUTBOX)
+            .append(" WHERE status = ")
+            .append(OutboxRows.PENDING)
+            .append(" AND next_attempt_ms <= ? AND id >= ? AND (aggregate_type, aggregate_id) IN (");
+    for (int i = 0; i < heads.size(); i++) {
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    sql.append(") ORDER BY id LIMIT ").append(limit).append(" FOR UPDATE SKIP LOCKED");
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      int p = 1;
+      select.setLong(p++, now);
+      select.setLong(p++, firstHead);
+      for (AggregateKey head : heads) {
+        select.setString(p++, head.type());
+        select.setString(p++, head.id());
+      }
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
           rows.add(Row.read(result));
         }
       }
     }
-    return rows;
   }
 
   /**
@@ -298,20 +382,23 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
+  /** Marks {@code rows} sent in one statement: one round trip for the batch, not one per row. */
   private void markSent(Connection connection, List<Row> rows, long now) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE "
-                + OutboxRows.OUTBOX
-                + " SET status = "
-                + OutboxRows.SENT
-                + ", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")) {
-      for (Row row : rows) {
-        update.setLong(1, now);
-        update.setLong(2, row.id);
-        update.addBatch();
+    StringBuilder sql =
+        new StringBuilder("UPDATE ")
+            .append(OutboxRows.OUTBOX)
+            .append(" SET status = ")
+            .append(OutboxRows.SENT)
+            .append(", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id IN (");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
+    }
+    try (PreparedStatement update = connection.prepareStatement(sql.append(')').toString())) {
+      update.setLong(1, now);
+      for (int i = 0; i < rows.size(); i++) {
+        update.setLong(i + 2, rows.get(i).id);
       }
-      update.executeBatch();
+      update.executeUpdate();
     }
   }
 
