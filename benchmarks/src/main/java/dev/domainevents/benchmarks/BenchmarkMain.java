@@ -63,6 +63,51 @@ public final class BenchmarkMain {
     double recordPathBytes = dispatch.getOrDefault("recordPath.bytes", Double.NaN);
     double spring = dispatch.get("spring");
 
+    // The processor's cost: the size in a full run, a quarter of it with --quick.
+    int entities = quick ? 50 : 200;
+    List<double[]> compilePairs = new ArrayList<>();
+    List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring} ms
+    CompileRuns compile = new CompileRuns(entities, 5);
+    try {
+      compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
+      compile.plain();
+      for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
+        boolean processorFirst = pair % 2 == 0;
+        double plain = processorFirst ? 0 : compile.plain() / 1e6;
+        double with = compile.withProcessor() / 1e6;
+        if (processorFirst) {
+          plain = compile.plain() / 1e6;
+        }
+        compilePairs.add(new double[] {with, plain});
+        System.out.printf(Locale.ROOT,
+            "compile pair %d: with the processor %.0f ms, -proc:none %.0f ms%n",
+            pair + 1, with, plain);
+      }
+      // Startup, from the classes the processor run compiled.
+      StartupRuns startup = new StartupRuns(compile.classes());
+      startup.empty(); // warm-ups, not reported: the OS's file cache
+      startup.sdk();
+      startup.spring();
+      for (int round = 0; round < (quick ? 3 : 6); round++) {
+        double[] times = new double[3];
+        for (int k = 0; k < 3; k++) {
+          int side = (round + k) % 3; // rotated, so no side always starts first
+          times[side] = side == 0 ? startup.empty() : side == 1 ? startup.sdk() : startup.spring();
+        }
+        startupRounds.add(times);
+        System.out.printf(Locale.ROOT,
+            "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms,"
+                + " Spring scan %.0f ms%n",
+            round + 1, times[0], entities * 5, entities, times[1], times[2]);
+      }
+    } finally {
+      compile.delete();
+    }
+    double startupAdded =
+        median(startupRounds.stream().mapToDouble(r -> r[1] - r[0]).sorted().toArray());
+    double compileOverhead =
+        median(compilePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
+
     List<double[]> publishPairs = new ArrayList<>();
     List<double[]> consumePairs = new ArrayList<>();
     Map<Integer, long[]> latencies = new LinkedHashMap<>();
@@ -75,6 +120,7 @@ public final class BenchmarkMain {
             .start()) {
       broker.createTopic(KafkaRuns.CHECKOUT_TOPIC, 3);
       broker.createTopic(KafkaRuns.PING_TOPIC, 3);
+      broker.createTopic(KafkaRuns.RAW_CHECKOUT_TOPIC, 3);
       KafkaRuns runs = new KafkaRuns(broker.bootstrapServers());
       // A warm-up of each side, not reported: JIT, metadata and connections.
       runs.publishSdk(Math.min(n, 20_000));
@@ -185,6 +231,20 @@ public final class BenchmarkMain {
     table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated %.2f | Method.invoke %.2f | reflection/generated %.1f |%n",
         generated, reflection, reflection / generated));
+    for (int i = 0; i < compilePairs.size(); i++) {
+      double[] pair = compilePairs.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| compile %d, %d entities x 5 events, %d handlers, ms | javac with the processor %.0f"
+              + " | -proc:none on the same plus the generated sources %.0f | %.2f |%n",
+          i + 1, entities, entities * 5, pair[0], pair[1], pair[0] / pair[1]));
+    }
+    for (int i = 0; i < startupRounds.size(); i++) {
+      double[] round = startupRounds.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| startup %d, JVM start to install returned, ms | %d event types, %d handler classes"
+              + " %.0f | empty install %.0f; Spring scan of the same classes %.0f | +%.0f ms |%n",
+          i + 1, entities * 5, entities, round[1], round[0], round[2], round[1] - round[0]));
+    }
     for (int i = 0; i < publishPairs.size(); i++) {
       double[] pair = publishPairs.get(i);
       table.append(String.format(Locale.ROOT,
@@ -233,7 +293,7 @@ public final class BenchmarkMain {
             + " compile_overhead=%.2f%n",
         publishRatio, consumeRatio, generated / direct, guava / generated, p99,
         writeRatio, relayEps, outboxP99, guava / recordPath, recordPath, recordPathBytes,
-        relayEps2, relayVsHandwritten, relayScaling, Double.NaN, Double.NaN);
+        relayEps2, relayVsHandwritten, relayScaling, startupAdded, compileOverhead);
   }
 
   /** One measured run. */

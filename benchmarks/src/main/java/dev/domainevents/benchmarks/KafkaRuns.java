@@ -34,6 +34,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaRuns {
   static final String CHECKOUT_TOPIC = "basket.checkout";
   static final String PING_TOPIC = "basket.ping";
+  /**
+   * The raw publish peer's topic: its occurred-at header is epoch milliseconds, which the SDK's
+   * consumer rightly rejects, so the consume runs must not read it.
+   */
+  static final String RAW_CHECKOUT_TOPIC = "raw.checkout";
   private static final int AGGREGATES = 100;
 
   private final String bootstrapServers;
@@ -139,7 +144,7 @@ final class KafkaRuns {
         headers.add(EnvelopeHeaders.CONTENT_TYPE, json);
         byte[] value = writer.writeValueAsBytes(purchases[aggregate]);
         producer.send(
-            new ProducerRecord<>(CHECKOUT_TOPIC, null, keys[aggregate], value, headers),
+            new ProducerRecord<>(RAW_CHECKOUT_TOPIC, null, keys[aggregate], value, headers),
             (metadata, error) -> {
               if (error != null) {
                 failure.compareAndSet(null, error);
