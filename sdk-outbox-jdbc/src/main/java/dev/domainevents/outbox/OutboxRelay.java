@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,7 +74,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Clock clock;
   private final Consumer<List<EventEnvelope>> afterPublish;
   private final int headsPerRound;
-  private final String headsSql;
+  private final String candidatesSql;
   private final PollingWorker worker;
 
   private OutboxRelay(Builder builder) {
@@ -87,22 +88,17 @@ public final class OutboxRelay implements AutoCloseable {
     this.name = builder.name;
     this.clock = builder.clock;
     this.afterPublish = builder.afterPublish;
-    // Few aggregates per round, so that a second relay finds aggregates left when the first has
-    // filled its batch from deep ones; rounds repeat while the batch has room.
+    // Few aggregates in the first round, so that a second relay finds aggregates left when the
+    // first filled its batch from deep ones; twice as many each further round, so that a batch of
+    // shallow aggregates fills in a few rounds.
     this.headsPerRound = Math.max(1, batchSize / 16);
-    this.headsSql =
-        "SELECT o.id, o.aggregate_type, o.aggregate_id FROM "
+    this.candidatesSql =
+        "SELECT id, aggregate_type, aggregate_id, next_attempt_ms FROM "
             + OutboxRows.OUTBOX
-            + " o WHERE o.status = "
+            + " WHERE status = "
             + OutboxRows.PENDING
-            + " AND o.next_attempt_ms <= ? AND o.id > ? AND NOT EXISTS (SELECT 1 FROM "
-            + OutboxRows.OUTBOX
-            + " p WHERE p.aggregate_type = o.aggregate_type AND p.aggregate_id = o.aggregate_id"
-            + " AND p.id < o.id AND p.status = "
-            + OutboxRows.PENDING
-            + ") ORDER BY o.id LIMIT "
-            + headsPerRound
-            + " FOR UPDATE SKIP LOCKED";
+            + " ORDER BY id LIMIT "
+            + batchSize;
     long pollIntervalMillis = builder.pollInterval.toMillis();
     this.worker =
         new PollingWorker(
@@ -185,13 +181,14 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
-    List<Row> claimed = claim(connection, now);
+    Claim heads = claim(connection, now);
+    List<Row> claimed = heads.ready;
     if (claimed.isEmpty()) {
-      return Poll.EMPTY;
+      return heads.contended ? new Poll(0, 0, true) : Poll.EMPTY;
     }
     Claim claim = keepAggregateOrder(connection, claimed, now);
     List<Row> ready = claim.ready;
-    boolean contended = claim.contended;
+    boolean contended = claim.contended || heads.contended;
 
     EventCatalog catalog = target.catalog;
     PayloadCodec codec = outbox.codec();
@@ -232,37 +229,67 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Claims up to a batch: locks the heads (oldest unsent rows) of a few aggregates at a time, then
-   * the due pending rows of those aggregates, until the batch is full or no free head is left.
+   * Claims up to a batch. The oldest pending rows, read without locks, name the heads (the oldest
+   * unsent row) of their aggregates: every pending row older than a row of the window is in the
+   * window. The relay locks a few heads, skipping those another relay holds, then claims the due
+   * rows of those aggregates, and locks more heads while the batch has room.
    */
-  private List<Row> claim(Connection connection, long now) throws SQLException {
+  private Claim claim(Connection connection, long now) throws SQLException {
+    Map<AggregateKey, Long> candidates = new LinkedHashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(candidatesSql);
+        ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        // A head waiting for a retry holds its aggregate back: -1 marks it.
+        candidates.putIfAbsent(
+            new AggregateKey(result.getString(2), result.getString(3)),
+            result.getLong(4) <= now ? result.getLong(1) : -1);
+      }
+    }
+    List<Long> heads = new ArrayList<>(candidates.size());
+    for (long head : candidates.values()) {
+      if (head >= 0) {
+        heads.add(head);
+      }
+    }
     List<Row> rows = new ArrayList<>(batchSize);
-    long after = 0;
-    while (rows.size() < batchSize) {
-      List<AggregateKey> heads = new ArrayList<>(headsPerRound);
-      long firstHead = Long.MAX_VALUE;
-      try (PreparedStatement select = connection.prepareStatement(headsSql)) {
-        select.setLong(1, now);
-        select.setLong(2, after);
-        try (ResultSet result = select.executeQuery()) {
-          while (result.next()) {
-            long id = result.getLong(1);
-            firstHead = Math.min(firstHead, id);
-            after = Math.max(after, id);
-            heads.add(new AggregateKey(result.getString(2), result.getString(3)));
-          }
-        }
-      }
-      if (heads.isEmpty()) {
-        break;
-      }
-      claimRowsOf(connection, heads, firstHead, now, batchSize - rows.size(), rows);
-      if (heads.size() < headsPerRound) {
-        break;
+    boolean contended = false;
+    int next = 0;
+    for (int round = headsPerRound; next < heads.size() && rows.size() < batchSize; round *= 2) {
+      List<Long> tried = heads.subList(next, Math.min(heads.size(), next + round));
+      next += tried.size();
+      List<AggregateKey> locked = lockHeads(connection, tried, now);
+      contended |= locked.size() < tried.size(); // another relay holds, or just shipped, some
+      if (!locked.isEmpty()) {
+        claimRowsOf(connection, locked, tried.get(0), now, batchSize - rows.size(), rows);
       }
     }
     rows.sort(Comparator.comparingLong(row -> row.id));
-    return rows;
+    return new Claim(rows, contended);
+  }
+
+  /** Locks those of the head rows {@code ids} that are still pending, due and not locked. */
+  private List<AggregateKey> lockHeads(Connection connection, List<Long> ids, long now)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT aggregate_type, aggregate_id FROM ")
+            .append(OutboxRows.OUTBOX)
+            .append(" WHERE status = ")
+            .append(OutboxRows.PENDING)
+            .append(" AND next_attempt_ms <= ? AND id IN (");
+    placeholders(sql, ids.size(), "?").append(") FOR UPDATE SKIP LOCKED");
+    List<AggregateKey> locked = new ArrayList<>(ids.size());
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      select.setLong(1, now);
+      for (int i = 0; i < ids.size(); i++) {
+        select.setLong(i + 2, ids.get(i));
+      }
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          locked.add(new AggregateKey(result.getString(1), result.getString(2)));
+        }
+      }
+    }
+    return locked;
   }
 
   /** Adds to {@code rows} up to {@code limit} due pending rows of {@code heads}, in id order. */
@@ -282,10 +309,8 @@ public final class OutboxRelay implements AutoCloseable {
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
             .append(" AND next_attempt_ms <= ? AND id >= ? AND (aggregate_type, aggregate_id) IN (");
-    for (int i = 0; i < heads.size(); i++) {
-      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-    }
-    sql.append(") ORDER BY id LIMIT ").append(limit).append(" FOR UPDATE SKIP LOCKED");
+    placeholders(sql, heads.size(), "(?, ?)")
+        .append(") ORDER BY id LIMIT ").append(limit).append(" FOR UPDATE SKIP LOCKED");
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       int p = 1;
       select.setLong(p++, now);
@@ -319,10 +344,7 @@ public final class OutboxRelay implements AutoCloseable {
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
             .append(" AND id < ? AND (aggregate_type, aggregate_id) IN (");
-    for (int i = 0; i < firstClaimed.size(); i++) {
-      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-    }
-    sql.append(')');
+    placeholders(sql, firstClaimed.size(), "(?, ?)").append(')');
 
     Map<Long, Row> claimedById = new HashMap<>();
     for (Row row : claimed) {
@@ -390,10 +412,8 @@ public final class OutboxRelay implements AutoCloseable {
             .append(" SET status = ")
             .append(OutboxRows.SENT)
             .append(", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id IN (");
-    for (int i = 0; i < rows.size(); i++) {
-      sql.append(i == 0 ? "?" : ", ?");
-    }
-    try (PreparedStatement update = connection.prepareStatement(sql.append(')').toString())) {
+    placeholders(sql, rows.size(), "?").append(')');
+    try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
       update.setLong(1, now);
       for (int i = 0; i < rows.size(); i++) {
         update.setLong(i + 2, rows.get(i).id);
@@ -458,6 +478,14 @@ public final class OutboxRelay implements AutoCloseable {
       }
       update.executeBatch();
     }
+  }
+
+  /** Appends {@code count} comma-separated copies of {@code placeholder}, e.g. {@code (?, ?)}. */
+  private static StringBuilder placeholders(StringBuilder sql, int count, String placeholder) {
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "" : ", ").append(placeholder);
+    }
+    return sql;
   }
 
   /**
