@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the PostgreSQL at
- * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2).
+ * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only SECTION}
+ * ({@code dispatch}, {@code compile} (with startup), {@code kafka} or {@code outbox} alone).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -31,14 +32,17 @@ public final class BenchmarkMain {
     Integer events = null;
     int rate = 0;
     boolean postgres = false;
+    String only = null; // dispatch, compile, kafka or outbox: that section alone
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--events" -> events = Integer.parseInt(args[++i]);
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--postgres" -> postgres = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; use --quick, --events N, --rate N, --postgres");
+            "unknown argument " + args[i]
+                + "; use --quick, --events N, --rate N, --postgres, --only SECTION");
       }
     }
     int n = events != null ? events : quick ? 50_000 : 300_000;
@@ -53,22 +57,23 @@ public final class BenchmarkMain {
     int outboxRate = 1_000;
     int outboxLatencyEvents = outboxRate * (quick ? 5 : 20);
 
-    Map<String, Double> dispatch = DispatchRun.run(quick);
-    double direct = dispatch.get("direct");
-    double generated = dispatch.get("generated");
-    double reflection = dispatch.get("reflection");
-    double guava = dispatch.get("guava");
-    double inlined = dispatch.get("inlinedDispatcherBody");
-    double recordPath = dispatch.get("recordPath");
+    Map<String, Double> dispatch =
+        runs(only, "dispatch") ? DispatchRun.run(quick) : new LinkedHashMap<>();
+    double direct = dispatch.getOrDefault("direct", Double.NaN);
+    double generated = dispatch.getOrDefault("generated", Double.NaN);
+    double reflection = dispatch.getOrDefault("reflection", Double.NaN);
+    double guava = dispatch.getOrDefault("guava", Double.NaN);
+    double inlined = dispatch.getOrDefault("inlinedDispatcherBody", Double.NaN);
+    double recordPath = dispatch.getOrDefault("recordPath", Double.NaN);
     double recordPathBytes = dispatch.getOrDefault("recordPath.bytes", Double.NaN);
-    double spring = dispatch.get("spring");
+    double spring = dispatch.getOrDefault("spring", Double.NaN);
 
     // The processor's cost: the size in a full run, a quarter of it with --quick.
     int entities = quick ? 50 : 200;
     List<double[]> compilePairs = new ArrayList<>();
     List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring} ms
-    CompileRuns compile = new CompileRuns(entities, 5);
-    try {
+    CompileRuns compile = runs(only, "compile") ? new CompileRuns(entities, 5) : null;
+    if (compile != null) try {
       compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
       compile.plain();
       for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
@@ -122,14 +127,17 @@ public final class BenchmarkMain {
       broker.createTopic(KafkaRuns.PING_TOPIC, 3);
       broker.createTopic(KafkaRuns.RAW_CHECKOUT_TOPIC, 3);
       KafkaRuns runs = new KafkaRuns(broker.bootstrapServers());
+      boolean kafka = runs(only, "kafka");
       // A warm-up of each side, not reported: JIT, metadata and connections.
-      runs.publishSdk(Math.min(n, 20_000));
+      if (kafka) {
+        runs.publishSdk(Math.min(n, 20_000));
       runs.publishRaw(Math.min(n, 20_000));
       runs.consumeSdk(Math.min(n, 20_000));
       runs.consumeRaw(Math.min(n, 20_000));
+      }
       // Runs alternate A B, B A, ..., each side first equally often: the first run of a pair
       // measured slower whichever side it was, and a fixed order would credit that to one side.
-      for (int pair = 0; pair < PAIRS; pair++) {
+      for (int pair = 0; kafka && pair < PAIRS; pair++) {
         boolean sdkFirst = pair % 2 == 0;
         double raw = sdkFirst ? 0 : settled(() -> runs.publishRaw(n));
         double sdk = settled(() -> runs.publishSdk(n));
@@ -139,7 +147,7 @@ public final class BenchmarkMain {
         publishPairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
-      for (int pair = 0; pair < PAIRS; pair++) {
+      for (int pair = 0; kafka && pair < PAIRS; pair++) {
         boolean sdkFirst = pair % 2 == 0;
         double raw = sdkFirst ? 0 : settled(() -> runs.consumeRaw(n));
         double sdk = settled(() -> runs.consumeSdk(n));
@@ -149,11 +157,14 @@ public final class BenchmarkMain {
         consumePairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
-      for (int perSecond : rates) {
+      for (int perSecond : kafka ? rates : List.<Integer>of()) {
         latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
       }
 
-      try (OutboxRuns outbox =
+      if (!runs(only, "outbox")) {
+        database = "none";
+        outboxLatencies = new long[] {0};
+      } else try (OutboxRuns outbox =
           postgres
               ? OutboxRuns.postgres(broker.bootstrapServers())
               : OutboxRuns.h2(broker.bootstrapServers())) {
@@ -195,7 +206,7 @@ public final class BenchmarkMain {
     double publishRatio = median(publishRatios);
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
-    double p99 = millis(latencies.get(1_000), 0.99);
+    double p99 = latencies.isEmpty() ? Double.NaN : millis(latencies.get(1_000), 0.99);
     double relayEps = median(relayPairs.stream().mapToDouble(r -> r[0]).sorted().toArray());
     double relayEps2 = median(relayPairs.stream().mapToDouble(r -> r[1]).sorted().toArray());
     double relayVsHandwritten =
@@ -308,7 +319,14 @@ public final class BenchmarkMain {
     return run.measure();
   }
 
+  private static boolean runs(String only, String section) {
+    return only == null || only.equals(section);
+  }
+
   private static double median(double[] sorted) {
+    if (sorted.length == 0) {
+      return Double.NaN; // the section did not run
+    }
     int middle = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
