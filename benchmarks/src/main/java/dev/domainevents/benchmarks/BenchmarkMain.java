@@ -2,6 +2,7 @@ package dev.domainevents.benchmarks;
 
 import dev.domainevents.kafka.embedded.EmbeddedKafka;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,52 +10,114 @@ import java.util.Map;
 /**
  * Runs every benchmark side by side in one JVM and prints a table, then one machine-readable line:
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
- * outbox_write_ratio=… relay_eps=… outbox_p99_ms=…}.
+ * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
+ * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
+ * compile_overhead=…}. A figure not measured in the run prints as {@code NaN}.
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
- * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (latency run's
- * events per second, 2,000 by default), {@code --postgres} (the outbox runs use the PostgreSQL at
- * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2).
+ * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
+ * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the PostgreSQL at
+ * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only SECTION}
+ * ({@code dispatch}, {@code compile} (with startup), {@code kafka} or {@code outbox} alone).
  */
 public final class BenchmarkMain {
+  /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
+  private static final int PAIRS = 6;
+
   private BenchmarkMain() {}
 
   /** Runs the benchmarks; see the class documentation for the arguments. */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     Integer events = null;
-    int rate = 2_000;
+    int rate = 0;
     boolean postgres = false;
+    String only = null; // dispatch, compile, kafka or outbox: that section alone
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--events" -> events = Integer.parseInt(args[++i]);
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--postgres" -> postgres = true;
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; use --quick, --events N, --rate N, --postgres");
+            "unknown argument " + args[i]
+                + "; use --quick, --events N, --rate N, --postgres, --only SECTION");
       }
     }
     int n = events != null ? events : quick ? 50_000 : 300_000;
-    int latencyEvents = rate * (quick ? 10 : 30);
+    int latencySeconds = quick ? 10 : 30;
+    List<Integer> rates = new ArrayList<>(List.of(1_000, 5_000));
+    if (rate > 0 && !rates.contains(rate)) {
+      rates.add(rate);
+    }
     // A PostgreSQL transaction costs some 30 times an in-memory H2 one: fewer keep the run short.
     int outboxTransactions = (quick ? 20_000 : 100_000) / (postgres ? 10 : 1);
     int relayEvents = quick ? 20_000 : 100_000;
     int outboxRate = 1_000;
     int outboxLatencyEvents = outboxRate * (quick ? 5 : 20);
 
-    Map<String, Double> dispatch = DispatchRun.run(quick);
-    double direct = dispatch.get("direct");
-    double generated = dispatch.get("generated");
-    double reflection = dispatch.get("reflection");
-    double guava = dispatch.get("guava");
-    double inlined = dispatch.get("inlinedDispatcherBody");
+    Map<String, Double> dispatch =
+        runs(only, "dispatch") ? DispatchRun.run(quick) : new LinkedHashMap<>();
+    double direct = dispatch.getOrDefault("direct", Double.NaN);
+    double generated = dispatch.getOrDefault("generated", Double.NaN);
+    double reflection = dispatch.getOrDefault("reflection", Double.NaN);
+    double guava = dispatch.getOrDefault("guava", Double.NaN);
+    double inlined = dispatch.getOrDefault("inlinedDispatcherBody", Double.NaN);
+    double recordPath = dispatch.getOrDefault("recordPath", Double.NaN);
+    double recordPathBytes = dispatch.getOrDefault("recordPath.bytes", Double.NaN);
+    double spring = dispatch.getOrDefault("spring", Double.NaN);
+
+    // The processor's cost: the size in a full run, a quarter of it with --quick.
+    int entities = quick ? 50 : 200;
+    List<double[]> compilePairs = new ArrayList<>();
+    List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring} ms
+    CompileRuns compile = runs(only, "compile") ? new CompileRuns(entities, 5) : null;
+    if (compile != null) try {
+      compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
+      compile.plain();
+      for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
+        boolean processorFirst = pair % 2 == 0;
+        double plain = processorFirst ? 0 : compile.plain() / 1e6;
+        double with = compile.withProcessor() / 1e6;
+        if (processorFirst) {
+          plain = compile.plain() / 1e6;
+        }
+        compilePairs.add(new double[] {with, plain});
+        System.out.printf(Locale.ROOT,
+            "compile pair %d: with the processor %.0f ms, -proc:none %.0f ms%n",
+            pair + 1, with, plain);
+      }
+      // Startup, from the classes the processor run compiled.
+      StartupRuns startup = new StartupRuns(compile.classes());
+      startup.empty(); // warm-ups, not reported: the OS's file cache
+      startup.sdk();
+      startup.spring();
+      for (int round = 0; round < (quick ? 3 : 6); round++) {
+        double[] times = new double[3];
+        for (int k = 0; k < 3; k++) {
+          int side = (round + k) % 3; // rotated, so no side always starts first
+          times[side] = side == 0 ? startup.empty() : side == 1 ? startup.sdk() : startup.spring();
+        }
+        startupRounds.add(times);
+        System.out.printf(Locale.ROOT,
+            "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms,"
+                + " Spring scan %.0f ms%n",
+            round + 1, times[0], entities * 5, entities, times[1], times[2]);
+      }
+    } finally {
+      compile.delete();
+    }
+    double startupAdded =
+        median(startupRounds.stream().mapToDouble(r -> r[1] - r[0]).sorted().toArray());
+    double compileOverhead =
+        median(compilePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
 
     List<double[]> publishPairs = new ArrayList<>();
     List<double[]> consumePairs = new ArrayList<>();
-    long[] latencies;
+    Map<Integer, long[]> latencies = new LinkedHashMap<>();
     List<double[]> writePairs = new ArrayList<>();
-    double relayEps;
+    List<double[]> relayPairs = new ArrayList<>(); // {one relay, two relays, hand-written loop}
     long[] outboxLatencies;
     String database;
     try (EmbeddedKafka broker =
@@ -62,15 +125,19 @@ public final class BenchmarkMain {
             .start()) {
       broker.createTopic(KafkaRuns.CHECKOUT_TOPIC, 3);
       broker.createTopic(KafkaRuns.PING_TOPIC, 3);
+      broker.createTopic(KafkaRuns.RAW_CHECKOUT_TOPIC, 3);
       KafkaRuns runs = new KafkaRuns(broker.bootstrapServers());
+      boolean kafka = runs(only, "kafka");
       // A warm-up of each side, not reported: JIT, metadata and connections.
-      runs.publishSdk(Math.min(n, 20_000));
+      if (kafka) {
+        runs.publishSdk(Math.min(n, 20_000));
       runs.publishRaw(Math.min(n, 20_000));
       runs.consumeSdk(Math.min(n, 20_000));
       runs.consumeRaw(Math.min(n, 20_000));
+      }
       // Runs alternate A B, B A, ..., each side first equally often: the first run of a pair
       // measured slower whichever side it was, and a fixed order would credit that to one side.
-      for (int pair = 0; pair < 4; pair++) {
+      for (int pair = 0; kafka && pair < PAIRS; pair++) {
         boolean sdkFirst = pair % 2 == 0;
         double raw = sdkFirst ? 0 : settled(() -> runs.publishRaw(n));
         double sdk = settled(() -> runs.publishSdk(n));
@@ -80,7 +147,7 @@ public final class BenchmarkMain {
         publishPairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
-      for (int pair = 0; pair < 2; pair++) {
+      for (int pair = 0; kafka && pair < PAIRS; pair++) {
         boolean sdkFirst = pair % 2 == 0;
         double raw = sdkFirst ? 0 : settled(() -> runs.consumeRaw(n));
         double sdk = settled(() -> runs.consumeSdk(n));
@@ -90,9 +157,14 @@ public final class BenchmarkMain {
         consumePairs.add(new double[] {sdk, raw});
         System.out.printf(Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
-      latencies = runs.latency(latencyEvents, rate);
+      for (int perSecond : kafka ? rates : List.<Integer>of()) {
+        latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
+      }
 
-      try (OutboxRuns outbox =
+      if (!runs(only, "outbox")) {
+        database = "none";
+        outboxLatencies = new long[] {0};
+      } else try (OutboxRuns outbox =
           postgres
               ? OutboxRuns.postgres(broker.bootstrapServers())
               : OutboxRuns.h2(broker.bootstrapServers())) {
@@ -105,9 +177,27 @@ public final class BenchmarkMain {
               "outbox write pair %d: without %.1f us/tx, with %.1f us/tx%n",
               pair + 1, write[0], write[1]);
         }
-        outbox.relayThroughput(Math.min(relayEvents, 5_000)); // warm-up, not reported
-        relayEps = outbox.relayThroughput(relayEvents);
-        System.out.printf(Locale.ROOT, "outbox relay: %.0f events/s%n", relayEps);
+        // Warm-ups, not reported.
+        outbox.relayThroughput(Math.min(relayEvents, 5_000), 1);
+        outbox.relayThroughput(Math.min(relayEvents, 5_000), 2);
+        outbox.handwrittenRelayThroughput(Math.min(relayEvents, 5_000));
+        for (int round = 0; round < 3; round++) {
+          // Rotated, so no side always runs first.
+          double[] eps = new double[3];
+          for (int k = 0; k < 3; k++) {
+            int side = (round + k) % 3;
+            eps[side] =
+                settled(
+                    () ->
+                        side == 2
+                            ? outbox.handwrittenRelayThroughput(relayEvents)
+                            : outbox.relayThroughput(relayEvents, side + 1));
+          }
+          relayPairs.add(eps);
+          System.out.printf(Locale.ROOT,
+              "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s%n",
+              round + 1, eps[0], eps[1], eps[2]);
+        }
         outboxLatencies = outbox.commitToHandlerLatency(outboxLatencyEvents, outboxRate);
       }
     }
@@ -116,9 +206,13 @@ public final class BenchmarkMain {
     double publishRatio = median(publishRatios);
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
-    double p50 = millis(latencies, 0.50);
-    double p99 = millis(latencies, 0.99);
-    double max = latencies[latencies.length - 1] / 1e6;
+    double p99 = latencies.isEmpty() ? Double.NaN : millis(latencies.get(1_000), 0.99);
+    double relayEps = median(relayPairs.stream().mapToDouble(r -> r[0]).sorted().toArray());
+    double relayEps2 = median(relayPairs.stream().mapToDouble(r -> r[1]).sorted().toArray());
+    double relayVsHandwritten =
+        median(relayPairs.stream().mapToDouble(r -> r[0] / r[2]).sorted().toArray());
+    double relayScaling =
+        median(relayPairs.stream().mapToDouble(r -> r[1] / r[0]).sorted().toArray());
     double writeRatio =
         median(writePairs.stream().mapToDouble(p -> p[1] / p[0]).sorted().toArray());
     double outboxP50 = millis(outboxLatencies, 0.50);
@@ -128,17 +222,40 @@ public final class BenchmarkMain {
     StringBuilder table = new StringBuilder();
     table.append("| measurement | SDK | peer | ratio |\n|---|---|---|---|\n");
     table.append(String.format(Locale.ROOT,
+        "| per-record path, ns/op | DispatchTable + context + scope %.2f (%.0f B/op) | Guava"
+            + " EventBus.post %.2f (%.0f B/op) | guava/sdk %.2f |%n",
+        recordPath, recordPathBytes, guava, dispatch.getOrDefault("guava.bytes", Double.NaN),
+        guava / recordPath));
+    table.append(String.format(Locale.ROOT,
+        "| per-record path, ns/op | DispatchTable + context + scope %.2f | Spring multicaster"
+            + " %.2f (%.0f B/op) | spring/sdk %.2f |%n",
+        recordPath, spring, dispatch.getOrDefault("spring.bytes", Double.NaN),
+        spring / recordPath));
+    table.append(String.format(Locale.ROOT,
+        "| per-record path over generated, ns | %.2f | | |%n", recordPath - generated));
+    table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated %.2f | direct call %.2f | generated/direct %.2f |%n",
         generated, direct, generated / direct));
     table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated body inlined (control) %.2f | direct call %.2f | %.2f |%n",
         inlined, direct, inlined / direct));
     table.append(String.format(Locale.ROOT,
-        "| dispatch, ns/op | generated %.2f | Guava EventBus %.2f | guava/generated %.1f |%n",
-        generated, guava, guava / generated));
-    table.append(String.format(Locale.ROOT,
         "| dispatch, ns/op | generated %.2f | Method.invoke %.2f | reflection/generated %.1f |%n",
         generated, reflection, reflection / generated));
+    for (int i = 0; i < compilePairs.size(); i++) {
+      double[] pair = compilePairs.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| compile %d, %d entities x 5 events, %d handlers, ms | javac with the processor %.0f"
+              + " | -proc:none on the same plus the generated sources %.0f | %.2f |%n",
+          i + 1, entities, entities * 5, pair[0], pair[1], pair[0] / pair[1]));
+    }
+    for (int i = 0; i < startupRounds.size(); i++) {
+      double[] round = startupRounds.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| startup %d, JVM start to install returned, ms | %d event types, %d handler classes"
+              + " %.0f | empty install %.0f; Spring scan of the same classes %.0f | +%.0f ms |%n",
+          i + 1, entities * 5, entities, round[1], round[0], round[2], round[1] - round[0]));
+    }
     for (int i = 0; i < publishPairs.size(); i++) {
       double[] pair = publishPairs.get(i);
       table.append(String.format(Locale.ROOT,
@@ -151,8 +268,13 @@ public final class BenchmarkMain {
           "| consume %d, records/s | %.0f | raw poll loop %.0f | %.3f |%n",
           i + 1, pair[0], pair[1], pair[0] / pair[1]));
     }
-    table.append(String.format(Locale.ROOT,
-        "| latency at %d/s, ms | p50 %.2f, p99 %.2f, max %.2f | | |%n", rate, p50, p99, max));
+    latencies.forEach(
+        (perSecond, sorted) ->
+            table.append(String.format(Locale.ROOT,
+                "| publish to handler at %d/s (default linger.ms), ms | p50 %.2f, p99 %.2f,"
+                    + " p99.9 %.2f, max %.2f | | |%n",
+                perSecond, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999),
+                sorted[sorted.length - 1] / 1e6)));
     for (int i = 0; i < writePairs.size(); i++) {
       double[] pair = writePairs.get(i);
       table.append(String.format(Locale.ROOT,
@@ -160,8 +282,14 @@ public final class BenchmarkMain {
               + " | with/without %.2f |%n",
           i + 1, database, pair[1], pair[0], pair[1] / pair[0]));
     }
-    table.append(String.format(Locale.ROOT,
-        "| outbox relay to Kafka (%s), events/s | %.0f | | |%n", database, relayEps));
+    for (int i = 0; i < relayPairs.size(); i++) {
+      double[] round = relayPairs.get(i);
+      table.append(String.format(Locale.ROOT,
+          "| outbox relay %d (%s), events/s | 1 relay %.0f, 2 relays %.0f | hand-written loop"
+              + " %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
+          i + 1, database, round[0], round[1], round[2], round[0] / round[2],
+          round[1] / round[0]));
+    }
     table.append(String.format(Locale.ROOT,
         "| outbox commit to handler at %d/s (%s), ms | p50 %.2f, p99 %.2f, max %.2f | | |%n",
         outboxRate, database, outboxP50, outboxP99, outboxMax));
@@ -170,9 +298,13 @@ public final class BenchmarkMain {
     System.out.print(table);
     System.out.printf(Locale.ROOT,
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
-            + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f%n",
+            + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
+            + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
+            + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
+            + " compile_overhead=%.2f%n",
         publishRatio, consumeRatio, generated / direct, guava / generated, p99,
-        writeRatio, relayEps, outboxP99);
+        writeRatio, relayEps, outboxP99, guava / recordPath, recordPath, recordPathBytes,
+        relayEps2, relayVsHandwritten, relayScaling, startupAdded, compileOverhead);
   }
 
   /** One measured run. */
@@ -187,7 +319,14 @@ public final class BenchmarkMain {
     return run.measure();
   }
 
+  private static boolean runs(String only, String section) {
+    return only == null || only.equals(section);
+  }
+
   private static double median(double[] sorted) {
+    if (sorted.length == 0) {
+      return Double.NaN; // the section did not run
+    }
     int middle = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }

@@ -3,10 +3,12 @@ package dev.domainevents.benchmarks;
 import com.google.common.eventbus.Subscribe;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventHandler;
+import org.springframework.context.event.EventListener;
 
 /**
- * One handler, reachable four ways: a direct call, the generated dispatcher, {@code
- * Method.invoke}, and Guava's {@code EventBus}. Each way does the same work: add the amount.
+ * One handler, reachable five ways: a direct call, the generated dispatcher (alone or through the
+ * SDK's dispatch table), {@code Method.invoke}, Guava's {@code EventBus} and Spring's multicaster.
+ * Each way does the same work: add the amount.
  */
 public class CheckoutHandler {
   long total;
@@ -19,6 +21,12 @@ public class CheckoutHandler {
   /** Guava's subscriber method; Guava delivers by payload type, with no context. */
   @Subscribe
   public void onGuava(Purchase purchase) {
+    total += purchase.amount();
+  }
+
+  /** Spring's listener method; Spring delivers by payload type, with no context. */
+  @EventListener
+  public void onSpring(Purchase purchase) {
     total += purchase.amount();
   }
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -11,7 +12,10 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs {@link DispatchBenchmark} with JMH and returns ns/op per way of dispatching. */
+/**
+ * Runs {@link DispatchBenchmark} with JMH and its GC profiler; returns ns/op per way of dispatching,
+ * and bytes allocated per op under the way's name plus {@code .bytes}.
+ */
 final class DispatchRun {
   /** The forked benchmark JVM's flags; docs/PERFORMANCE.md quotes them. */
   static final String[] JVM_FLAGS = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"};
@@ -30,14 +34,22 @@ final class DispatchRun {
             .measurementIterations(quick ? 3 : 10)
             .measurementTime(TimeValue.seconds(1))
             .timeUnit(TimeUnit.NANOSECONDS)
+            .addProfiler(GCProfiler.class)
             .shouldFailOnError(true)
             .build();
     Collection<RunResult> results = new Runner(options).run();
     Map<String, Double> nanos = new LinkedHashMap<>();
     for (RunResult result : results) {
-      String label = result.getParams().getBenchmark();
-      label = label.substring(label.lastIndexOf('.') + 1);
+      String benchmark = result.getParams().getBenchmark();
+      String label = benchmark.substring(benchmark.lastIndexOf('.') + 1);
       nanos.put(label, result.getPrimaryResult().getScore());
+      result.getSecondaryResults().forEach(
+          (name, secondary) -> {
+            // "gc.alloc.rate.norm": bytes per op (JMH before 1.36 prefixed a middle dot).
+            if (name.endsWith("gc.alloc.rate.norm")) {
+              nanos.put(label + ".bytes", secondary.getScore());
+            }
+          });
     }
     return nanos;
   }

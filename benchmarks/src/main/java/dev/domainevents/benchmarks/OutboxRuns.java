@@ -2,22 +2,37 @@ package dev.domainevents.benchmarks;
 
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventBatch;
+import dev.domainevents.kafka.EnvelopeHeaders;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.outbox.JdbcOutbox;
 import dev.domainevents.outbox.OutboxDialect;
 import dev.domainevents.outbox.OutboxRelay;
 import dev.domainevents.outbox.OutboxSchema;
 import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -135,10 +150,122 @@ final class OutboxRuns implements AutoCloseable {
 
   /**
    * Writes {@code events} checkouts into the outbox (ten per transaction), then ships them all to
-   * Kafka with one relay polling in a loop, and returns events per second from the first poll to
-   * the last acknowledgement marked sent.
+   * Kafka with {@code relays} relays, each polling in a loop on its own thread, and returns events
+   * per second from the first poll to the last acknowledgement marked sent.
    */
-  double relayThroughput(int events) throws SQLException {
+  double relayThroughput(int events, int relays) throws Exception {
+    fillOutbox(events);
+    Properties settings = producerSettings();
+    settings.setProperty("group.id", "outbox-relay-only");
+    try (DomainEvents.Installation installation =
+        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
+      AtomicInteger shipped = new AtomicInteger();
+      List<Callable<Void>> loops = new ArrayList<>();
+      for (int r = 0; r < relays; r++) {
+        OutboxRelay relay =
+            OutboxRelay.builder(dataSource, outbox).batchSize(500).name("relay-" + r).build();
+        loops.add(
+            () -> {
+              long idleSince = 0;
+              while (shipped.get() < events) {
+                int sent = relay.pollOnce();
+                shipped.addAndGet(sent);
+                if (sent > 0) {
+                  idleSince = 0;
+                } else if (idleSince == 0) {
+                  idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.SECONDS.toNanos(30)) {
+                  throw new IllegalStateException(
+                      "the relays shipped " + shipped.get() + " of " + events + ", then nothing");
+                }
+              }
+              return null;
+            });
+      }
+      return events * 1e9 / timeInParallel(loops);
+    } finally {
+      clearOutbox();
+    }
+  }
+
+  /**
+   * Ships {@code events} outbox rows with the loop a user writes by hand on one thread: claim 500
+   * pending rows {@code FOR UPDATE SKIP LOCKED} in id order, send each row's stored JSON and
+   * columns as a record with a bare {@code KafkaProducer}, {@code flush()}, mark the batch sent in
+   * one {@code UPDATE ... WHERE id IN (...)}, commit. It keeps no per-aggregate order across
+   * loops; with one loop, id order is aggregate order. Returns events per second.
+   */
+  double handwrittenRelayThroughput(int events) throws Exception {
+    fillOutbox(events);
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                producerSettings(), new ByteArraySerializer(), new ByteArraySerializer());
+        Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      byte[] version = "1".getBytes(StandardCharsets.UTF_8);
+      byte[] json = EnvelopeHeaders.JSON.getBytes(StandardCharsets.UTF_8);
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      long start = System.nanoTime();
+      int shipped = 0;
+      while (shipped < events) {
+        List<Long> ids = new ArrayList<>(500);
+        try (PreparedStatement claim =
+                connection.prepareStatement(
+                    "SELECT id, event_id, event_name, aggregate_type, aggregate_id, payload,"
+                        + " occurred_at_ms, correlation_id FROM domain_event_outbox"
+                        + " WHERE status = 0 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED");
+            ResultSet rows = claim.executeQuery()) {
+          while (rows.next()) {
+            ids.add(rows.getLong(1));
+            byte[] aggregateId = utf8(rows.getString(5));
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(EnvelopeHeaders.EVENT_ID, utf8(rows.getString(2)));
+            headers.add(EnvelopeHeaders.EVENT_NAME, utf8(rows.getString(3)));
+            headers.add(EnvelopeHeaders.AGGREGATE_TYPE, utf8(rows.getString(4)));
+            headers.add(EnvelopeHeaders.AGGREGATE_ID, aggregateId);
+            headers.add(EnvelopeHeaders.OCCURRED_AT, utf8(Long.toString(rows.getLong(7))));
+            headers.add(EnvelopeHeaders.CORRELATION_ID, utf8(rows.getString(8)));
+            headers.add(EnvelopeHeaders.SCHEMA_VERSION, version);
+            headers.add(EnvelopeHeaders.CONTENT_TYPE, json);
+            producer.send(
+                new ProducerRecord<>(
+                    KafkaRuns.CHECKOUT_TOPIC, null, aggregateId, utf8(rows.getString(6)), headers),
+                (metadata, error) -> {
+                  if (error != null) {
+                    failure.compareAndSet(null, error);
+                  }
+                });
+          }
+        }
+        if (ids.isEmpty()) {
+          throw new IllegalStateException("the hand-written relay found nothing after " + shipped);
+        }
+        producer.flush();
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        StringBuilder sql =
+            new StringBuilder("UPDATE domain_event_outbox SET status = 1, sent_at_ms = ? WHERE id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+          sql.append(i == 0 ? "?" : ", ?");
+        }
+        try (PreparedStatement update = connection.prepareStatement(sql.append(')').toString())) {
+          update.setLong(1, System.currentTimeMillis());
+          for (int i = 0; i < ids.size(); i++) {
+            update.setLong(i + 2, ids.get(i));
+          }
+          update.executeUpdate();
+        }
+        connection.commit();
+        shipped += ids.size();
+      }
+      return events * 1e9 / (System.nanoTime() - start);
+    } finally {
+      clearOutbox();
+    }
+  }
+
+  private void fillOutbox(int events) throws SQLException {
     clearOutbox();
     Basket[] baskets = baskets();
     for (int written = 0; written < events; ) {
@@ -155,25 +282,24 @@ final class OutboxRuns implements AutoCloseable {
           });
       written += inThisTransaction;
     }
-    Properties settings = producerSettings();
-    settings.setProperty("group.id", "outbox-relay-only");
-    try (DomainEvents.Installation installation =
-        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
-      OutboxRelay relay = OutboxRelay.builder(dataSource, outbox).batchSize(500).build();
+  }
+
+  /** Runs {@code loops} on threads of their own; returns nanoseconds until the last finished. */
+  private static long timeInParallel(List<Callable<Void>> loops) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(loops.size());
+    try {
       long start = System.nanoTime();
-      int shipped = 0;
-      while (shipped < events) {
-        int sent = relay.pollOnce();
-        if (sent == 0) {
-          throw new IllegalStateException(
-              "the relay shipped " + shipped + " of " + events + " events, then nothing");
-        }
-        shipped += sent;
+      for (Future<Void> loop : threads.invokeAll(loops)) {
+        loop.get();
       }
-      return events * 1e9 / (System.nanoTime() - start);
+      return System.nanoTime() - start;
     } finally {
-      clearOutbox();
+      threads.shutdownNow();
     }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

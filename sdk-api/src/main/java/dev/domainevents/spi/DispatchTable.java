@@ -80,11 +80,20 @@ public final class DispatchTable {
     if (dispatchers == null) {
       return false;
     }
-    try (Envelopes.Scope scope = Envelopes.handling(context.envelope())) {
+    Envelopes.Scope scope = Envelopes.beginHandling(context.envelope());
+    try {
       for (EventDispatcher dispatcher : dispatchers) {
         dispatcher.dispatch(context);
       }
+    } catch (Throwable failure) {
+      try {
+        Envelopes.endHandling(scope);
+      } catch (IllegalStateException outOfOrder) {
+        failure.addSuppressed(outOfOrder);
+      }
+      throw failure;
     }
+    Envelopes.endHandling(scope);
     return true;
   }
 }

@@ -22,7 +22,8 @@ public final class Envelopes {
   /** The header that carries a W3C trace context; {@code EventScope.TRACEPARENT} for users. */
   public static final String TRACEPARENT = "traceparent";
 
-  private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
+  /** Each thread's scope stack; kept for the thread's life, so opening a scope sets no entry. */
+  private static final ThreadLocal<Frames> FRAMES = ThreadLocal.withInitial(Frames::new);
 
   private Envelopes() {}
 
@@ -83,18 +84,19 @@ public final class Envelopes {
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(headers, "headers");
     UUID id = EventIds.next();
-    Scope scope = CURRENT.get();
+    Scope scope = FRAMES.get().current;
     String correlationId;
     String causationId;
     if (scope == null) {
       correlationId = id.toString(); // a root event correlates to itself
       causationId = null;
     } else {
-      correlationId = scope.correlationId;
-      causationId = scope.causationId;
-      if (scope.traceparent != null && !headers.containsKey(TRACEPARENT)) {
+      correlationId = scope.correlationId();
+      causationId = scope.causationId();
+      String traceparent = scope.traceparent();
+      if (traceparent != null && !headers.containsKey(TRACEPARENT)) {
         Map<String, String> withTrace = new HashMap<>(headers);
-        withTrace.put(TRACEPARENT, scope.traceparent);
+        withTrace.put(TRACEPARENT, traceparent);
         headers = withTrace;
       }
     }
@@ -122,7 +124,9 @@ public final class Envelopes {
         correlationId == null || correlationId.isBlank()
             ? EventIds.next().toString()
             : correlationId;
-    return new Scope(id, null, traceparent);
+    Scope scope = new Scope(FRAMES.get());
+    scope.open(id, null, traceparent, null);
+    return scope;
   }
 
   /**
@@ -132,8 +136,45 @@ public final class Envelopes {
    */
   public static Scope handling(EventEnvelope handled) {
     Objects.requireNonNull(handled, "handled");
-    return new Scope(
-        handled.correlationId(), handled.eventId().toString(), handled.header(TRACEPARENT));
+    Scope scope = new Scope(FRAMES.get());
+    scope.open(null, null, null, handled);
+    return scope;
+  }
+
+  /**
+   * {@link #handling}, for {@link DispatchTable} alone: the scope comes from the thread's spares
+   * and goes back there on {@link #endHandling}, so dispatching allocates nothing once a thread
+   * has dispatched. Nobody else sees the scope, so reusing it cannot confuse a holder.
+   */
+  static Scope beginHandling(EventEnvelope handled) {
+    Frames frames = FRAMES.get();
+    Scope scope = frames.spare;
+    if (scope == null) {
+      scope = new Scope(frames);
+    } else {
+      frames.spare = scope.nextSpare;
+      scope.nextSpare = null;
+    }
+    scope.open(null, null, null, handled);
+    return scope;
+  }
+
+  /** Closes a scope of {@link #beginHandling} and keeps it for the thread's next event. */
+  static void endHandling(Scope scope) {
+    // On the opening thread by construction (dispatch is synchronous): only the order is checked.
+    scope.restore();
+    scope.handled = null;
+    scope.causationId = null;
+    scope.traceparent = null;
+    Frames frames = scope.frames;
+    scope.nextSpare = frames.spare;
+    frames.spare = scope;
+  }
+
+  /** One thread's innermost open scope, and its closed handling scopes kept for reuse. */
+  private static final class Frames {
+    Scope current;
+    Scope spare;
   }
 
   /**
@@ -141,18 +182,32 @@ public final class Envelopes {
    * restores the one it replaced. Close it on the thread that opened it, with try-with-resources.
    */
   public static final class Scope implements AutoCloseable {
-    private final String correlationId;
-    private final String causationId;
-    private final String traceparent;
-    private final Scope previous;
+    private final Frames frames;
+    // A handling scope reads its ids from the handled envelope only when an envelope is made in
+    // it: most handlers raise nothing, and the causation id's text costs a UUID.toString.
+    private EventEnvelope handled;
+    private String correlationId;
+    private String causationId;
+    private String traceparent;
+    private boolean traceparentRead;
+    private Scope previous;
+    private Scope nextSpare;
     private boolean closed;
 
-    private Scope(String correlationId, String causationId, String traceparent) {
-      this.correlationId = correlationId;
+    private Scope(Frames frames) {
+      this.frames = frames;
+    }
+
+    private void open(
+        String correlationId, String causationId, String traceparent, EventEnvelope handled) {
+      this.handled = handled;
+      this.correlationId = handled == null ? correlationId : handled.correlationId();
       this.causationId = causationId;
       this.traceparent = traceparent;
-      this.previous = CURRENT.get();
-      CURRENT.set(this);
+      this.traceparentRead = handled == null;
+      this.closed = false;
+      this.previous = frames.current;
+      frames.current = this;
     }
 
     /** The correlation id of envelopes made in this scope. */
@@ -162,11 +217,18 @@ public final class Envelopes {
 
     /** The id of the event being handled, or {@code null} outside a handler. */
     public String causationId() {
+      if (causationId == null && handled != null) {
+        causationId = handled.eventId().toString();
+      }
       return causationId;
     }
 
     /** The W3C trace context of this scope, or {@code null}. */
     public String traceparent() {
+      if (!traceparentRead) {
+        traceparent = handled.header(TRACEPARENT);
+        traceparentRead = true;
+      }
       return traceparent;
     }
 
@@ -180,17 +242,25 @@ public final class Envelopes {
       if (closed) {
         return;
       }
-      if (CURRENT.get() != this) {
-        throw new IllegalStateException(
-            "EventScope closed out of order or on another thread; close scopes in reverse order of"
-                + " opening, with try-with-resources");
+      if (FRAMES.get() != frames) {
+        throw outOfOrder();
+      }
+      restore();
+    }
+
+    private void restore() {
+      if (frames.current != this) {
+        throw outOfOrder();
       }
       closed = true;
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      frames.current = previous;
+      previous = null;
+    }
+
+    private static IllegalStateException outOfOrder() {
+      return new IllegalStateException(
+          "EventScope closed out of order or on another thread; close scopes in reverse order of"
+              + " opening, with try-with-resources");
     }
   }
 }

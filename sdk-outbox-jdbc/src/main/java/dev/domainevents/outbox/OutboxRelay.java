@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,10 +43,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery</b> is at least once: a relay that dies after the broker acknowledged and before
  * the row is marked ships the row again, so consumers dedupe by {@link EventEnvelope#eventId()}.
  *
- * <p><b>Several relays</b> may poll one table. Each claims its batch with {@code SELECT ... FOR
- * UPDATE SKIP LOCKED} and holds the row locks until the batch is marked, so no row is claimed by
- * two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only if every
- * earlier unsent row of its aggregate is in the same batch; otherwise it waits for the next poll.
+ * <p><b>Several relays</b> may poll one table, and they share it by aggregate: a relay first locks
+ * the oldest unsent row of a few aggregates ({@code FOR UPDATE SKIP LOCKED}, a handful at a time,
+ * until its batch is full), then claims the pending rows of those aggregates. Another relay skips
+ * the locked ones and takes other aggregates, so relays do not wait for each other, and no row is
+ * claimed by two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only
+ * if every earlier unsent row of its aggregate is in the same batch; otherwise it waits for the
+ * next poll.
  * Rows waiting for a retry hold back the later rows of their aggregate; a row that used up its
  * attempts does not.
  *
@@ -68,7 +73,8 @@ public final class OutboxRelay implements AutoCloseable {
   private final String name;
   private final Clock clock;
   private final Consumer<List<EventEnvelope>> afterPublish;
-  private final String claimSql;
+  private final int headsPerRound;
+  private final String candidatesSql;
   private final PollingWorker worker;
 
   private OutboxRelay(Builder builder) {
@@ -82,16 +88,17 @@ public final class OutboxRelay implements AutoCloseable {
     this.name = builder.name;
     this.clock = builder.clock;
     this.afterPublish = builder.afterPublish;
-    this.claimSql =
-        "SELECT "
-            + SELECT_COLUMNS
-            + " FROM "
+    // Few aggregates in the first round, so that a second relay finds aggregates left when the
+    // first filled its batch from deep ones; twice as many each further round, so that a batch of
+    // shallow aggregates fills in a few rounds.
+    this.headsPerRound = Math.max(1, batchSize / 16);
+    this.candidatesSql =
+        "SELECT id, aggregate_type, aggregate_id, next_attempt_ms FROM "
             + OutboxRows.OUTBOX
             + " WHERE status = "
             + OutboxRows.PENDING
-            + " AND next_attempt_ms <= ? ORDER BY id LIMIT "
-            + batchSize
-            + " FOR UPDATE SKIP LOCKED";
+            + " ORDER BY id LIMIT "
+            + batchSize;
     long pollIntervalMillis = builder.pollInterval.toMillis();
     this.worker =
         new PollingWorker(
@@ -143,8 +150,23 @@ public final class OutboxRelay implements AutoCloseable {
             infra != null ? infra : InstalledInfra.infra(),
             catalog != null ? catalog : InstalledInfra.catalog());
     long now = clock.millis();
-    // On a failure nothing is marked: the claimed rows are unlocked and shipped again next poll.
-    return Transactions.run(dataSource, connection -> shipBatch(connection, target, now));
+    try (Connection connection = dataSource.getConnection()) {
+      // Read committed: under MariaDB's default repeatable read, the claim's locking reads take
+      // gap locks that make writers inserting new rows of a claimed aggregate deadlock with it.
+      // Row locks alone are what the claim relies on.
+      int isolation = connection.getTransactionIsolation();
+      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+      try {
+        // On a failure nothing is marked: the claimed rows are unlocked and shipped next poll.
+        return Transactions.run(connection, c -> shipBatch(c, target, now));
+      } finally {
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(isolation);
+        }
+      }
+    }
   }
 
   /** One poll of the started relay; returns the pause before the next one. */
@@ -159,13 +181,14 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
-    List<Row> claimed = claim(connection, now);
+    Claim heads = claim(connection, now);
+    List<Row> claimed = heads.ready;
     if (claimed.isEmpty()) {
-      return Poll.EMPTY;
+      return heads.contended ? new Poll(0, 0, true) : Poll.EMPTY;
     }
     Claim claim = keepAggregateOrder(connection, claimed, now);
     List<Row> ready = claim.ready;
-    boolean contended = claim.contended;
+    boolean contended = claim.contended || heads.contended;
 
     EventCatalog catalog = target.catalog;
     PayloadCodec codec = outbox.codec();
@@ -205,17 +228,103 @@ public final class OutboxRelay implements AutoCloseable {
     return new Poll(claimed.size(), 0, contended);
   }
 
-  private List<Row> claim(Connection connection, long now) throws SQLException {
+  /**
+   * Claims up to a batch. The oldest pending rows, read without locks, name the heads (the oldest
+   * unsent row) of their aggregates: every pending row older than a row of the window is in the
+   * window. The relay locks a few heads, skipping those another relay holds, then claims the due
+   * rows of those aggregates, and locks more heads while the batch has room.
+   */
+  private Claim claim(Connection connection, long now) throws SQLException {
+    Map<AggregateKey, Long> candidates = new LinkedHashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(candidatesSql);
+        ResultSet result = select.executeQuery()) {
+      while (result.next()) {
+        // A head waiting for a retry holds its aggregate back: -1 marks it.
+        candidates.putIfAbsent(
+            new AggregateKey(result.getString(2), result.getString(3)),
+            result.getLong(4) <= now ? result.getLong(1) : -1);
+      }
+    }
+    List<Long> heads = new ArrayList<>(candidates.size());
+    for (long head : candidates.values()) {
+      if (head >= 0) {
+        heads.add(head);
+      }
+    }
     List<Row> rows = new ArrayList<>(batchSize);
-    try (PreparedStatement select = connection.prepareStatement(claimSql)) {
+    boolean contended = false;
+    int next = 0;
+    for (int round = headsPerRound; next < heads.size() && rows.size() < batchSize; round *= 2) {
+      List<Long> tried = heads.subList(next, Math.min(heads.size(), next + round));
+      next += tried.size();
+      List<AggregateKey> locked = lockHeads(connection, tried, now);
+      contended |= locked.size() < tried.size(); // another relay holds, or just shipped, some
+      if (!locked.isEmpty()) {
+        claimRowsOf(connection, locked, tried.get(0), now, batchSize - rows.size(), rows);
+      }
+    }
+    rows.sort(Comparator.comparingLong(row -> row.id));
+    return new Claim(rows, contended);
+  }
+
+  /** Locks those of the head rows {@code ids} that are still pending, due and not locked. */
+  private List<AggregateKey> lockHeads(Connection connection, List<Long> ids, long now)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT aggregate_type, aggregate_id FROM ")
+            .append(OutboxRows.OUTBOX)
+            .append(" WHERE status = ")
+            .append(OutboxRows.PENDING)
+            .append(" AND next_attempt_ms <= ? AND id IN (");
+    placeholders(sql, ids.size(), "?").append(") FOR UPDATE SKIP LOCKED");
+    List<AggregateKey> locked = new ArrayList<>(ids.size());
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       select.setLong(1, now);
+      for (int i = 0; i < ids.size(); i++) {
+        select.setLong(i + 2, ids.get(i));
+      }
+      try (ResultSet result = select.executeQuery()) {
+        while (result.next()) {
+          locked.add(new AggregateKey(result.getString(1), result.getString(2)));
+        }
+      }
+    }
+    return locked;
+  }
+
+  /** Adds to {@code rows} up to {@code limit} due pending rows of {@code heads}, in id order. */
+  private void claimRowsOf(
+      Connection connection,
+      List<AggregateKey> heads,
+      long firstHead,
+      long now,
+      int limit,
+      List<Row> rows)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(SELECT_COLUMNS)
+            .append(" FROM ")
+            .append(OutboxRows.OUTBOX)
+            .append(" WHERE status = ")
+            .append(OutboxRows.PENDING)
+            .append(" AND next_attempt_ms <= ? AND id >= ? AND (aggregate_type, aggregate_id) IN (");
+    placeholders(sql, heads.size(), "(?, ?)")
+        .append(") ORDER BY id LIMIT ").append(limit).append(" FOR UPDATE SKIP LOCKED");
+    try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      int p = 1;
+      select.setLong(p++, now);
+      select.setLong(p++, firstHead);
+      for (AggregateKey head : heads) {
+        select.setString(p++, head.type());
+        select.setString(p++, head.id());
+      }
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
           rows.add(Row.read(result));
         }
       }
     }
-    return rows;
   }
 
   /**
@@ -235,10 +344,7 @@ public final class OutboxRelay implements AutoCloseable {
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
             .append(" AND id < ? AND (aggregate_type, aggregate_id) IN (");
-    for (int i = 0; i < firstClaimed.size(); i++) {
-      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
-    }
-    sql.append(')');
+    placeholders(sql, firstClaimed.size(), "(?, ?)").append(')');
 
     Map<Long, Row> claimedById = new HashMap<>();
     for (Row row : claimed) {
@@ -298,20 +404,21 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
+  /** Marks {@code rows} sent in one statement: one round trip for the batch, not one per row. */
   private void markSent(Connection connection, List<Row> rows, long now) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE "
-                + OutboxRows.OUTBOX
-                + " SET status = "
-                + OutboxRows.SENT
-                + ", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")) {
-      for (Row row : rows) {
-        update.setLong(1, now);
-        update.setLong(2, row.id);
-        update.addBatch();
+    StringBuilder sql =
+        new StringBuilder("UPDATE ")
+            .append(OutboxRows.OUTBOX)
+            .append(" SET status = ")
+            .append(OutboxRows.SENT)
+            .append(", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id IN (");
+    placeholders(sql, rows.size(), "?").append(')');
+    try (PreparedStatement update = connection.prepareStatement(sql.toString())) {
+      update.setLong(1, now);
+      for (int i = 0; i < rows.size(); i++) {
+        update.setLong(i + 2, rows.get(i).id);
       }
-      update.executeBatch();
+      update.executeUpdate();
     }
   }
 
@@ -371,6 +478,14 @@ public final class OutboxRelay implements AutoCloseable {
       }
       update.executeBatch();
     }
+  }
+
+  /** Appends {@code count} comma-separated copies of {@code placeholder}, e.g. {@code (?, ?)}. */
+  private static StringBuilder placeholders(StringBuilder sql, int count, String placeholder) {
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "" : ", ").append(placeholder);
+    }
+    return sql;
   }
 
   /**
