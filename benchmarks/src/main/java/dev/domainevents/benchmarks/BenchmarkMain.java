@@ -9,12 +9,15 @@ import java.util.Map;
 /**
  * Runs every benchmark side by side in one JVM and prints a table, then one machine-readable line:
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
- * outbox_write_ratio=… relay_eps=… outbox_p99_ms=…}.
+ * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… amqp_publish_vs_raw=… amqp_publish_vs_spring=…
+ * amqp_consume_vs_raw=… amqp_consume_vs_spring=…} (the AMQP ratios are {@code n/a} when no
+ * RabbitMQ listens on 127.0.0.1:5672).
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (latency run's
  * events per second, 2,000 by default), {@code --postgres} (the outbox runs use the PostgreSQL at
- * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2).
+ * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2); {@code --events N} also
+ * sets the events per AMQP run (10,000 with {@code --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   private BenchmarkMain() {}
@@ -114,6 +117,9 @@ public final class BenchmarkMain {
 
     double[] publishRatios = publishPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
     double publishRatio = median(publishRatios);
+
+    int amqpEvents = events != null ? events : quick ? 10_000 : 50_000;
+    AmqpFigures amqp = AmqpFigures.run(amqpEvents);
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
     double p50 = millis(latencies, 0.50);
@@ -165,29 +171,34 @@ public final class BenchmarkMain {
     table.append(String.format(Locale.ROOT,
         "| outbox commit to handler at %d/s (%s), ms | p50 %.2f, p99 %.2f, max %.2f | | |%n",
         outboxRate, database, outboxP50, outboxP99, outboxMax));
+    amqp.appendTo(table);
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
+    System.out.println(
+        amqp.measured()
+            ? "events per AMQP run: " + amqpEvents + ", quorum queue on " + AmqpRuns.URI
+            : "AMQP runs: n/a, RabbitMQ is not reachable on 127.0.0.1:5672");
     System.out.print(table);
     System.out.printf(Locale.ROOT,
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
-            + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f%n",
+            + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f %s%n",
         publishRatio, consumeRatio, generated / direct, guava / generated, p99,
-        writeRatio, relayEps, outboxP99);
+        writeRatio, relayEps, outboxP99, amqp.ratios());
   }
 
   /** One measured run. */
-  private interface Run {
+  interface Run {
     double measure() throws Exception;
   }
 
   /** Runs {@code run} from a collected heap and a quiet moment, so runs start alike. */
-  private static double settled(Run run) throws Exception {
+  static double settled(Run run) throws Exception {
     System.gc();
     Thread.sleep(1_000);
     return run.measure();
   }
 
-  private static double median(double[] sorted) {
+  static double median(double[] sorted) {
     int middle = sorted.length / 2;
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
