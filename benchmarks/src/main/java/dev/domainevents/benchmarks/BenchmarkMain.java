@@ -12,13 +12,17 @@ import java.util.Map;
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
  * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
- * compile_overhead=…}. A figure not measured in the run prints as {@code NaN}.
+ * compile_overhead=… amqp_publish_vs_raw=… amqp_publish_vs_spring=… amqp_consume_vs_raw=…
+ * amqp_consume_vs_spring=…}. A figure not measured in the run prints as {@code NaN}; the AMQP
+ * ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the PostgreSQL at
  * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only SECTION}
- * ({@code dispatch}, {@code compile} (with startup), {@code kafka} or {@code outbox} alone).
+ * ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox} or {@code
+ * amqp} alone). {@code --events N} also sets the events per AMQP run (10,000 with {@code --quick},
+ * 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -32,7 +36,7 @@ public final class BenchmarkMain {
     Integer events = null;
     int rate = 0;
     boolean postgres = false;
-    String only = null; // dispatch, compile, kafka or outbox: that section alone
+    String only = null; // dispatch, compile, kafka, outbox or amqp: that section alone
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -204,6 +208,9 @@ public final class BenchmarkMain {
 
     double[] publishRatios = publishPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
     double publishRatio = median(publishRatios);
+
+    int amqpEvents = events != null ? events : quick ? 10_000 : 50_000;
+    AmqpFigures amqp = runs(only, "amqp") ? AmqpFigures.run(amqpEvents) : AmqpFigures.skipped();
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
     double p99 = latencies.isEmpty() ? Double.NaN : millis(latencies.get(1_000), 0.99);
@@ -293,27 +300,33 @@ public final class BenchmarkMain {
     table.append(String.format(Locale.ROOT,
         "| outbox commit to handler at %d/s (%s), ms | p50 %.2f, p99 %.2f, max %.2f | | |%n",
         outboxRate, database, outboxP50, outboxP99, outboxMax));
+    amqp.appendTo(table);
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
+    System.out.println(
+        amqp.measured()
+            ? "events per AMQP run: " + amqpEvents + ", quorum queue on " + AmqpRuns.URI
+            : "AMQP runs: n/a, RabbitMQ is not reachable on 127.0.0.1:5672");
     System.out.print(table);
     System.out.printf(Locale.ROOT,
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
             + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
-            + " compile_overhead=%.2f%n",
+            + " compile_overhead=%.2f %s%n",
         publishRatio, consumeRatio, generated / direct, guava / generated, p99,
         writeRatio, relayEps, outboxP99, guava / recordPath, recordPath, recordPathBytes,
-        relayEps2, relayVsHandwritten, relayScaling, startupAdded, compileOverhead);
+        relayEps2, relayVsHandwritten, relayScaling, startupAdded, compileOverhead,
+        amqp.ratios());
   }
 
   /** One measured run. */
-  private interface Run {
+  interface Run {
     double measure() throws Exception;
   }
 
   /** Runs {@code run} from a collected heap and a quiet moment, so runs start alike. */
-  private static double settled(Run run) throws Exception {
+  static double settled(Run run) throws Exception {
     System.gc();
     Thread.sleep(1_000);
     return run.measure();
@@ -323,7 +336,7 @@ public final class BenchmarkMain {
     return only == null || only.equals(section);
   }
 
-  private static double median(double[] sorted) {
+  static double median(double[] sorted) {
     if (sorted.length == 0) {
       return Double.NaN; // the section did not run
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -79,32 +78,8 @@ final class KafkaRuns {
   double publishSdk(int events) throws InterruptedException {
     Properties settings = producerSettings();
     settings.setProperty("group.id", "publish-only");
-    try (DomainEvents.Installation installation =
-        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
-      Basket[] baskets = baskets();
-      // Like the raw side's callback: count each acknowledgement, keep the first failure.
-      CountDownLatch acknowledged = new CountDownLatch(events);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      BiConsumer<Void, Throwable> onAck =
-          (ignored, error) -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            }
-            acknowledged.countDown();
-          };
-      long start = System.nanoTime();
-      for (int i = 0; i < events; i++) {
-        Basket basket = baskets[i % AGGREGATES];
-        basket.checkout(purchases[i % AGGREGATES]);
-        DomainEvents.publish(basket).whenComplete(onAck);
-      }
-      acknowledged.await();
-      long elapsed = System.nanoTime() - start;
-      if (failure.get() != null) {
-        throw new IllegalStateException("publishing failed", failure.get());
-      }
-      return perSecond(events, elapsed);
-    }
+    return SdkPublishRun.publish(
+        KafkaInfra.builder().properties(settings).build(), events, purchases);
   }
 
   /**

@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,13 +54,19 @@ final class AmqpPublisher {
     this.connection = connection;
     this.settings = settings;
     this.window = new Semaphore(settings.publishWindow);
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor timeouts =
+        new ScheduledThreadPoolExecutor(
+            1,
             runnable -> {
               Thread thread = new Thread(runnable, "domainevents-amqp-publish-timeout");
               thread.setDaemon(true);
               return thread;
             });
+    // Every publish schedules its timeout and cancels it when confirmed: without removal, the
+    // cancelled tasks of a whole publish timeout stay in the timer's queue (300,000 at 10,000
+    // publishes a second), and every schedule pays for them.
+    timeouts.setRemoveOnCancelPolicy(true);
+    this.timer = timeouts;
     this.channel = openChannel();
   }
 

@@ -5,6 +5,7 @@ import static dev.domainevents.amqp.Fixtures.SHOPPING;
 import static dev.domainevents.amqp.Fixtures.await;
 import static dev.domainevents.amqp.Fixtures.drain;
 import static dev.domainevents.amqp.Fixtures.fast;
+import static dev.domainevents.amqp.Fixtures.rawProperties;
 import static dev.domainevents.amqp.Fixtures.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -29,7 +30,6 @@ import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.Envelopes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,25 +209,25 @@ class AmqpInfraTest {
         String good = "{\"id\":1,\"name\":\"n\",\"amount\":1,\"sequence\":0}";
         Map<String, String> expected = new HashMap<>();
         expected.put(
-            publishRaw(channel, props(SHOPPING, UUID.randomUUID().toString()), "{not json"),
+            publishRaw(channel, rawProperties(SHOPPING, UUID.randomUUID().toString()), "{not json"),
             "invalid-json");
         expected.put(
-            publishRaw(channel, props(SHOPPING, UUID.randomUUID().toString()), "[1,2]"),
+            publishRaw(channel, rawProperties(SHOPPING, UUID.randomUUID().toString()), "[1,2]"),
             "payload-mismatch");
         expected.put(
-            publishRaw(channel, props(SHOPPING, UUID.randomUUID().toString()), ""),
+            publishRaw(channel, rawProperties(SHOPPING, UUID.randomUUID().toString()), ""),
             "empty-body");
         expected.put(
-            publishRaw(channel, props("Goods:Stolen", UUID.randomUUID().toString()), good),
+            publishRaw(channel, rawProperties("Goods:Stolen", UUID.randomUUID().toString()), good),
             "unknown-event");
-        expected.put(publishRaw(channel, props(SHOPPING, null), good), "missing-header");
+        expected.put(publishRaw(channel, rawProperties(SHOPPING, null), good), "missing-header");
         expected.put(
-            publishRaw(channel, props(SHOPPING, "not-a-uuid"), good), "malformed-header");
+            publishRaw(channel, rawProperties(SHOPPING, "not-a-uuid"), good), "malformed-header");
         AMQP.BasicProperties noOccurredAt =
-            props(SHOPPING, UUID.randomUUID().toString()).builder().headers(Map.of()).build();
+            rawProperties(SHOPPING, UUID.randomUUID().toString()).builder().headers(Map.of()).build();
         expected.put(publishRaw(channel, noOccurredAt, good), "missing-header");
         AMQP.BasicProperties noCorrelation =
-            props(SHOPPING, UUID.randomUUID().toString()).builder().correlationId(null).build();
+            rawProperties(SHOPPING, UUID.randomUUID().toString()).builder().correlationId(null).build();
         expected.put(publishRaw(channel, noCorrelation, good), "missing-header");
         channel.waitForConfirmsOrDie(10_000);
 
@@ -250,22 +250,6 @@ class AmqpInfraTest {
         await(WAIT, "the consumer going on", () -> handler.handled.size() == 1);
       }
     }
-  }
-
-  private static int sequence;
-
-  /** Properties of a hand-made message; each gets a unique correlation id to tell them apart. */
-  private static AMQP.BasicProperties props(String type, String messageId) {
-    Map<String, Object> headers = new HashMap<>();
-    headers.put(AmqpHeaders.OCCURRED_AT, "2026-01-02T03:04:05Z");
-    return new AMQP.BasicProperties.Builder()
-        .type(type)
-        .messageId(messageId)
-        .correlationId("poison-" + ++sequence)
-        .timestamp(new Date())
-        .deliveryMode(2)
-        .headers(headers)
-        .build();
   }
 
   /** Publishes to the goods exchange and returns the key {@code messageId/correlationId}. */

@@ -1,5 +1,6 @@
 package dev.domainevents.amqp;
 
+import com.rabbitmq.client.AMQP;
 import dev.domainevents.Entity;
 import dev.domainevents.EventBatch;
 import dev.domainevents.EventContext;
@@ -9,11 +10,14 @@ import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
 import java.time.Duration;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** Hand-written stand-ins for what sdk-processor generates, plus test helpers. */
@@ -135,6 +139,25 @@ final class Fixtures {
     EventBatch batch = EventBatch.of(catalog(), entities);
     batch.clear();
     return batch.events();
+  }
+
+  private static final AtomicInteger RAW_SEQUENCE = new AtomicInteger();
+
+  /**
+   * Properties of a hand-made message of event {@code type}, as a publisher of ours sets them;
+   * each gets a unique correlation id to tell them apart.
+   */
+  static AMQP.BasicProperties rawProperties(String type, String messageId) {
+    Map<String, Object> headers = new HashMap<>();
+    headers.put(AmqpHeaders.OCCURRED_AT, "2026-01-02T03:04:05Z");
+    return new AMQP.BasicProperties.Builder()
+        .type(type)
+        .messageId(messageId)
+        .correlationId("poison-" + RAW_SEQUENCE.incrementAndGet())
+        .timestamp(new Date())
+        .deliveryMode(2)
+        .headers(headers)
+        .build();
   }
 
   /** Polls {@code condition} until it holds or {@code timeout} passes. */
