@@ -19,7 +19,8 @@ import javax.lang.model.element.TypeElement;
  * StoreController_EventDispatcher}) and one {@code EventRegistry} per compilation.
  *
  * <p>Each round runs the steps registered in {@link #init}, in that order: discover entities,
- * discover the events they raise, discover handlers, cross-check, write. Every diagnostic goes to
+ * discover the events they raise, discover handlers, cross-check, check the
+ * payload schemas against the lock file, write. Every diagnostic goes to
  * the round's one report, printed after the last step. Generation is decided per type: a type with
  * problems gets no generated sources, and the others still get theirs. Constants and dispatchers
  * are written in the round their source appears; the registry, which lists them all, in the first
@@ -28,12 +29,25 @@ import javax.lang.model.element.TypeElement;
  * resolvable yet is retried in the next round.
  *
  * <p>Options: {@code -Adomainevents.registry=com.acme.ShopEventRegistry} names the registry class;
- * by default it is {@code GeneratedEventRegistry} in the first entity's package.
+ * by default it is {@code GeneratedEventRegistry} in the first entity's package. {@code
+ * -Adomainevents.lock=<path>} names the schema lock file in the source tree (by default the
+ * resource {@code META-INF/domainevents/events.lock} is read from the class output), {@code
+ * -Adomainevents.lock.update=true} rewrites it, and {@code -Adomainevents.compatibility=FULL}
+ * chooses the compatibility mode ({@code BACKWARD} by default).
  */
 @AutoService(Processor.class)
 public final class DomainEventProcessor extends AbstractProcessor {
   /** The processor option naming the generated registry class. */
   public static final String REGISTRY_OPTION = "domainevents.registry";
+
+  /** The processor option naming the lock file in the source tree; see {@link CheckSchemas}. */
+  public static final String LOCK_OPTION = "domainevents.lock";
+
+  /** The processor option that, when {@code true}, rewrites the lock file deliberately. */
+  public static final String LOCK_UPDATE_OPTION = "domainevents.lock.update";
+
+  /** The processor option choosing the compatibility mode; {@code BACKWARD} by default. */
+  public static final String COMPATIBILITY_OPTION = "domainevents.compatibility";
 
   private Trees trees;
   private CompilationState state;
@@ -60,6 +74,7 @@ public final class DomainEventProcessor extends AbstractProcessor {
             new DiscoverRaisedEvents(state),
             new DiscoverHandlers(state),
             new CrossCheckStep(state),
+            new CheckSchemas(state, processingEnv.getOptions()),
             new WriteSources(state, processingEnv.getOptions().get(REGISTRY_OPTION)));
   }
 
@@ -71,7 +86,7 @@ public final class DomainEventProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(REGISTRY_OPTION);
+    return Set.of(REGISTRY_OPTION, LOCK_OPTION, LOCK_UPDATE_OPTION, COMPATIBILITY_OPTION);
   }
 
   @Override

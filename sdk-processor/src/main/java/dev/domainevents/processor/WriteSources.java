@@ -15,7 +15,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Step 5: builds the models of the types found clean and writes their files. Constants and
+ * Step 6: builds the models of the types found clean and writes their files. Constants and
  * dispatchers are written in the round their source appears; the registry, which lists them all, in
  * the first later round that discovers nothing new, and only if no error was reported, since a
  * registry missing a broken entity would be wrong.

@@ -115,6 +115,38 @@ public enum Messages {
       "SdkRegistryOption",
       "-Adomainevents.registry=%1$s is not a qualified class name; use e.g."
           + " -Adomainevents.registry=com.acme.ShopEventRegistry"),
+  SCHEMA_CHANGED(
+      "SdkSchemaChanged",
+      "the payload of \"%1$s\" (%2$s) changed since version %3$d was locked in %4$s, and the"
+          + " change is not %5$s compatible:%n%6$s%nChanges:%n%7$s%nFix: raise the version with"
+          + " @RaisesEvent(value = \"%1$s\", version = %8$d) on %9$s, and add a static"
+          + " @Upcaster(event = \"%1$s\", from = %3$d) method that turns version %3$d into %8$d;"
+          + " or, if no record of version %3$d exists anywhere yet, accept the change with"
+          + " -Adomainevents.lock.update=true"),
+  VERSION_LOWERED(
+      "SdkVersionLowered",
+      "\"%1$s\" is at version %2$d, but version %3$d is locked in %4$s; a version never goes"
+          + " down, since records of version %3$d may exist. Declare @RaisesEvent(value ="
+          + " \"%1$s\", version = %3$d) or higher"),
+  SCHEMA_UNLOCKED(
+      Diagnostic.Kind.WARNING,
+      "SdkSchemaUnlocked",
+      "%1$s of \"%2$s\" is not in %3$s yet%4$s; record it with -Adomainevents.lock.update=true"
+          + " and commit the lock file, so that later changes are checked against it"),
+  NO_LOCK_FILE(
+      Diagnostic.Kind.NOTE,
+      "SdkNoLockFile",
+      "no lock file %1$s, so payload schemas are not checked; create it with"
+          + " -Adomainevents.lock=<path to src/main/resources/%1$s>"
+          + " -Adomainevents.lock.update=true and commit it"),
+  LOCK_FILE(
+      "SdkLockFile",
+      "cannot use the lock file %1$s: %2$s; fix it, or delete it and regenerate it with"
+          + " -Adomainevents.lock.update=true"),
+  LOCK_OPTION(
+      "SdkLockOption",
+      "%1$s; e.g. -Adomainevents.lock=${project.basedir}/src/main/resources/%2$s"
+          + " -Adomainevents.compatibility=BACKWARD"),
   INTERNAL(
       "SdkInternal",
       "sdk-processor failed on %1$s, which was skipped; please report this with the stack"
