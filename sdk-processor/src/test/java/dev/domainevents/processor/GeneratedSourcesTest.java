@@ -86,7 +86,7 @@ class GeneratedSourcesTest {
   private static Map<String, byte[]> generated(Compilation compilation) {
     assertThat(compilation).succeeded();
     Map<String, byte[]> files = new TreeMap<>();
-    for (JavaFileObject file : compilation.generatedFiles()) {
+    for (JavaFileObject file : Compilers.writtenFiles(compilation)) {
       if (file.getKind() == JavaFileObject.Kind.CLASS) {
         continue;
       }
