@@ -1,5 +1,6 @@
 package dev.domainevents.processor;
 
+import dev.domainevents.processor.model.UpcasterModel;
 import dev.domainevents.processor.schema.Compatibility;
 import dev.domainevents.processor.schema.LockFile;
 import dev.domainevents.processor.schema.Schema;
@@ -7,6 +8,7 @@ import dev.domainevents.processor.schema.SchemaReader;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.Messages;
 import dev.domainevents.processor.validation.RaisedEvent;
+import dev.domainevents.processor.validation.UpcasterMethods;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
- * Step 5, after the cross-check and before writing: every event's payload schema against the lock file. A payload whose schema changed at
+ * Step 6, after the cross-check and before writing: every event's payload schema against the lock file. A payload whose schema changed at
  * the same version, in a way its compatibility mode does not allow, is {@code [SdkSchemaChanged]};
  * a version below the locked one is {@code [SdkVersionLowered]}. With {@code
  * -Adomainevents.lock.update=true}, the lock file is rewritten with the current schemas at the end
@@ -51,7 +53,11 @@ final class CheckSchemas implements ProcessingStep {
   private String lockName;
   private Compatibility compatibility;
 
-  private record Current(int version, Schema schema) {}
+  /**
+   * An event's current version and schema, and the entity method that declares the version, by
+   * name: elements of an earlier round have no source position in the last one.
+   */
+  private record Current(int version, Schema schema, String entity, String method) {}
 
   CheckSchemas(CompilationState state, Map<String, String> options) {
     this.state = state;
@@ -76,8 +82,11 @@ final class CheckSchemas implements ProcessingStep {
             found.entity(), event.name(), () -> check(round, found.entity(), event, reader));
       }
     }
-    if (round.last && update && lock != null && round.report.isClean() && !state.errorReported) {
-      writeLock(round);
+    if (round.last) {
+      checkUpcasters(round);
+      if (update && lock != null && round.report.isClean() && !state.errorReported) {
+        writeLock(round);
+      }
     }
   }
 
@@ -161,7 +170,13 @@ final class CheckSchemas implements ProcessingStep {
 
   private void check(Round round, TypeElement entity, RaisedEvent event, SchemaReader reader) {
     Schema schema = reader.read(event.payload());
-    current.put(event.name(), new Current(event.version(), schema));
+    current.put(
+        event.name(),
+        new Current(
+            event.version(),
+            schema,
+            entity.getQualifiedName().toString(),
+            event.methodName()));
     if (lock == null) {
       return;
     }
@@ -227,6 +242,76 @@ final class CheckSchemas implements ProcessingStep {
       round.report.report(
           where(round, entity, event), Messages.SCHEMA_UNLOCKED, what, event.name(), lockName, why);
     }
+  }
+
+  /**
+   * Once the compilation is complete: every upcaster upcasts an older version of an event of this
+   * compilation, and every locked version of an event has the upcasters up to the current one.
+   */
+  private void checkUpcasters(Round round) {
+    for (UpcasterModel upcaster : state.upcasters.values()) {
+      Current event = current.get(upcaster.event());
+      if (event == null) {
+        round.report.report(
+            again(round, upcaster.owner().canonicalName(), upcaster.methodName()),
+            Messages.UPCASTER_TARGET,
+            upcaster.event(),
+            upcaster.from(),
+            UpcasterMethods.describe(upcaster.element()),
+            "names no event raised in this compilation; declare upcasters in the module of the"
+                + " entity");
+      } else if (upcaster.from() >= event.version()) {
+        round.report.report(
+            again(round, upcaster.owner().canonicalName(), upcaster.methodName()),
+            Messages.UPCASTER_TARGET,
+            upcaster.event(),
+            upcaster.from(),
+            UpcasterMethods.describe(upcaster.element()),
+            "reads version "
+                + upcaster.from()
+                + ", but the event is at version "
+                + event.version()
+                + "; an upcaster reads an older version");
+      }
+    }
+    if (lock == null) {
+      return;
+    }
+    current.forEach(
+        (name, event) -> {
+          SortedMap<Integer, List<Schema>> versions = lock.versions(name);
+          if (versions.isEmpty()) {
+            return;
+          }
+          int oldest = versions.firstKey();
+          for (int from = oldest; from < event.version(); from++) {
+            if (!state.upcasters.containsKey(UpcasterModel.key(name, from))) {
+              round.report.report(
+                  again(round, event.entity(), event.method()),
+                  Messages.MISSING_UPCASTER,
+                  name,
+                  event.version(),
+                  oldest,
+                  lockName,
+                  from,
+                  from + 1);
+            }
+          }
+        });
+  }
+
+  /** The method {@code name} of {@code type} as this round sees it, or else the type, or null. */
+  private static Element again(Round round, String type, String name) {
+    TypeElement element = round.env.getElementUtils().getTypeElement(type);
+    if (element == null) {
+      return null;
+    }
+    for (ExecutableElement method : ElementFilter.methodsIn(element.getEnclosedElements())) {
+      if (method.getSimpleName().contentEquals(name)) {
+        return method;
+      }
+    }
+    return element;
   }
 
   /** The payload's declaration if it is in this compilation's source, else the entity method. */

@@ -19,8 +19,8 @@ import javax.lang.model.element.TypeElement;
  * StoreController_EventDispatcher}) and one {@code EventRegistry} per compilation.
  *
  * <p>Each round runs the steps registered in {@link #init}, in that order: discover entities,
- * discover the events they raise, discover handlers, cross-check, check the
- * payload schemas against the lock file, write. Every diagnostic goes to
+ * discover the events they raise, discover handlers, discover upcasters,
+ * cross-check, check the payload schemas against the lock file, write. Every diagnostic goes to
  * the round's one report, printed after the last step. Generation is decided per type: a type with
  * problems gets no generated sources, and the others still get theirs. Constants and dispatchers
  * are written in the round their source appears; the registry, which lists them all, in the first
@@ -73,6 +73,7 @@ public final class DomainEventProcessor extends AbstractProcessor {
             new DiscoverEntities(state),
             new DiscoverRaisedEvents(state),
             new DiscoverHandlers(state),
+            new DiscoverUpcasters(state),
             new CrossCheckStep(state),
             new CheckSchemas(state, processingEnv.getOptions()),
             new WriteSources(state, processingEnv.getOptions().get(REGISTRY_OPTION)));

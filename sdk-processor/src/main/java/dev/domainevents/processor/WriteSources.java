@@ -15,7 +15,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Step 6: builds the models of the types found clean and writes their files. Constants and
+ * Step 7: builds the models of the types found clean and writes their files. Constants and
  * dispatchers are written in the round their source appears; the registry, which lists them all, in
  * the first later round that discovers nothing new, and only if no error was reported, since a
  * registry missing a broken entity would be wrong.
@@ -101,7 +101,11 @@ final class WriteSources implements ProcessingStep {
       return;
     }
     RegistryModel registry =
-        ModelBuilder.registry(registryOption, state.entities.values(), state.handlers.values());
+        ModelBuilder.registry(
+            registryOption,
+            state.entities.values(),
+            state.handlers.values(),
+            state.upcasters.values());
     round.guarded(
         registry.entities().isEmpty() ? null : registry.entities().get(0).element(),
         "the registry",

@@ -194,7 +194,14 @@ class SchemaLockTest {
   void raisedVersionIsRecorded() throws IOException {
     Path lock = lock(LOCKED_V1);
     JavaFileObject goods =
-        goods("  @RaisesEvent(value = \"Goods:Shopping\", version = 2)");
+        goods(
+            """
+              @dev.domainevents.Upcaster(event = "Goods:Shopping", from = 1)
+              public static java.util.Map<String, Object> widen(java.util.Map<String, Object> v1) {
+                return v1;
+              }
+
+              @RaisesEvent(value = "Goods:Shopping", version = 2)""");
     JavaFileObject payload = goodsObj("int goodsId, long amount");
     Compilation compilation =
         Compilers.sdk()

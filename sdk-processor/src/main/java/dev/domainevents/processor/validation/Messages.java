@@ -147,6 +147,21 @@ public enum Messages {
       "SdkLockOption",
       "%1$s; e.g. -Adomainevents.lock=${project.basedir}/src/main/resources/%2$s"
           + " -Adomainevents.compatibility=BACKWARD"),
+  UPCASTER_SIGNATURE(
+      "SdkUpcasterSignature",
+      "upcaster %1$s must be declared `public static Map<String, Object> %2$s(Map<String, Object>"
+          + " tree)` in a public class, so that the generated registry can call it; %3$s"),
+  UPCASTER_TARGET(
+      "SdkUpcasterTarget",
+      "@Upcaster(event = \"%1$s\", from = %2$d) on %3$s %4$s"),
+  DUPLICATE_UPCASTER(
+      "SdkDuplicateUpcaster",
+      "%1$s and %2$s both upcast \"%3$s\" from version %4$d; keep one"),
+  MISSING_UPCASTER(
+      "SdkMissingUpcaster",
+      "\"%1$s\" is at version %2$d and records of version %3$d are locked in %4$s, but no"
+          + " upcaster turns version %5$d into %6$d; add `@Upcaster(event = \"%1$s\", from = %5$d)"
+          + " public static Map<String, Object> ...(Map<String, Object> v%5$d)`"),
   INTERNAL(
       "SdkInternal",
       "sdk-processor failed on %1$s, which was skipped; please report this with the stack"
