@@ -277,7 +277,11 @@ final class EnvelopeCodec {
       }
       correlationId = id.toString();
     }
-    int version = schemaVersion == null ? 1 : parsePositive(EnvelopeHeaders.SCHEMA_VERSION, schemaVersion);
+    // Without the header (a producer other than the SDK), an event is read as the current version.
+    int version =
+        schemaVersion != null
+            ? parsePositive(EnvelopeHeaders.SCHEMA_VERSION, schemaVersion)
+            : eventType != null ? eventType.schemaVersion() : 1;
     if (aggregateId == null && record.key() != null) {
       aggregateId = string(record.key());
     }
