@@ -101,4 +101,43 @@ class OutboxUpcastingTest {
       assertEquals(1, database.count("status = " + OutboxRows.SENT));
     }
   }
+
+  /** The newer release's entity, at version 3. */
+  static final class NewerGoods extends Entity {
+    void sell() {
+      domainEvent(
+          EventType.of("Goods:Sell", SoldV2.class, SELL_V1.topic(), 3), new SoldV2("pear", 1, "web"));
+    }
+
+    @Override
+    public String identity() {
+      return "pear";
+    }
+  }
+
+  @Test
+  void aRowOfANewerVersionIsMarkedFailedNeverMisread() throws Exception {
+    TestDatabase database = DATABASE.get();
+    database.clear();
+    JdbcOutbox outbox = JdbcOutbox.create();
+    EventType<SoldV2> v3 = EventType.of("Goods:Sell", SoldV2.class, SELL_V1.topic(), 3);
+    try (DomainEvents.Installation newer =
+        DomainEvents.install(new InMemoryInfra(), catalog(v3, null), new Recorder())) {
+      NewerGoods goods = new NewerGoods();
+      goods.sell();
+      outbox.inTransaction(database.dataSource(), connection -> outbox.write(connection, goods));
+    }
+    Recorder recorder = new Recorder();
+    try (DomainEvents.Installation older =
+        DomainEvents.install(new InMemoryInfra(), catalog(SELL_V2, null), recorder)) {
+      OutboxRelay.builder(database.dataSource(), outbox).build().pollOnce();
+      assertEquals(1, database.count("status = " + OutboxRows.FAILED));
+      assertEquals(
+          1,
+          database.count(
+              "last_error LIKE '%written with schema version 3, but this service knows only up to"
+                  + " version 2%'"));
+      assertEquals(List.of(), recorder.deliveries());
+    }
+  }
 }
