@@ -170,6 +170,7 @@ final class CheckSchemas implements ProcessingStep {
 
   private void check(Round round, TypeElement entity, RaisedEvent event, SchemaReader reader) {
     Schema schema = reader.read(event.payload());
+    state.schemas.put(event.name(), schema);
     current.put(
         event.name(),
         new Current(

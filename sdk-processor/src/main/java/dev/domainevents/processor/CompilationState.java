@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import dev.domainevents.processor.model.EntityModel;
 import dev.domainevents.processor.model.HandlerModel;
 import dev.domainevents.processor.model.UpcasterModel;
+import dev.domainevents.processor.schema.Schema;
 import dev.domainevents.processor.validation.KnownEvents;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,9 @@ final class CompilationState {
 
   /** The {@code @Upcaster} methods found so far, by event and version. */
   final Map<String, UpcasterModel> upcasters = new TreeMap<>();
+
+  /** The canonical payload schema of each event of this compilation, by name, for the catalog. */
+  final Map<String, Schema> schemas = new TreeMap<>();
 
   /** The registry once written; later entities and handlers cannot join it. */
   ClassName writtenRegistry;

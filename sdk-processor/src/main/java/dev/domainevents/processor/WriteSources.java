@@ -6,6 +6,7 @@ import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
 import dev.domainevents.processor.validation.Messages;
+import dev.domainevents.processor.writing.AsyncApiWriter;
 import dev.domainevents.processor.writing.ConstantsWriter;
 import dev.domainevents.processor.writing.DispatcherWriter;
 import dev.domainevents.processor.writing.EventIndexWriter;
@@ -112,6 +113,7 @@ final class WriteSources implements ProcessingStep {
         () -> {
           new EventIndexWriter(round.env.getFiler()).write(registry.entities());
           new RegistryWriter(round.env.getFiler()).write(registry);
+          new AsyncApiWriter(round.env.getFiler()).write(registry, state.schemas);
         });
     state.writtenRegistry = registry.registry();
   }

@@ -354,5 +354,33 @@ class SchemaLockTest {
                 status: enum(OPEN,PLACED)
                 tags: set<string>
             """);
+    // The catalog's JSON Schema comes from the same canonical schema.
+    String catalog =
+        Compilers.writtenFiles(compilation).stream()
+            .filter(f -> f.getName().endsWith("META-INF/domainevents/asyncapi.yaml"))
+            .findFirst()
+            .orElseThrow()
+            .getCharContent(true)
+            .toString();
+    assertThat(catalog)
+        .contains(
+            """
+                      coupon:
+                        anyOf:
+                          - type: "string"
+                          - type: "null"
+            """);
+    assertThat(catalog)
+        .contains(
+            """
+                      lines:
+                        type: "array"
+                        items:
+                          type: "object"
+                          properties:
+                            price:
+                              type: "number"
+            """);
+    assertThat(catalog).contains("status:\n            type: \"string\"\n            enum:\n");
   }
 }
