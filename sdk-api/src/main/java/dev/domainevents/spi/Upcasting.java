@@ -43,7 +43,9 @@ public final class Upcasting {
     }
     if (version < 1) {
       throw new PayloadDecodingException(
-          Problem.MISMATCH, "schema version " + version + " of " + type.name() + " is not 1 or more", null);
+          Problem.MISMATCH,
+          "schema version " + version + " of " + type.name() + " is not 1 or more",
+          null);
     }
     Objects.requireNonNull(catalog, "catalog");
     Map<String, Object> tree = codec.decodeTree(data);

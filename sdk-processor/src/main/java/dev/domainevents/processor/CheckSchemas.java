@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
@@ -29,11 +28,13 @@ import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
- * Step 6, after the cross-check and before writing: every event's payload schema against the lock file. A payload whose schema changed at
- * the same version, in a way its compatibility mode does not allow, is {@code [SdkSchemaChanged]};
- * a version below the locked one is {@code [SdkVersionLowered]}. With {@code
- * -Adomainevents.lock.update=true}, the lock file is rewritten with the current schemas at the end
- * of the compilation instead; without it, whatever the lock file does not hold yet is warned about.
+ * Step 6, after the cross-check and before writing: every event's payload schema against the lock
+ * file. A payload whose schema changed at the same version, in a way its compatibility mode does
+ * not allow, is {@code [SdkSchemaChanged]}; a version below the locked one is {@code
+ * [SdkVersionLowered]}. With {@code -Adomainevents.lock.update=true}, the lock file is rewritten
+ * with the current schemas at the end of the compilation instead; without it, whatever the lock
+ * file does not hold yet is warned about. At the end of the compilation, every locked version must
+ * have its chain of upcasters up to the current one.
  *
  * <p>The lock file is the file named by {@code -Adomainevents.lock}, or else the resource {@value
  * LockFile#RESOURCE} in the class output, where Maven and Gradle copy the module's resources before
@@ -93,7 +94,9 @@ final class CheckSchemas implements ProcessingStep {
   /** Reads the options and the lock file, once per compilation. */
   private void start(Round round) {
     compatibility =
-        compatibilityOption == null ? Compatibility.BACKWARD : Compatibility.parse(compatibilityOption);
+        compatibilityOption == null
+            ? Compatibility.BACKWARD
+            : Compatibility.parse(compatibilityOption);
     if (compatibility == null) {
       round.report.reportOnCompilation(
           Messages.LOCK_OPTION,
@@ -124,7 +127,9 @@ final class CheckSchemas implements ProcessingStep {
       path = Path.of(lockOption.strip());
     } catch (InvalidPathException e) {
       round.report.reportOnCompilation(
-          Messages.LOCK_OPTION, "-Adomainevents.lock=" + lockOption + " is not a path", LockFile.RESOURCE);
+          Messages.LOCK_OPTION,
+          "-Adomainevents.lock=" + lockOption + " is not a path",
+          LockFile.RESOURCE);
       compatibility = null;
       return;
     }

@@ -78,8 +78,9 @@ class GeneratedSourcesTest {
     Map<String, byte[]> first = generated(Compilers.sdk().compile(ShopSources.all()));
     Map<String, byte[]> second = generated(Compilers.sdk().compile(ShopSources.all()));
     assertThat(first.keySet()).isEqualTo(second.keySet());
-    // Four sources, the service file and the index; class files are javac's business.
-    assertThat(first.keySet()).hasSize(6);
+    // Four sources, the service file, the index and the AsyncAPI catalog; class files are javac's
+    // business.
+    assertThat(first.keySet()).hasSize(7);
     first.forEach((name, bytes) -> assertWithMessage(name).that(second.get(name)).isEqualTo(bytes));
   }
 

@@ -98,7 +98,7 @@ public final class SchemaReader {
     }
   }
 
-  /** The type of {@code mirror} at {@code name}; adds the fields of nested objects to {@code out}. */
+  /** The type of {@code mirror} at {@code name}; adds nested objects' fields to {@code out}. */
   private String type(
       TypeMirror mirror, String name, Set<TypeElement> path, Map<String, Schema.Field> out) {
     if (path.size() > MAX_DEPTH) {

@@ -104,7 +104,8 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
             .addParameter(int.class, "from");
     for (UpcasterModel upcaster : registry.upcasters()) {
       method
-          .beginControlFlow("if (from == $L && event.equals($S))", upcaster.from(), upcaster.event())
+          .beginControlFlow(
+              "if (from == $L && event.equals($S))", upcaster.from(), upcaster.event())
           .addStatement("return $T::$L", upcaster.owner(), upcaster.methodName())
           .endControlFlow();
     }
