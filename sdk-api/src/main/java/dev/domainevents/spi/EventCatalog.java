@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 
 /**
  * Every event type known to the application: the union of the generated {@link EventRegistry}
@@ -84,6 +85,20 @@ public final class EventCatalog {
   /** The registries this catalog was built from. */
   public List<EventRegistry> registries() {
     return registries;
+  }
+
+  /**
+   * Returns the upcaster from version {@code from} of {@code event} to {@code from + 1}, or {@code
+   * null} if no registry has one.
+   */
+  public UnaryOperator<Map<String, Object>> upcaster(String event, int from) {
+    for (EventRegistry registry : registries) {
+      UnaryOperator<Map<String, Object>> upcaster = registry.upcaster(event, from);
+      if (upcaster != null) {
+        return upcaster;
+      }
+    }
+    return null;
   }
 
   /**

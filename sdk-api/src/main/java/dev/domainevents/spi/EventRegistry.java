@@ -2,6 +2,8 @@ package dev.domainevents.spi;
 
 import dev.domainevents.EventType;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The events and handlers of one compilation. The annotation processor generates exactly one
@@ -17,4 +19,12 @@ public interface EventRegistry {
    * was not compiled with this registry.
    */
   EventDispatcher dispatcherFor(Object handler);
+
+  /**
+   * Returns the {@code @Upcaster} that turns version {@code from} of {@code event} into version
+   * {@code from + 1}, or {@code null} if this compilation has none.
+   */
+  default UnaryOperator<Map<String, Object>> upcaster(String event, int from) {
+    return null;
+  }
 }

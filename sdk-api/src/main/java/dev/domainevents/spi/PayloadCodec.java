@@ -1,5 +1,7 @@
 package dev.domainevents.spi;
 
+import java.util.Map;
+
 /**
  * Turns event payloads into bytes and back, for every infra that stores or ships them: the Kafka
  * wire, the outbox table. {@code dev.domainevents.json.JsonPayloadCodec} (module {@code sdk-json})
@@ -25,4 +27,28 @@ public interface PayloadCodec {
    *     fit {@code type}
    */
   <T> T decode(byte[] data, Class<T> type);
+
+  /**
+   * Decodes {@code data} into a JSON-like tree (maps, lists, strings, numbers, booleans), for
+   * {@code @Upcaster} methods to turn an old version into the current one. Used only for records of
+   * an older version; a codec that cannot do this cannot read old versions.
+   *
+   * @throws PayloadDecodingException if {@code data} is not an object in the codec's format
+   * @throws UnsupportedOperationException by default
+   */
+  default Map<String, Object> decodeTree(byte[] data) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot decode old versions into a tree for upcasting");
+  }
+
+  /**
+   * Encodes a tree that {@link #decodeTree} produced and upcasters changed, for {@link #decode}.
+   *
+   * @throws IllegalArgumentException if the tree cannot be encoded
+   * @throws UnsupportedOperationException by default
+   */
+  default byte[] encodeTree(Map<String, Object> tree) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot encode upcast trees");
+  }
 }

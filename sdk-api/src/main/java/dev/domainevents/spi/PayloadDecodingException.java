@@ -18,7 +18,14 @@ public final class PayloadDecodingException extends RuntimeException {
     /** Not in the codec's format, e.g. not JSON. */
     MALFORMED,
     /** In the format, but not the shape of the payload type. */
-    MISMATCH
+    MISMATCH,
+    /**
+     * Written with a newer schema version than this service knows: it must not be read as the
+     * older one.
+     */
+    NEWER_VERSION,
+    /** Written with an older schema version, and no {@code @Upcaster} turns it into the current. */
+    NO_UPCASTER
   }
 
   private final Problem problem;

@@ -12,6 +12,7 @@ import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
 import dev.domainevents.spi.PayloadDecodingException.Problem;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,9 +38,11 @@ public final class JsonPayloadCodec implements PayloadCodec {
   private final ObjectMapper mapper;
   private final ConcurrentHashMap<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
+  private final ObjectReader treeReader;
 
   private JsonPayloadCodec(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.treeReader = mapper.readerFor(Map.class);
   }
 
   /** Returns a codec with the Kafka wire's settings (see the class documentation). */
@@ -77,16 +80,7 @@ public final class JsonPayloadCodec implements PayloadCodec {
   @Override
   public <T> T decode(byte[] data, Class<T> type) {
     Objects.requireNonNull(type, "type");
-    if (data == null || data.length == 0) {
-      throw new PayloadDecodingException(Problem.EMPTY, "the payload is empty", null);
-    }
-    if (data.length > MAX_INPUT_BYTES) {
-      throw new PayloadDecodingException(
-          Problem.TOO_LARGE,
-          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES
-              + " allowed",
-          null);
-    }
+    checkSize(data);
     Object value;
     try {
       value = readers.computeIfAbsent(type, mapper::readerFor).readValue(data);
@@ -109,6 +103,52 @@ public final class JsonPayloadCodec implements PayloadCodec {
           null);
     }
     return type.cast(value);
+  }
+
+  /** Reads a JSON object into maps, lists and scalars, for upcasting an old version. */
+  @Override
+  public Map<String, Object> decodeTree(byte[] data) {
+    checkSize(data);
+    Object value;
+    try {
+      value = treeReader.readValue(data);
+    } catch (StreamReadException e) {
+      throw new PayloadDecodingException(
+          Problem.MALFORMED, "the payload is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new PayloadDecodingException(
+          Problem.MISMATCH, "the payload is not a JSON object: " + firstLine(e.getMessage()), e);
+    }
+    if (value == null) {
+      throw new PayloadDecodingException(Problem.EMPTY, "the payload is JSON null", null);
+    }
+    @SuppressWarnings("unchecked") // Jackson reads a JSON object as a Map<String, Object>.
+    Map<String, Object> tree = (Map<String, Object>) value;
+    return tree;
+  }
+
+  @Override
+  public byte[] encodeTree(Map<String, Object> tree) {
+    Objects.requireNonNull(tree, "tree");
+    try {
+      return mapper.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "cannot write the upcast tree as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void checkSize(byte[] data) {
+    if (data == null || data.length == 0) {
+      throw new PayloadDecodingException(Problem.EMPTY, "the payload is empty", null);
+    }
+    if (data.length > MAX_INPUT_BYTES) {
+      throw new PayloadDecodingException(
+          Problem.TOO_LARGE,
+          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES
+              + " allowed",
+          null);
+    }
   }
 
   private static String firstLine(String message) {

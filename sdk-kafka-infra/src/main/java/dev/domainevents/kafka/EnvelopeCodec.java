@@ -7,6 +7,7 @@ import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
+import dev.domainevents.spi.Upcasting;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -281,6 +282,7 @@ final class EnvelopeCodec {
     }
 
     Class<?> payloadType;
+    EventType<?> eventType = null;
     boolean plain;
     if (name == null) {
       payloadType = table.topics().get(topic);
@@ -311,6 +313,7 @@ final class EnvelopeCodec {
       // answers on identity instead of comparing bytes.
       name = type.name();
       payloadType = type.payloadType();
+      eventType = type;
       plain = false;
       if (aggregateType == null) {
         aggregateType = type.aggregateType();
@@ -361,12 +364,20 @@ final class EnvelopeCodec {
       }
       correlationId = id.toString();
     }
-    int version = schemaVersion == null ? 1 : parsePositive(EnvelopeHeaders.SCHEMA_VERSION, schemaVersion);
+    // Without the header (a producer other than the SDK), an event is read as the current version.
+    int version =
+        schemaVersion != null
+            ? parsePositive(EnvelopeHeaders.SCHEMA_VERSION, schemaVersion)
+            : eventType != null ? eventType.schemaVersion() : 1;
     if (aggregateId == null && record.key() != null) {
       aggregateId = string(record.key());
     }
 
-    Object payload = decodePayload(record.value(), payloadType);
+    Object payload = decodePayload(record.value(), payloadType, eventType, version);
+    if (eventType != null) {
+      // An older version was upcast: the payload is now of the current one.
+      version = eventType.schemaVersion();
+    }
     EventEnvelope envelope =
         new EventEnvelope(
             id,
@@ -475,10 +486,15 @@ final class EnvelopeCodec {
     }
   }
 
-  /** Decodes the value, turning every codec failure into the poison it is: no retry fixes it. */
-  private Object decodePayload(byte[] value, Class<?> type) {
+  /**
+   * Decodes the value, an event's through its upcasters, turning every codec failure into the
+   * poison it is: no retry fixes it.
+   */
+  private Object decodePayload(byte[] value, Class<?> type, EventType<?> eventType, int version) {
     try {
-      return payloads.decode(value, type);
+      return eventType == null
+          ? payloads.decode(value, type)
+          : Upcasting.decode(payloads, catalog, eventType, version, value);
     } catch (PayloadDecodingException e) {
       String reason =
           switch (e.problem()) {
@@ -486,6 +502,8 @@ final class EnvelopeCodec {
             case TOO_LARGE -> PoisonRecordException.TOO_LARGE;
             case MALFORMED -> PoisonRecordException.INVALID_JSON;
             case MISMATCH -> PoisonRecordException.PAYLOAD_MISMATCH;
+            case NEWER_VERSION -> PoisonRecordException.NEWER_VERSION;
+            case NO_UPCASTER -> PoisonRecordException.NO_UPCASTER;
           };
       throw new PoisonRecordException(reason, e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -22,6 +22,8 @@ import java.util.function.BooleanSupplier;
 /** Hand-written stand-ins for what sdk-processor generates, plus test helpers. */
 final class Fixtures {
   static final String SHOPPING = "Goods:Shopping";
+  /** The schema version of {@link #SHOPPING} in the fixture registry. */
+  static final int SCHEMA_VERSION = 2;
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private Fixtures() {}
@@ -61,7 +63,7 @@ final class Fixtures {
 
   /** Like a generated registry: one event, on a per-test topic. */
   static EventRegistry registry(String topic) {
-    return registry(List.of(EventType.of(SHOPPING, GoodsObj.class, topic, 2)));
+    return registry(List.of(EventType.of(SHOPPING, GoodsObj.class, topic, SCHEMA_VERSION)));
   }
 
   /** Like a generated registry of {@code types}, without dispatchers. */
@@ -174,7 +176,11 @@ final class Fixtures {
   static List<EventEnvelope> drain(Entity... entities) {
     EventBatch batch = EventBatch.of(InstalledInfra.catalogIfInstalled(), entities);
     batch.clear();
-    return batch.events();
+    // Without an installed catalog the batch cannot know the version: stamp the fixture
+    // registry's, which its consumers expect (a version-1 envelope would need an upcaster).
+    return batch.events().stream()
+        .map(e -> e.type() == null ? e.withSchemaVersion(SCHEMA_VERSION) : e)
+        .toList();
   }
 
   static Goods[] aggregates(int count, long firstId) {

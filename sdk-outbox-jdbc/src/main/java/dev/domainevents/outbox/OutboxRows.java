@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.PayloadCodec;
+import dev.domainevents.spi.Upcasting;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,10 @@ final class OutboxRows {
       }
       Object decoded;
       try {
-        decoded = codec.decode(payload.getBytes(StandardCharsets.UTF_8), type.payloadType());
+        // An older version goes through the upcasters; a newer one fails here, never misread.
+        decoded =
+            Upcasting.decode(
+                codec, catalog, type, schemaVersion, payload.getBytes(StandardCharsets.UTF_8));
       } catch (RuntimeException e) { // a PayloadDecodingException, or a broken user codec
         throw new UndecodableEventException(
             "cannot decode the payload of "
@@ -190,7 +194,7 @@ final class OutboxRows {
             Instant.ofEpochMilli(occurredAtMillis),
             correlationId,
             causationId,
-            schemaVersion);
+            type.schemaVersion());
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new UndecodableEventException(
             "malformed row of " + name + " (" + eventId + "): " + e);

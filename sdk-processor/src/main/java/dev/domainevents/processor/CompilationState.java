@@ -3,6 +3,8 @@ package dev.domainevents.processor;
 import com.palantir.javapoet.ClassName;
 import dev.domainevents.processor.model.EntityModel;
 import dev.domainevents.processor.model.HandlerModel;
+import dev.domainevents.processor.model.UpcasterModel;
+import dev.domainevents.processor.schema.Schema;
 import dev.domainevents.processor.validation.KnownEvents;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,12 @@ final class CompilationState {
 
   /** The handlers whose dispatchers were written, by qualified name, for the registry. */
   final Map<String, HandlerModel> handlers = new TreeMap<>();
+
+  /** The {@code @Upcaster} methods found so far, by event and version. */
+  final Map<String, UpcasterModel> upcasters = new TreeMap<>();
+
+  /** The canonical payload schema of each event of this compilation, by name, for the catalog. */
+  final Map<String, Schema> schemas = new TreeMap<>();
 
   /** The registry once written; later entities and handlers cannot join it. */
   ClassName writtenRegistry;

@@ -5,7 +5,7 @@ import dev.domainevents.processor.validation.EntityFindings;
 import java.util.Iterator;
 
 /**
- * Step 4: entities and handlers against each other, earlier rounds and the class path. Keeps for
+ * Step 5: entities and handlers against each other, earlier rounds and the class path. Keeps for
  * generation only the entities whose event names are unique and the handlers whose events exist
  * with a matching payload.
  */

@@ -19,8 +19,9 @@ import javax.lang.model.element.TypeElement;
  * StoreController_EventDispatcher}) and one {@code EventRegistry} per compilation.
  *
  * <p>Each round runs the steps registered in {@link #init}, in that order: discover entities,
- * discover the events they raise, discover handlers, cross-check, check apply methods (writing
- * each clean aggregate's applier), write. Every diagnostic goes to
+ * discover the events they raise, discover handlers, discover upcasters, cross-check, check
+ * apply methods (writing each clean aggregate's applier), check the payload schemas against the
+ * lock file, write. Every diagnostic goes to
  * the round's one report, printed after the last step. Generation is decided per type: a type with
  * problems gets no generated sources, and the others still get theirs. Constants and dispatchers
  * are written in the round their source appears; the registry, which lists them all, in the first
@@ -29,12 +30,25 @@ import javax.lang.model.element.TypeElement;
  * resolvable yet is retried in the next round.
  *
  * <p>Options: {@code -Adomainevents.registry=com.acme.ShopEventRegistry} names the registry class;
- * by default it is {@code GeneratedEventRegistry} in the first entity's package.
+ * by default it is {@code GeneratedEventRegistry} in the first entity's package. {@code
+ * -Adomainevents.lock=<path>} names the schema lock file in the source tree (by default the
+ * resource {@code META-INF/domainevents/events.lock} is read from the class output), {@code
+ * -Adomainevents.lock.update=true} rewrites it, and {@code -Adomainevents.compatibility=FULL}
+ * chooses the compatibility mode ({@code BACKWARD} by default).
  */
 @AutoService(Processor.class)
 public final class DomainEventProcessor extends AbstractProcessor {
   /** The processor option naming the generated registry class. */
   public static final String REGISTRY_OPTION = "domainevents.registry";
+
+  /** The processor option naming the lock file in the source tree; see {@link CheckSchemas}. */
+  public static final String LOCK_OPTION = "domainevents.lock";
+
+  /** The processor option that, when {@code true}, rewrites the lock file deliberately. */
+  public static final String LOCK_UPDATE_OPTION = "domainevents.lock.update";
+
+  /** The processor option choosing the compatibility mode; {@code BACKWARD} by default. */
+  public static final String COMPATIBILITY_OPTION = "domainevents.compatibility";
 
   private Trees trees;
   private CompilationState state;
@@ -60,8 +74,10 @@ public final class DomainEventProcessor extends AbstractProcessor {
             new DiscoverEntities(state),
             new DiscoverRaisedEvents(state),
             new DiscoverHandlers(state),
+            new DiscoverUpcasters(state),
             new CrossCheckStep(state),
             new ApplierStep(),
+            new CheckSchemas(state, processingEnv.getOptions()),
             new WriteSources(state, processingEnv.getOptions().get(REGISTRY_OPTION)));
   }
 
@@ -73,7 +89,7 @@ public final class DomainEventProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(REGISTRY_OPTION);
+    return Set.of(REGISTRY_OPTION, LOCK_OPTION, LOCK_UPDATE_OPTION, COMPATIBILITY_OPTION);
   }
 
   @Override

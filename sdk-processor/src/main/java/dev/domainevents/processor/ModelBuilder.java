@@ -9,6 +9,7 @@ import dev.domainevents.processor.model.EventModel;
 import dev.domainevents.processor.model.GeneratedNames;
 import dev.domainevents.processor.model.HandlerModel;
 import dev.domainevents.processor.model.RegistryModel;
+import dev.domainevents.processor.model.UpcasterModel;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
 import dev.domainevents.processor.validation.RaisedEvent;
@@ -96,7 +97,10 @@ final class ModelBuilder {
    * GeneratedEventRegistry} in the package of the first entity, or else of the first handler.
    */
   static RegistryModel registry(
-      String option, Collection<EntityModel> entities, Collection<HandlerModel> handlers) {
+      String option,
+      Collection<EntityModel> entities,
+      Collection<HandlerModel> handlers,
+      Collection<UpcasterModel> upcasters) {
     List<EntityModel> sortedEntities = new ArrayList<>(entities);
     sortedEntities.sort(Comparator.comparing(e -> e.entity().canonicalName()));
     List<HandlerModel> byName = new ArrayList<>(handlers);
@@ -111,7 +115,8 @@ final class ModelBuilder {
     return new RegistryModel(
         GeneratedNames.registryClass(option, GeneratedNames.packageOf(first)),
         sortedEntities,
-        subclassesFirst);
+        subclassesFirst,
+        upcasters.stream().sorted(Comparator.comparing(UpcasterModel::key)).toList());
   }
 
   private static boolean isPublic(TypeElement type) {

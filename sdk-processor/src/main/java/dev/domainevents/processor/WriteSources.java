@@ -6,6 +6,7 @@ import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.validation.EntityFindings;
 import dev.domainevents.processor.validation.HandlerFindings;
 import dev.domainevents.processor.validation.Messages;
+import dev.domainevents.processor.writing.AsyncApiWriter;
 import dev.domainevents.processor.writing.ConstantsWriter;
 import dev.domainevents.processor.writing.DispatcherWriter;
 import dev.domainevents.processor.writing.EventIndexWriter;
@@ -16,7 +17,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Step 5: builds the models of the types found clean and writes their files. Constants and
+ * Step 7: builds the models of the types found clean and writes their files. Constants and
  * dispatchers are written in the round their source appears; the registry, which lists them all, in
  * the first later round that discovers nothing new, and only if no error was reported, since a
  * registry missing a broken entity would be wrong.
@@ -102,7 +103,11 @@ final class WriteSources implements ProcessingStep {
       return;
     }
     RegistryModel registry =
-        ModelBuilder.registry(registryOption, state.entities.values(), state.handlers.values());
+        ModelBuilder.registry(
+            registryOption,
+            state.entities.values(),
+            state.handlers.values(),
+            state.upcasters.values());
     round.guarded(
         registry.entities().isEmpty() ? null : registry.entities().get(0).element(),
         "the registry",
@@ -110,6 +115,7 @@ final class WriteSources implements ProcessingStep {
           new EventIndexWriter(round.env.getFiler()).write(registry.entities());
           new RegistryWriter(round.env.getFiler()).write(registry);
           new HttpRoutesWriter(round.env.getFiler()).write(registry);
+          new AsyncApiWriter(round.env.getFiler()).write(registry, state.schemas);
         });
     state.writtenRegistry = registry.registry();
   }

@@ -5,6 +5,7 @@ import static com.google.testing.compile.Compiler.javac;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,12 +33,30 @@ final class Compilers {
   }
 
   /**
+   * The files a compilation wrote. compile-testing also lists a resource the processor only looked
+   * for in the class output (the lock file, {@code Filer.getResource}), which cannot be opened.
+   */
+  static List<JavaFileObject> writtenFiles(Compilation compilation) {
+    List<JavaFileObject> written = new ArrayList<>();
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      try (InputStream in = file.openInputStream()) {
+        written.add(file);
+      } catch (FileNotFoundException e) {
+        // Looked up, never written.
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return written;
+  }
+
+  /**
    * Writes a compilation's class output (classes and resources, e.g. the service file) to {@code
    * directory}, so a class loader or a later compilation's class path can use it.
    */
   static Path writeClassOutput(Compilation compilation, Path directory) {
     try {
-      for (JavaFileObject file : compilation.generatedFiles()) {
+      for (JavaFileObject file : writtenFiles(compilation)) {
         String uri = file.toUri().getPath();
         String marker = "/" + StandardLocation.CLASS_OUTPUT.getName() + "/";
         int at = uri.indexOf(marker);

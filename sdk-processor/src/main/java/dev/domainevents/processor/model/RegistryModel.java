@@ -9,12 +9,17 @@ import java.util.List;
  * @param registry the registry class to generate
  * @param entities every entity of the compilation, sorted by qualified name
  * @param handlers every handler class, subclasses before their superclasses, then by name
+ * @param upcasters every upcaster, by event and version
  */
 public record RegistryModel(
-    ClassName registry, List<EntityModel> entities, List<HandlerModel> handlers) {
+    ClassName registry,
+    List<EntityModel> entities,
+    List<HandlerModel> handlers,
+    List<UpcasterModel> upcasters) {
   /** Copies the lists. */
   public RegistryModel {
     entities = List.copyOf(entities);
     handlers = List.copyOf(handlers);
+    upcasters = List.copyOf(upcasters);
   }
 }

@@ -10,6 +10,7 @@ import dev.domainevents.EventSourcedEntity;
 import dev.domainevents.EventTopic;
 import dev.domainevents.EventType;
 import dev.domainevents.RaisesEvent;
+import dev.domainevents.Upcaster;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
 import javax.annotation.processing.Generated;
@@ -36,6 +37,9 @@ public final class TypeNames {
 
   /** {@code @RaisesEvent.List}, the container of repeated {@code @RaisesEvent}s. */
   public static final ClassName RAISES_EVENT_LIST = ClassName.get(RaisesEvent.List.class);
+
+  /** {@code @Upcaster}. */
+  public static final ClassName UPCASTER = ClassName.get(Upcaster.class);
 
   /** {@code EventContext}, a handler's optional second parameter. */
   public static final ClassName EVENT_CONTEXT = ClassName.get(EventContext.class);

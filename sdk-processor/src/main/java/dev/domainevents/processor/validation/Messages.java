@@ -155,6 +155,53 @@ public enum Messages {
       "SdkApplyOutsideAggregate",
       "@Apply on %1$s has no effect, because %2$s does not extend EventSourcedEntity; extend it,"
           + " or remove the annotation"),
+  SCHEMA_CHANGED(
+      "SdkSchemaChanged",
+      "the payload of \"%1$s\" (%2$s) changed since version %3$d was locked in %4$s, and the"
+          + " change is not %5$s compatible:%n%6$s%nChanges:%n%7$s%nFix: raise the version with"
+          + " @RaisesEvent(value = \"%1$s\", version = %8$d) on %9$s, and add a static"
+          + " @Upcaster(event = \"%1$s\", from = %3$d) method that turns version %3$d into %8$d;"
+          + " or, if no record of version %3$d exists anywhere yet, accept the change with"
+          + " -Adomainevents.lock.update=true"),
+  VERSION_LOWERED(
+      "SdkVersionLowered",
+      "\"%1$s\" is at version %2$d, but version %3$d is locked in %4$s; a version never goes"
+          + " down, since records of version %3$d may exist. Declare @RaisesEvent(value ="
+          + " \"%1$s\", version = %3$d) or higher"),
+  SCHEMA_UNLOCKED(
+      Diagnostic.Kind.WARNING,
+      "SdkSchemaUnlocked",
+      "%1$s of \"%2$s\" is not in %3$s yet%4$s; record it with -Adomainevents.lock.update=true"
+          + " and commit the lock file, so that later changes are checked against it"),
+  NO_LOCK_FILE(
+      Diagnostic.Kind.NOTE,
+      "SdkNoLockFile",
+      "no lock file %1$s, so payload schemas are not checked; create it with"
+          + " -Adomainevents.lock=<path to src/main/resources/%1$s>"
+          + " -Adomainevents.lock.update=true and commit it"),
+  LOCK_FILE(
+      "SdkLockFile",
+      "cannot use the lock file %1$s: %2$s; fix it, or delete it and regenerate it with"
+          + " -Adomainevents.lock.update=true"),
+  LOCK_OPTION(
+      "SdkLockOption",
+      "%1$s; e.g. -Adomainevents.lock=${project.basedir}/src/main/resources/%2$s"
+          + " -Adomainevents.compatibility=BACKWARD"),
+  UPCASTER_SIGNATURE(
+      "SdkUpcasterSignature",
+      "upcaster %1$s must be declared `public static Map<String, Object> %2$s(Map<String, Object>"
+          + " tree)` in a public class, so that the generated registry can call it; %3$s"),
+  UPCASTER_TARGET(
+      "SdkUpcasterTarget",
+      "@Upcaster(event = \"%1$s\", from = %2$d) on %3$s %4$s"),
+  DUPLICATE_UPCASTER(
+      "SdkDuplicateUpcaster",
+      "%1$s and %2$s both upcast \"%3$s\" from version %4$d; keep one"),
+  MISSING_UPCASTER(
+      "SdkMissingUpcaster",
+      "\"%1$s\" is at version %2$d and records of version %3$d are locked in %4$s, but no"
+          + " upcaster turns version %5$d into %6$d; add `@Upcaster(event = \"%1$s\", from = %5$d)"
+          + " public static Map<String, Object> ...(Map<String, Object> v%5$d)`"),
   INTERNAL(
       "SdkInternal",
       "sdk-processor failed on %1$s, which was skipped; please report this with the stack"

@@ -76,6 +76,11 @@ public final class ValidationContext {
     return eventHandlerType;
   }
 
+  /** {@code @Upcaster}, or {@code null} if this sdk-api has none. */
+  public TypeElement upcasterType() {
+    return type(TypeNames.UPCASTER);
+  }
+
   /** {@code @RaisesEvent} and its container, those of them that sdk-api declares. */
   List<TypeElement> raisesEventTypes() {
     List<TypeElement> found = new ArrayList<>();

@@ -14,9 +14,12 @@ import dev.domainevents.processor.model.GeneratedNames;
 import dev.domainevents.processor.model.HandlerModel;
 import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.model.TypeNames;
+import dev.domainevents.processor.model.UpcasterModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Filer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
@@ -57,6 +60,7 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
     List<Element> elements = new ArrayList<>();
     registry.entities().forEach(e -> elements.add(e.element()));
     registry.handlers().forEach(h -> elements.add(h.element()));
+    registry.upcasters().forEach(u -> elements.add(u.element()));
     return elements;
   }
 
@@ -81,6 +85,31 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
                 .addStatement("return EVENT_TYPES")
                 .build())
         .addMethod(dispatcherFor(registry));
+    if (!registry.upcasters().isEmpty()) {
+      type.addMethod(upcaster(registry));
+    }
+  }
+
+  /** One method reference per upcaster: the chain is looked up, never found by reflection. */
+  private static MethodSpec upcaster(RegistryModel registry) {
+    TypeName tree =
+        ParameterizedTypeName.get(
+            ClassName.get(Map.class), ClassName.get(String.class), ClassName.get(Object.class));
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder("upcaster")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(ClassName.get(UnaryOperator.class), tree))
+            .addParameter(String.class, "event")
+            .addParameter(int.class, "from");
+    for (UpcasterModel upcaster : registry.upcasters()) {
+      method
+          .beginControlFlow(
+              "if (from == $L && event.equals($S))", upcaster.from(), upcaster.event())
+          .addStatement("return $T::$L", upcaster.owner(), upcaster.methodName())
+          .endControlFlow();
+    }
+    return method.addStatement("return null").build();
   }
 
   /** The {@code META-INF/services} entry that lets {@code ServiceLoader} find the registry. */
