@@ -49,7 +49,10 @@ public final class DomainEvents {
     return install(infra, EventCatalog.load(), handlers);
   }
 
-  /** Installs {@code infra} with an explicit catalog; see {@link #install(DomainEventInfra, Object...)}. */
+  /**
+   * Installs {@code infra} with an explicit catalog; see {@link #install(DomainEventInfra,
+   * Object...)}.
+   */
   public static Installation install(
       DomainEventInfra infra, EventCatalog catalog, Object... handlers) {
     Objects.requireNonNull(infra, "infra");
@@ -84,8 +87,8 @@ public final class DomainEvents {
 
   /**
    * Takes the entities' pending events, merged in raise order (see {@link EventBatch}), and
-   * publishes them with the installed infra. The entities let the events go when they are handed
-   * to the infra; the future completes when the infra has durably accepted all of them.
+   * publishes them with the installed infra. The entities let the events go when they are handed to
+   * the infra; the future completes when the infra has durably accepted all of them.
    *
    * @throws IllegalStateException if no infra is installed
    */

@@ -10,10 +10,10 @@ import java.util.Objects;
 /**
  * Base class of entities and aggregate roots that raise domain events.
  *
- * <p>A business method raises an event with {@link #domainEvent(String, Object)}, naming it
- * {@code EntityName:MethodName}. The event is buffered on the entity, in order, and shipped only
- * when the application commits its work with {@link DomainEvents#publish(Entity...)} or a {@link
- * UnitOfWork} (or stores it with an {@link EventBatch}); never in the middle of the business method.
+ * <p>A business method raises an event with {@link #domainEvent(String, Object)}, naming it {@code
+ * EntityName:MethodName}. The event is buffered on the entity, in order, and shipped only when the
+ * application commits its work with {@link DomainEvents#publish(Entity...)} or a {@link UnitOfWork}
+ * (or stores it with an {@link EventBatch}); never in the middle of the business method.
  *
  * <pre>{@code
  * public final class Goods extends Entity {
@@ -71,8 +71,7 @@ public abstract class Entity {
   }
 
   /** Raises the event of a generated constant with the given headers. */
-  protected final <T> void domainEvent(
-      EventType<T> type, T payload, Map<String, String> headers) {
+  protected final <T> void domainEvent(EventType<T> type, T payload, Map<String, String> headers) {
     Objects.requireNonNull(type, "type");
     add(Envelopes.event(type, requireIdentity(type.name()), payload, headers));
   }
@@ -107,7 +106,9 @@ public abstract class Entity {
     String aggregateId = identity();
     if (aggregateId == null) {
       throw new IllegalStateException(
-          getClass().getSimpleName() + ".identity() returned null while raising \"" + name
+          getClass().getSimpleName()
+              + ".identity() returned null while raising \""
+              + name
               + "\"; assign the entity's id before raising events");
     }
     return aggregateId;

@@ -18,8 +18,8 @@ import java.util.Objects;
  * batch.clear();                                 // stored: the entities let them go
  * }</pre>
  *
- * <p>A batch merges the entities' events in raise order (event ids increase in raise order within
- * a JVM), takes an entity passed twice once, and stamps each event with the schema version that
+ * <p>A batch merges the entities' events in raise order (event ids increase in raise order within a
+ * JVM), takes an entity passed twice once, and stamps each event with the schema version that
  * {@code catalog} registers for it. Taking a batch changes nothing: the entities keep their events
  * until {@link #clear()} says the batch is stored or published. Events raised after the batch was
  * taken stay pending. Take one batch of an entity at a time; not thread-safe, like entities.

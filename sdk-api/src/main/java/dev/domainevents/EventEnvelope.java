@@ -28,8 +28,8 @@ import java.util.UUID;
  * @param type the registered type of the event when it is known without a lookup, else {@code
  *     null}: set when the event was raised through a generated constant (or versioned from a
  *     catalog), so infrastructure resolves the topic without looking the name up again. It is a
- *     cache, not part of the event: {@link #equals}, {@link #hashCode} and {@link #toString}
- *     ignore it, and it never travels on the wire.
+ *     cache, not part of the event: {@link #equals}, {@link #hashCode} and {@link #toString} ignore
+ *     it, and it never travels on the wire.
  */
 public record EventEnvelope(
     UUID eventId,
@@ -47,8 +47,8 @@ public record EventEnvelope(
   /**
    * Validates the required fields and makes {@code headers} an unmodifiable copy.
    *
-   * @throws IllegalArgumentException if {@code type} is not {@code null} and names another event
-   *     or another schema version
+   * @throws IllegalArgumentException if {@code type} is not {@code null} and names another event or
+   *     another schema version
    */
   public EventEnvelope {
     Objects.requireNonNull(eventId, "eventId");
@@ -65,8 +65,14 @@ public record EventEnvelope(
         && (type.schemaVersion() != schemaVersion
             || (type.name() != name && !type.name().equals(name)))) {
       throw new IllegalArgumentException(
-          "the envelope of " + name + " v" + schemaVersion + " cannot carry the type "
-              + type.name() + " v" + type.schemaVersion());
+          "the envelope of "
+              + name
+              + " v"
+              + schemaVersion
+              + " cannot carry the type "
+              + type.name()
+              + " v"
+              + type.schemaVersion());
     }
   }
 
@@ -83,8 +89,17 @@ public record EventEnvelope(
       String causationId,
       int schemaVersion) {
     this(
-        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
-        causationId, schemaVersion, null);
+        eventId,
+        name,
+        aggregateType,
+        aggregateId,
+        payload,
+        headers,
+        occurredAt,
+        correlationId,
+        causationId,
+        schemaVersion,
+        null);
   }
 
   /** Returns the header's value, or {@code null} when absent. */
@@ -100,16 +115,33 @@ public record EventEnvelope(
     return version == schemaVersion
         ? this
         : new EventEnvelope(
-            eventId, name, aggregateType, aggregateId, payload, headers, occurredAt,
-            correlationId, causationId, version,
+            eventId,
+            name,
+            aggregateType,
+            aggregateId,
+            payload,
+            headers,
+            occurredAt,
+            correlationId,
+            causationId,
+            version,
             type != null && type.schemaVersion() == version ? type : null);
   }
 
   /** Returns a copy of this envelope that carries {@code type} and its schema version. */
   EventEnvelope withType(EventType<?> type) {
     return new EventEnvelope(
-        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
-        causationId, type.schemaVersion(), type);
+        eventId,
+        name,
+        aggregateType,
+        aggregateId,
+        payload,
+        headers,
+        occurredAt,
+        correlationId,
+        causationId,
+        type.schemaVersion(),
+        type);
   }
 
   /** Compares every component but {@link #type()}, which is a cache. */
@@ -131,15 +163,40 @@ public record EventEnvelope(
   @Override
   public int hashCode() {
     return Objects.hash(
-        eventId, name, aggregateType, aggregateId, payload, headers, occurredAt, correlationId,
-        causationId, schemaVersion);
+        eventId,
+        name,
+        aggregateType,
+        aggregateId,
+        payload,
+        headers,
+        occurredAt,
+        correlationId,
+        causationId,
+        schemaVersion);
   }
 
   @Override
   public String toString() {
-    return "EventEnvelope[eventId=" + eventId + ", name=" + name + ", aggregateType="
-        + aggregateType + ", aggregateId=" + aggregateId + ", payload=" + payload + ", headers="
-        + headers + ", occurredAt=" + occurredAt + ", correlationId=" + correlationId
-        + ", causationId=" + causationId + ", schemaVersion=" + schemaVersion + "]";
+    return "EventEnvelope[eventId="
+        + eventId
+        + ", name="
+        + name
+        + ", aggregateType="
+        + aggregateType
+        + ", aggregateId="
+        + aggregateId
+        + ", payload="
+        + payload
+        + ", headers="
+        + headers
+        + ", occurredAt="
+        + occurredAt
+        + ", correlationId="
+        + correlationId
+        + ", causationId="
+        + causationId
+        + ", schemaVersion="
+        + schemaVersion
+        + "]";
   }
 }

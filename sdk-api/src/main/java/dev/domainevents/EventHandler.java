@@ -24,9 +24,9 @@ import java.lang.annotation.Target;
  * optional second parameter is an {@link EventEnvelope} or an {@link EventContext}. It may throw;
  * what happens then is the installed infra's failure policy.
  *
- * <p>The annotation processor checks all of this at compile time and generates a dispatcher,
- * {@code StoreController_EventDispatcher}, that calls the method directly. Install the handler with
- * {@link DomainEvents#install(dev.domainevents.spi.DomainEventInfra, Object...)}.
+ * <p>The annotation processor checks all of this at compile time and generates a dispatcher, {@code
+ * StoreController_EventDispatcher}, that calls the method directly. Install the handler with {@link
+ * DomainEvents#install(dev.domainevents.spi.DomainEventInfra, Object...)}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -1,9 +1,9 @@
 package dev.domainevents;
 
 /**
- * Publishing failed: the infra could not durably accept one or more events, e.g. because the
- * broker stayed unreachable past its delivery timeout. The events were not silently dropped: the
- * caller is told, and may retry or roll back.
+ * Publishing failed: the infra could not durably accept one or more events, e.g. because the broker
+ * stayed unreachable past its delivery timeout. The events were not silently dropped: the caller is
+ * told, and may retry or roll back.
  */
 public class EventPublishException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,9 +3,9 @@ package dev.domainevents;
 import dev.domainevents.spi.Envelopes;
 
 /**
- * The context in which events are raised on the current thread: the correlation id of the
- * request or flow, the id of the event being handled (which becomes the causation id), and an
- * optional W3C {@code traceparent}.
+ * The context in which events are raised on the current thread: the correlation id of the request
+ * or flow, the id of the event being handled (which becomes the causation id), and an optional W3C
+ * {@code traceparent}.
  *
  * <p>Open a scope where a flow begins, e.g. at the start of an HTTP request, and close it where it
  * ends; every event raised in between carries its correlation id:
@@ -18,9 +18,9 @@ import dev.domainevents.spi.Envelopes;
  * }</pre>
  *
  * <p>The runtime opens a handling scope around every handler call, so an event raised by a handler
- * gets the handled event's id as its causation id and the same correlation id. Scopes nest;
- * closing one restores the one it replaced. A scope belongs to the thread that opened it and must
- * be closed on that thread.
+ * gets the handled event's id as its causation id and the same correlation id. Scopes nest; closing
+ * one restores the one it replaced. A scope belongs to the thread that opened it and must be closed
+ * on that thread.
  */
 public final class EventScope implements AutoCloseable {
   /** The header that carries a W3C trace context. */

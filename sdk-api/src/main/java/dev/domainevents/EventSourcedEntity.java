@@ -54,22 +54,30 @@ public abstract class EventSourcedEntity extends Entity {
    * Applies a stored event without raising it again, e.g. while loading the aggregate from its
    * stream. Replay the stream in order, before raising anything.
    *
-   * @throws IllegalStateException if events are pending: replaying after raising would reorder
-   *     them
+   * @throws IllegalStateException if events are pending: replaying after raising would reorder them
    * @throws IllegalArgumentException if the event belongs to another aggregate
    */
   public final void replay(EventEnvelope event) {
     Objects.requireNonNull(event, "event");
     if (!pending().isEmpty()) {
       throw new IllegalStateException(
-          "cannot replay " + event.name() + " into " + getClass().getSimpleName()
+          "cannot replay "
+              + event.name()
+              + " into "
+              + getClass().getSimpleName()
               + " with events pending; replay the stream before raising");
     }
     String id = identity();
     if (id != null && !id.equals(event.aggregateId())) {
       throw new IllegalArgumentException(
-          "cannot replay " + event.name() + " of " + event.aggregateId() + " into "
-              + getClass().getSimpleName() + " " + id);
+          "cannot replay "
+              + event.name()
+              + " of "
+              + event.aggregateId()
+              + " into "
+              + getClass().getSimpleName()
+              + " "
+              + id);
     }
     apply(event);
     version++;

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Names the Kafka topic of every event an entity raises, instead of the default one topic per
- * aggregate type ({@code Goods} → {@code goods}, see {@link dev.domainevents.spi.Topics#defaultTopic}).
+ * aggregate type ({@code Goods} → {@code goods}, see {@link
+ * dev.domainevents.spi.Topics#defaultTopic}).
  *
  * <pre>{@code
  * @EventTopic("shop.goods")

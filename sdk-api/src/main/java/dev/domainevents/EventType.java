@@ -50,8 +50,7 @@ public record EventType<T>(
   public static <T> EventType<T> of(
       String name, Class<T> payloadType, String topic, int schemaVersion) {
     Objects.requireNonNull(name, "name");
-    return new EventType<>(
-        name, payloadType, EventNames.aggregateType(name), topic, schemaVersion);
+    return new EventType<>(name, payloadType, EventNames.aggregateType(name), topic, schemaVersion);
   }
 
   /** Returns the event type with the default topic ({@link Topics#defaultTopic}) and version 1. */

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The entities touched by one piece of work. On {@link #commit()} their pending events are
- * drained, merged in raise order, and published together.
+ * The entities touched by one piece of work. On {@link #commit()} their pending events are drained,
+ * merged in raise order, and published together.
  *
  * <pre>{@code
  * UnitOfWork work = DomainEvents.unitOfWork();
@@ -44,8 +44,8 @@ public final class UnitOfWork {
   }
 
   /**
-   * Drains the tracked entities' events, in raise order, without publishing them. To store them
-   * and clear them only once stored, take an {@link EventBatch#of(EventCatalog, UnitOfWork)}.
+   * Drains the tracked entities' events, in raise order, without publishing them. To store them and
+   * clear them only once stored, take an {@link EventBatch#of(EventCatalog, UnitOfWork)}.
    */
   public List<EventEnvelope> drain() {
     return EventBatch.drain(InstalledInfra.catalogIfInstalled(), entities.toArray(new Entity[0]));

@@ -23,8 +23,8 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
- * <p>The annotation processor checks that every version in the lock file has its upcaster up to
- * the current one, and lists them in the generated registry; nothing is found by reflection.
+ * <p>The annotation processor checks that every version in the lock file has its upcaster up to the
+ * current one, and lists them in the generated registry; nothing is found by reflection.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

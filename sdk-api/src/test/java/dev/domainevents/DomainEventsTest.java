@@ -39,8 +39,7 @@ class DomainEventsTest {
     installation = DomainEvents.install(new InMemoryInfra(), catalog);
     var error =
         assertThrows(
-            IllegalStateException.class,
-            () -> DomainEvents.install(new InMemoryInfra(), catalog));
+            IllegalStateException.class, () -> DomainEvents.install(new InMemoryInfra(), catalog));
     assertTrue(error.getMessage().contains("already installed"), error.getMessage());
     assertTrue(error.getMessage().contains("close the Installation"), error.getMessage());
   }
@@ -116,7 +115,9 @@ class DomainEventsTest {
     assertEquals(
         pending.stream().map(EventEnvelope::eventId).toList(),
         infra.published().stream().map(EventEnvelope::eventId).toList());
-    assertEquals(List.of("2", "1", "2"), infra.published().stream().map(EventEnvelope::aggregateId).toList());
+    assertEquals(
+        List.of("2", "1", "2"),
+        infra.published().stream().map(EventEnvelope::aggregateId).toList());
     assertTrue(work.pendingEvents().isEmpty());
   }
 

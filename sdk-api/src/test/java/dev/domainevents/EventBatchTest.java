@@ -117,8 +117,7 @@ class EventBatchTest {
   @Test
   void nullEntitiesAreRejectedByName() {
     var error =
-        assertThrows(
-            NullPointerException.class, () -> EventBatch.of(catalog, new Goods(1), null));
+        assertThrows(NullPointerException.class, () -> EventBatch.of(catalog, new Goods(1), null));
     assertEquals("entity", error.getMessage());
   }
 

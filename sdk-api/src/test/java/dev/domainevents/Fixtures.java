@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Hand-written stand-ins shaped like the processor's output, so sdk-api tests need no processor. */
+/**
+ * Hand-written stand-ins shaped like the processor's output, so sdk-api tests need no processor.
+ */
 final class Fixtures {
   private Fixtures() {}
 

@@ -43,21 +43,38 @@ final class AmqpFigures {
       runs.consumeSdk(warmUp);
       runs.consumeRaw(warmUp);
       runs.consumeSpring(warmUp);
-      figures.pairs("publish", "amqp-client", PUBLISH_PAIRS,
-          () -> runs.publishSdk(events), () -> runs.publishRaw(events));
-      figures.pairs("publish", "Spring RabbitTemplate", PUBLISH_PAIRS,
-          () -> runs.publishSdk(events), () -> runs.publishSpring(events));
-      figures.pairs("consume", "amqp-client", CONSUME_PAIRS,
-          () -> runs.consumeSdk(events), () -> runs.consumeRaw(events));
-      figures.pairs("consume", "Spring listener container", CONSUME_PAIRS,
-          () -> runs.consumeSdk(events), () -> runs.consumeSpring(events));
+      figures.pairs(
+          "publish",
+          "amqp-client",
+          PUBLISH_PAIRS,
+          () -> runs.publishSdk(events),
+          () -> runs.publishRaw(events));
+      figures.pairs(
+          "publish",
+          "Spring RabbitTemplate",
+          PUBLISH_PAIRS,
+          () -> runs.publishSdk(events),
+          () -> runs.publishSpring(events));
+      figures.pairs(
+          "consume",
+          "amqp-client",
+          CONSUME_PAIRS,
+          () -> runs.consumeSdk(events),
+          () -> runs.consumeRaw(events));
+      figures.pairs(
+          "consume",
+          "Spring listener container",
+          CONSUME_PAIRS,
+          () -> runs.consumeSdk(events),
+          () -> runs.consumeSpring(events));
     }
     return figures;
   }
 
   /** Runs {@code count} pairs, alternating which side goes first. */
-  private void pairs(String what, String peerName, int count, BenchmarkMain.Run sdk,
-      BenchmarkMain.Run peer) throws Exception {
+  private void pairs(
+      String what, String peerName, int count, BenchmarkMain.Run sdk, BenchmarkMain.Run peer)
+      throws Exception {
     for (int pair = 0; pair < count; pair++) {
       boolean sdkFirst = pair % 2 == 0;
       double peerRate = sdkFirst ? 0 : BenchmarkMain.settled(peer);
@@ -66,8 +83,14 @@ final class AmqpFigures {
         peerRate = BenchmarkMain.settled(peer);
       }
       rows.add(new Pair(what, peerName, sdkRate, peerRate));
-      System.out.printf(Locale.ROOT, "amqp %s pair %d: sdk %.0f/s %s %.0f/s%n",
-          what, pair + 1, sdkRate, peerName, peerRate);
+      System.out.printf(
+          Locale.ROOT,
+          "amqp %s pair %d: sdk %.0f/s %s %.0f/s%n",
+          what,
+          pair + 1,
+          sdkRate,
+          peerName,
+          peerRate);
     }
   }
 
@@ -90,13 +113,21 @@ final class AmqpFigures {
     Pair previous = null;
     for (Pair row : rows) {
       boolean sameComparison =
-          previous != null && previous.what().equals(row.what())
+          previous != null
+              && previous.what().equals(row.what())
               && previous.peer().equals(row.peer());
       number = sameComparison ? number + 1 : 1;
       previous = row;
-      table.append(String.format(Locale.ROOT,
-          "| amqp %s %d, messages/s | %.0f | %s %.0f | %.3f |%n",
-          row.what(), number, row.sdk(), row.peer(), row.peerRate(), row.sdk() / row.peerRate()));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| amqp %s %d, messages/s | %.0f | %s %.0f | %.3f |%n",
+              row.what(),
+              number,
+              row.sdk(),
+              row.peer(),
+              row.peerRate(),
+              row.sdk() / row.peerRate()));
     }
   }
 
@@ -106,10 +137,13 @@ final class AmqpFigures {
       return "amqp_publish_vs_raw=n/a amqp_publish_vs_spring=n/a amqp_consume_vs_raw=n/a"
           + " amqp_consume_vs_spring=n/a";
     }
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "amqp_publish_vs_raw=%.3f amqp_publish_vs_spring=%.3f amqp_consume_vs_raw=%.3f"
             + " amqp_consume_vs_spring=%.3f",
-        ratio("publish", "amqp-client"), ratio("publish", "Spring RabbitTemplate"),
-        ratio("consume", "amqp-client"), ratio("consume", "Spring listener container"));
+        ratio("publish", "amqp-client"),
+        ratio("publish", "Spring RabbitTemplate"),
+        ratio("consume", "amqp-client"),
+        ratio("consume", "Spring listener container"));
   }
 }

@@ -167,8 +167,8 @@ final class AmqpRuns implements AutoCloseable {
     }
   }
 
-  private static int settle(ConcurrentNavigableMap<Long, Boolean> outstanding, long tag,
-      boolean multiple) {
+  private static int settle(
+      ConcurrentNavigableMap<Long, Boolean> outstanding, long tag, boolean multiple) {
     if (!multiple) {
       return outstanding.remove(tag) == null ? 0 : 1;
     }
@@ -201,8 +201,8 @@ final class AmqpRuns implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code events} with Spring AMQP's RabbitTemplate, correlated confirms and returns,
-   * at most {@link #WINDOW} outstanding; messages per second.
+   * Publishes {@code events} with Spring AMQP's RabbitTemplate, correlated confirms and returns, at
+   * most {@link #WINDOW} outstanding; messages per second.
    */
   double publishSpring(int events) throws Exception {
     String queue = boundQueue();

@@ -18,11 +18,11 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
- * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the PostgreSQL at
- * 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only SECTION}
- * ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox} or {@code
- * amqp} alone). {@code --events N} also sets the events per AMQP run (10,000 with {@code --quick},
- * 50,000 by default).
+ * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the
+ * PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only
+ * SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox} or
+ * {@code amqp} alone). {@code --events N} also sets the events per AMQP run (10,000 with {@code
+ * --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -44,9 +44,11 @@ public final class BenchmarkMain {
         case "--rate" -> rate = Integer.parseInt(args[++i]);
         case "--postgres" -> postgres = true;
         case "--only" -> only = args[++i];
-        default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i]
-                + "; use --quick, --events N, --rate N, --postgres, --only SECTION");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; use --quick, --events N, --rate N, --postgres, --only SECTION");
       }
     }
     int n = events != null ? events : quick ? 50_000 : 300_000;
@@ -77,41 +79,52 @@ public final class BenchmarkMain {
     List<double[]> compilePairs = new ArrayList<>();
     List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring} ms
     CompileRuns compile = runs(only, "compile") ? new CompileRuns(entities, 5) : null;
-    if (compile != null) try {
-      compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
-      compile.plain();
-      for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
-        boolean processorFirst = pair % 2 == 0;
-        double plain = processorFirst ? 0 : compile.plain() / 1e6;
-        double with = compile.withProcessor() / 1e6;
-        if (processorFirst) {
-          plain = compile.plain() / 1e6;
+    if (compile != null)
+      try {
+        compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
+        compile.plain();
+        for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
+          boolean processorFirst = pair % 2 == 0;
+          double plain = processorFirst ? 0 : compile.plain() / 1e6;
+          double with = compile.withProcessor() / 1e6;
+          if (processorFirst) {
+            plain = compile.plain() / 1e6;
+          }
+          compilePairs.add(new double[] {with, plain});
+          System.out.printf(
+              Locale.ROOT,
+              "compile pair %d: with the processor %.0f ms, -proc:none %.0f ms%n",
+              pair + 1,
+              with,
+              plain);
         }
-        compilePairs.add(new double[] {with, plain});
-        System.out.printf(Locale.ROOT,
-            "compile pair %d: with the processor %.0f ms, -proc:none %.0f ms%n",
-            pair + 1, with, plain);
-      }
-      // Startup, from the classes the processor run compiled.
-      StartupRuns startup = new StartupRuns(compile.classes());
-      startup.empty(); // warm-ups, not reported: the OS's file cache
-      startup.sdk();
-      startup.spring();
-      for (int round = 0; round < (quick ? 3 : 6); round++) {
-        double[] times = new double[3];
-        for (int k = 0; k < 3; k++) {
-          int side = (round + k) % 3; // rotated, so no side always starts first
-          times[side] = side == 0 ? startup.empty() : side == 1 ? startup.sdk() : startup.spring();
+        // Startup, from the classes the processor run compiled.
+        StartupRuns startup = new StartupRuns(compile.classes());
+        startup.empty(); // warm-ups, not reported: the OS's file cache
+        startup.sdk();
+        startup.spring();
+        for (int round = 0; round < (quick ? 3 : 6); round++) {
+          double[] times = new double[3];
+          for (int k = 0; k < 3; k++) {
+            int side = (round + k) % 3; // rotated, so no side always starts first
+            times[side] =
+                side == 0 ? startup.empty() : side == 1 ? startup.sdk() : startup.spring();
+          }
+          startupRounds.add(times);
+          System.out.printf(
+              Locale.ROOT,
+              "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms,"
+                  + " Spring scan %.0f ms%n",
+              round + 1,
+              times[0],
+              entities * 5,
+              entities,
+              times[1],
+              times[2]);
         }
-        startupRounds.add(times);
-        System.out.printf(Locale.ROOT,
-            "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms,"
-                + " Spring scan %.0f ms%n",
-            round + 1, times[0], entities * 5, entities, times[1], times[2]);
+      } finally {
+        compile.delete();
       }
-    } finally {
-      compile.delete();
-    }
     double startupAdded =
         median(startupRounds.stream().mapToDouble(r -> r[1] - r[0]).sorted().toArray());
     double compileOverhead =
@@ -125,7 +138,8 @@ public final class BenchmarkMain {
     long[] outboxLatencies;
     String database;
     try (EmbeddedKafka broker =
-        EmbeddedKafka.create(Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
+        EmbeddedKafka.create(
+                Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
             .start()) {
       broker.createTopic(KafkaRuns.CHECKOUT_TOPIC, 3);
       broker.createTopic(KafkaRuns.PING_TOPIC, 3);
@@ -135,9 +149,9 @@ public final class BenchmarkMain {
       // A warm-up of each side, not reported: JIT, metadata and connections.
       if (kafka) {
         runs.publishSdk(Math.min(n, 20_000));
-      runs.publishRaw(Math.min(n, 20_000));
-      runs.consumeSdk(Math.min(n, 20_000));
-      runs.consumeRaw(Math.min(n, 20_000));
+        runs.publishRaw(Math.min(n, 20_000));
+        runs.consumeSdk(Math.min(n, 20_000));
+        runs.consumeRaw(Math.min(n, 20_000));
       }
       // Runs alternate A B, B A, ..., each side first equally often: the first run of a pair
       // measured slower whichever side it was, and a fixed order would credit that to one side.
@@ -149,7 +163,8 @@ public final class BenchmarkMain {
           raw = settled(() -> runs.publishRaw(n));
         }
         publishPairs.add(new double[] {sdk, raw});
-        System.out.printf(Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
+        System.out.printf(
+            Locale.ROOT, "publish pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
       for (int pair = 0; kafka && pair < PAIRS; pair++) {
         boolean sdkFirst = pair % 2 == 0;
@@ -159,7 +174,8 @@ public final class BenchmarkMain {
           raw = settled(() -> runs.consumeRaw(n));
         }
         consumePairs.add(new double[] {sdk, raw});
-        System.out.printf(Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
+        System.out.printf(
+            Locale.ROOT, "consume pair %d: sdk %.0f/s raw %.0f/s%n", pair + 1, sdk, raw);
       }
       for (int perSecond : kafka ? rates : List.<Integer>of()) {
         latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
@@ -168,42 +184,50 @@ public final class BenchmarkMain {
       if (!runs(only, "outbox")) {
         database = "none";
         outboxLatencies = new long[] {0};
-      } else try (OutboxRuns outbox =
-          postgres
-              ? OutboxRuns.postgres(broker.bootstrapServers())
-              : OutboxRuns.h2(broker.bootstrapServers())) {
-        database = outbox.databaseName();
-        outbox.writePair(outboxTransactions); // warm-up, not reported
-        for (int pair = 0; pair < 3; pair++) {
-          double[] write = outbox.writePair(outboxTransactions);
-          writePairs.add(write);
-          System.out.printf(Locale.ROOT,
-              "outbox write pair %d: without %.1f us/tx, with %.1f us/tx%n",
-              pair + 1, write[0], write[1]);
-        }
-        // Warm-ups, not reported.
-        outbox.relayThroughput(Math.min(relayEvents, 5_000), 1);
-        outbox.relayThroughput(Math.min(relayEvents, 5_000), 2);
-        outbox.handwrittenRelayThroughput(Math.min(relayEvents, 5_000));
-        for (int round = 0; round < 3; round++) {
-          // Rotated, so no side always runs first.
-          double[] eps = new double[3];
-          for (int k = 0; k < 3; k++) {
-            int side = (round + k) % 3;
-            eps[side] =
-                settled(
-                    () ->
-                        side == 2
-                            ? outbox.handwrittenRelayThroughput(relayEvents)
-                            : outbox.relayThroughput(relayEvents, side + 1));
+      } else
+        try (OutboxRuns outbox =
+            postgres
+                ? OutboxRuns.postgres(broker.bootstrapServers())
+                : OutboxRuns.h2(broker.bootstrapServers())) {
+          database = outbox.databaseName();
+          outbox.writePair(outboxTransactions); // warm-up, not reported
+          for (int pair = 0; pair < 3; pair++) {
+            double[] write = outbox.writePair(outboxTransactions);
+            writePairs.add(write);
+            System.out.printf(
+                Locale.ROOT,
+                "outbox write pair %d: without %.1f us/tx, with %.1f us/tx%n",
+                pair + 1,
+                write[0],
+                write[1]);
           }
-          relayPairs.add(eps);
-          System.out.printf(Locale.ROOT,
-              "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s%n",
-              round + 1, eps[0], eps[1], eps[2]);
+          // Warm-ups, not reported.
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 1);
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 2);
+          outbox.handwrittenRelayThroughput(Math.min(relayEvents, 5_000));
+          for (int round = 0; round < 3; round++) {
+            // Rotated, so no side always runs first.
+            double[] eps = new double[3];
+            for (int k = 0; k < 3; k++) {
+              int side = (round + k) % 3;
+              eps[side] =
+                  settled(
+                      () ->
+                          side == 2
+                              ? outbox.handwrittenRelayThroughput(relayEvents)
+                              : outbox.relayThroughput(relayEvents, side + 1));
+            }
+            relayPairs.add(eps);
+            System.out.printf(
+                Locale.ROOT,
+                "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s%n",
+                round + 1,
+                eps[0],
+                eps[1],
+                eps[2]);
+          }
+          outboxLatencies = outbox.commitToHandlerLatency(outboxLatencyEvents, outboxRate);
         }
-        outboxLatencies = outbox.commitToHandlerLatency(outboxLatencyEvents, outboxRate);
-      }
     }
 
     double[] publishRatios = publishPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
@@ -228,78 +252,151 @@ public final class BenchmarkMain {
 
     StringBuilder table = new StringBuilder();
     table.append("| measurement | SDK | peer | ratio |\n|---|---|---|---|\n");
-    table.append(String.format(Locale.ROOT,
-        "| per-record path, ns/op | DispatchTable + context + scope %.2f (%.0f B/op) | Guava"
-            + " EventBus.post %.2f (%.0f B/op) | guava/sdk %.2f |%n",
-        recordPath, recordPathBytes, guava, dispatch.getOrDefault("guava.bytes", Double.NaN),
-        guava / recordPath));
-    table.append(String.format(Locale.ROOT,
-        "| per-record path, ns/op | DispatchTable + context + scope %.2f | Spring multicaster"
-            + " %.2f (%.0f B/op) | spring/sdk %.2f |%n",
-        recordPath, spring, dispatch.getOrDefault("spring.bytes", Double.NaN),
-        spring / recordPath));
-    table.append(String.format(Locale.ROOT,
-        "| per-record path over generated, ns | %.2f | | |%n", recordPath - generated));
-    table.append(String.format(Locale.ROOT,
-        "| dispatch, ns/op | generated %.2f | direct call %.2f | generated/direct %.2f |%n",
-        generated, direct, generated / direct));
-    table.append(String.format(Locale.ROOT,
-        "| dispatch, ns/op | generated body inlined (control) %.2f | direct call %.2f | %.2f |%n",
-        inlined, direct, inlined / direct));
-    table.append(String.format(Locale.ROOT,
-        "| dispatch, ns/op | generated %.2f | Method.invoke %.2f | reflection/generated %.1f |%n",
-        generated, reflection, reflection / generated));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| per-record path, ns/op | DispatchTable + context + scope %.2f (%.0f B/op) | Guava"
+                + " EventBus.post %.2f (%.0f B/op) | guava/sdk %.2f |%n",
+            recordPath,
+            recordPathBytes,
+            guava,
+            dispatch.getOrDefault("guava.bytes", Double.NaN),
+            guava / recordPath));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| per-record path, ns/op | DispatchTable + context + scope %.2f | Spring multicaster"
+                + " %.2f (%.0f B/op) | spring/sdk %.2f |%n",
+            recordPath,
+            spring,
+            dispatch.getOrDefault("spring.bytes", Double.NaN),
+            spring / recordPath));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| per-record path over generated, ns | %.2f | | |%n",
+            recordPath - generated));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| dispatch, ns/op | generated %.2f | direct call %.2f | generated/direct %.2f |%n",
+            generated,
+            direct,
+            generated / direct));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| dispatch, ns/op | generated body inlined (control) %.2f | direct call %.2f | %.2f |%n",
+            inlined,
+            direct,
+            inlined / direct));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| dispatch, ns/op | generated %.2f | Method.invoke %.2f | reflection/generated %.1f |%n",
+            generated,
+            reflection,
+            reflection / generated));
     for (int i = 0; i < compilePairs.size(); i++) {
       double[] pair = compilePairs.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| compile %d, %d entities x 5 events, %d handlers, ms | javac with the processor %.0f"
-              + " | -proc:none on the same plus the generated sources %.0f | %.2f |%n",
-          i + 1, entities, entities * 5, pair[0], pair[1], pair[0] / pair[1]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| compile %d, %d entities x 5 events, %d handlers, ms | javac with the processor %.0f"
+                  + " | -proc:none on the same plus the generated sources %.0f | %.2f |%n",
+              i + 1,
+              entities,
+              entities * 5,
+              pair[0],
+              pair[1],
+              pair[0] / pair[1]));
     }
     for (int i = 0; i < startupRounds.size(); i++) {
       double[] round = startupRounds.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| startup %d, JVM start to install returned, ms | %d event types, %d handler classes"
-              + " %.0f | empty install %.0f; Spring scan of the same classes %.0f | +%.0f ms |%n",
-          i + 1, entities * 5, entities, round[1], round[0], round[2], round[1] - round[0]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| startup %d, JVM start to install returned, ms | %d event types, %d handler classes"
+                  + " %.0f | empty install %.0f; Spring scan of the same classes %.0f | +%.0f ms |%n",
+              i + 1,
+              entities * 5,
+              entities,
+              round[1],
+              round[0],
+              round[2],
+              round[1] - round[0]));
     }
     for (int i = 0; i < publishPairs.size(); i++) {
       double[] pair = publishPairs.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| publish %d, records/s | %.0f | raw KafkaProducer %.0f | %.3f |%n",
-          i + 1, pair[0], pair[1], pair[0] / pair[1]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| publish %d, records/s | %.0f | raw KafkaProducer %.0f | %.3f |%n",
+              i + 1,
+              pair[0],
+              pair[1],
+              pair[0] / pair[1]));
     }
     for (int i = 0; i < consumePairs.size(); i++) {
       double[] pair = consumePairs.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| consume %d, records/s | %.0f | raw poll loop %.0f | %.3f |%n",
-          i + 1, pair[0], pair[1], pair[0] / pair[1]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| consume %d, records/s | %.0f | raw poll loop %.0f | %.3f |%n",
+              i + 1,
+              pair[0],
+              pair[1],
+              pair[0] / pair[1]));
     }
     latencies.forEach(
         (perSecond, sorted) ->
-            table.append(String.format(Locale.ROOT,
-                "| publish to handler at %d/s (default linger.ms), ms | p50 %.2f, p99 %.2f,"
-                    + " p99.9 %.2f, max %.2f | | |%n",
-                perSecond, millis(sorted, 0.50), millis(sorted, 0.99), millis(sorted, 0.999),
-                sorted[sorted.length - 1] / 1e6)));
+            table.append(
+                String.format(
+                    Locale.ROOT,
+                    "| publish to handler at %d/s (default linger.ms), ms | p50 %.2f, p99 %.2f,"
+                        + " p99.9 %.2f, max %.2f | | |%n",
+                    perSecond,
+                    millis(sorted, 0.50),
+                    millis(sorted, 0.99),
+                    millis(sorted, 0.999),
+                    sorted[sorted.length - 1] / 1e6)));
     for (int i = 0; i < writePairs.size(); i++) {
       double[] pair = writePairs.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| outbox write %d (%s), us/tx | with outbox insert %.1f | without %.1f"
-              + " | with/without %.2f |%n",
-          i + 1, database, pair[1], pair[0], pair[1] / pair[0]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| outbox write %d (%s), us/tx | with outbox insert %.1f | without %.1f"
+                  + " | with/without %.2f |%n",
+              i + 1,
+              database,
+              pair[1],
+              pair[0],
+              pair[1] / pair[0]));
     }
     for (int i = 0; i < relayPairs.size(); i++) {
       double[] round = relayPairs.get(i);
-      table.append(String.format(Locale.ROOT,
-          "| outbox relay %d (%s), events/s | 1 relay %.0f, 2 relays %.0f | hand-written loop"
-              + " %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
-          i + 1, database, round[0], round[1], round[2], round[0] / round[2],
-          round[1] / round[0]));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| outbox relay %d (%s), events/s | 1 relay %.0f, 2 relays %.0f | hand-written loop"
+                  + " %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
+              i + 1,
+              database,
+              round[0],
+              round[1],
+              round[2],
+              round[0] / round[2],
+              round[1] / round[0]));
     }
-    table.append(String.format(Locale.ROOT,
-        "| outbox commit to handler at %d/s (%s), ms | p50 %.2f, p99 %.2f, max %.2f | | |%n",
-        outboxRate, database, outboxP50, outboxP99, outboxMax));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "| outbox commit to handler at %d/s (%s), ms | p50 %.2f, p99 %.2f, max %.2f | | |%n",
+            outboxRate,
+            database,
+            outboxP50,
+            outboxP99,
+            outboxMax));
     amqp.appendTo(table);
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
@@ -308,15 +405,29 @@ public final class BenchmarkMain {
             ? "events per AMQP run: " + amqpEvents + ", quorum queue on " + AmqpRuns.URI
             : "AMQP runs: n/a, RabbitMQ is not reachable on 127.0.0.1:5672");
     System.out.print(table);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
             + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
             + " compile_overhead=%.2f %s%n",
-        publishRatio, consumeRatio, generated / direct, guava / generated, p99,
-        writeRatio, relayEps, outboxP99, guava / recordPath, recordPath, recordPathBytes,
-        relayEps2, relayVsHandwritten, relayScaling, startupAdded, compileOverhead,
+        publishRatio,
+        consumeRatio,
+        generated / direct,
+        guava / generated,
+        p99,
+        writeRatio,
+        relayEps,
+        outboxP99,
+        guava / recordPath,
+        recordPath,
+        recordPathBytes,
+        relayEps2,
+        relayVsHandwritten,
+        relayScaling,
+        startupAdded,
+        compileOverhead,
         amqp.ratios());
   }
 

@@ -13,11 +13,11 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * What the annotation processor adds to a compile: sources of {@code entities} entities with
- * {@code eventsPerEntity} events each (one payload record per event) and one handler class per
- * entity with a handler method per event, compiled with javac in this JVM, once with the SDK's
- * processor and once with {@code -proc:none} on the same sources plus the sources the processor
- * generated, alternated. The processor runs from the benchmark's class path, as Maven's {@code
+ * What the annotation processor adds to a compile: sources of {@code entities} entities with {@code
+ * eventsPerEntity} events each (one payload record per event) and one handler class per entity with
+ * a handler method per event, compiled with javac in this JVM, once with the SDK's processor and
+ * once with {@code -proc:none} on the same sources plus the sources the processor generated,
+ * alternated. The processor runs from the benchmark's class path, as Maven's {@code
  * annotationProcessorPaths} would run it. The sources include {@code gen.Startup}, which installs
  * every handler; {@link StartupRuns} starts it.
  */
@@ -34,22 +34,42 @@ final class CompileRuns {
     for (int e = 0; e < entities; e++) {
       StringBuilder entity =
           new StringBuilder("package gen;\n\nimport dev.domainevents.Entity;\n\n")
-              .append("public final class Entity").append(e).append(" extends Entity {\n")
+              .append("public final class Entity")
+              .append(e)
+              .append(" extends Entity {\n")
               .append("  private final String id;\n\n")
-              .append("  public Entity").append(e).append("(String id) {\n")
+              .append("  public Entity")
+              .append(e)
+              .append("(String id) {\n")
               .append("    this.id = id;\n  }\n\n");
       StringBuilder handler =
           new StringBuilder("package gen;\n\nimport dev.domainevents.EventHandler;\n\n")
-              .append("public final class Handler").append(e).append(" {\n")
+              .append("public final class Handler")
+              .append(e)
+              .append(" {\n")
               .append("  long total;\n");
       for (int v = 0; v < eventsPerEntity; v++) {
         String payload = "Payload" + e + "x" + v;
         write(dir, payload, "package gen;\n\npublic record " + payload + "(long amount) {}\n");
-        entity.append("  public void step").append(v).append('(').append(payload)
-            .append(" payload) {\n    domainEvent(\"Entity").append(e).append(":Step").append(v)
+        entity
+            .append("  public void step")
+            .append(v)
+            .append('(')
+            .append(payload)
+            .append(" payload) {\n    domainEvent(\"Entity")
+            .append(e)
+            .append(":Step")
+            .append(v)
             .append("\", payload);\n  }\n\n");
-        handler.append("\n  @EventHandler(\"Entity").append(e).append(":Step").append(v)
-            .append("\")\n  void on").append(v).append('(').append(payload)
+        handler
+            .append("\n  @EventHandler(\"Entity")
+            .append(e)
+            .append(":Step")
+            .append(v)
+            .append("\")\n  void on")
+            .append(v)
+            .append('(')
+            .append(payload)
             .append(" payload) {\n    total += payload.amount();\n  }\n");
       }
       entity.append("  @Override\n  public String identity() {\n    return id;\n  }\n}\n");
@@ -82,16 +102,25 @@ final class CompileRuns {
     sources.add(file.toString());
   }
 
-  /** Compiles with the processor; returns nanoseconds. The generated sources stay for {@link #plain}. */
+  /**
+   * Compiles with the processor; returns nanoseconds. The generated sources stay for {@link
+   * #plain}.
+   */
   long withProcessor() throws IOException {
     Path out = fresh("with-classes");
     Path generated = fresh("generated");
     List<String> args =
         new ArrayList<>(
             List.of(
-                "-d", out.toString(), "-s", generated.toString(),
-                "-classpath", System.getProperty("java.class.path"),
-                "-processor", PROCESSOR, "-implicit:none"));
+                "-d",
+                out.toString(),
+                "-s",
+                generated.toString(),
+                "-classpath",
+                System.getProperty("java.class.path"),
+                "-processor",
+                PROCESSOR,
+                "-implicit:none"));
     return compile(args, sources);
   }
 
@@ -108,8 +137,12 @@ final class CompileRuns {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "-d", out.toString(), "-classpath", System.getProperty("java.class.path"),
-                "-proc:none", "-implicit:none"));
+                "-d",
+                out.toString(),
+                "-classpath",
+                System.getProperty("java.class.path"),
+                "-proc:none",
+                "-implicit:none"));
     return compile(args, files);
   }
 
@@ -120,8 +153,12 @@ final class CompileRuns {
     int status = javac.run(null, quiet, quiet, args.toArray(new String[0]));
     long elapsed = System.nanoTime() - start;
     if (status != 0) {
-      throw new IllegalStateException("javac failed (" + status + ") on the generated sources in "
-          + root + "; rerun its command by hand to see why");
+      throw new IllegalStateException(
+          "javac failed ("
+              + status
+              + ") on the generated sources in "
+              + root
+              + "; rerun its command by hand to see why");
     }
     return elapsed;
   }

@@ -90,7 +90,9 @@ public class DispatchBenchmark {
     return handler.total;
   }
 
-  /** Spring's multicaster with an {@code @EventListener} method, as {@code publishEvent} calls it. */
+  /**
+   * Spring's multicaster with an {@code @EventListener} method, as {@code publishEvent} calls it.
+   */
   @Benchmark
   public long spring() {
     multicaster.multicastEvent(new PayloadApplicationEvent<>(spring, envelope.payload()));

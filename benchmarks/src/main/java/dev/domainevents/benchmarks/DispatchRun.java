@@ -13,8 +13,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link DispatchBenchmark} with JMH and its GC profiler; returns ns/op per way of dispatching,
- * and bytes allocated per op under the way's name plus {@code .bytes}.
+ * Runs {@link DispatchBenchmark} with JMH and its GC profiler; returns ns/op per way of
+ * dispatching, and bytes allocated per op under the way's name plus {@code .bytes}.
  */
 final class DispatchRun {
   /** The forked benchmark JVM's flags; docs/PERFORMANCE.md quotes them. */
@@ -43,13 +43,15 @@ final class DispatchRun {
       String benchmark = result.getParams().getBenchmark();
       String label = benchmark.substring(benchmark.lastIndexOf('.') + 1);
       nanos.put(label, result.getPrimaryResult().getScore());
-      result.getSecondaryResults().forEach(
-          (name, secondary) -> {
-            // "gc.alloc.rate.norm": bytes per op (JMH before 1.36 prefixed a middle dot).
-            if (name.endsWith("gc.alloc.rate.norm")) {
-              nanos.put(label + ".bytes", secondary.getScore());
-            }
-          });
+      result
+          .getSecondaryResults()
+          .forEach(
+              (name, secondary) -> {
+                // "gc.alloc.rate.norm": bytes per op (JMH before 1.36 prefixed a middle dot).
+                if (name.endsWith("gc.alloc.rate.norm")) {
+                  nanos.put(label + ".bytes", secondary.getScore());
+                }
+              });
     }
     return nanos;
   }

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,11 +32,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaRuns {
   static final String CHECKOUT_TOPIC = "basket.checkout";
   static final String PING_TOPIC = "basket.ping";
+
   /**
    * The raw publish peer's topic: its occurred-at header is epoch milliseconds, which the SDK's
    * consumer rightly rejects, so the consume runs must not read it.
    */
   static final String RAW_CHECKOUT_TOPIC = "raw.checkout";
+
   private static final int AGGREGATES = 100;
 
   private final String bootstrapServers;
@@ -112,8 +113,7 @@ final class KafkaRuns {
         headers.add(EnvelopeHeaders.EVENT_NAME, name);
         headers.add(EnvelopeHeaders.AGGREGATE_TYPE, aggregateType);
         headers.add(EnvelopeHeaders.AGGREGATE_ID, keys[aggregate]);
-        headers.add(
-            EnvelopeHeaders.OCCURRED_AT, bytes(Long.toString(System.currentTimeMillis())));
+        headers.add(EnvelopeHeaders.OCCURRED_AT, bytes(Long.toString(System.currentTimeMillis())));
         headers.add(EnvelopeHeaders.CORRELATION_ID, idBytes);
         headers.add(EnvelopeHeaders.SCHEMA_VERSION, version);
         headers.add(EnvelopeHeaders.CONTENT_TYPE, json);

@@ -8,8 +8,8 @@ import dev.domainevents.outbox.JdbcOutbox;
 import dev.domainevents.outbox.OutboxDialect;
 import dev.domainevents.outbox.OutboxRelay;
 import dev.domainevents.outbox.OutboxSchema;
-import java.sql.Connection;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -192,8 +192,8 @@ final class OutboxRuns implements AutoCloseable {
    * Ships {@code events} outbox rows with the loop a user writes by hand on one thread: claim 500
    * pending rows {@code FOR UPDATE SKIP LOCKED} in id order, send each row's stored JSON and
    * columns as a record with a bare {@code KafkaProducer}, {@code flush()}, mark the batch sent in
-   * one {@code UPDATE ... WHERE id IN (...)}, commit. It keeps no per-aggregate order across
-   * loops; with one loop, id order is aggregate order. Returns events per second.
+   * one {@code UPDATE ... WHERE id IN (...)}, commit. It keeps no per-aggregate order across loops;
+   * with one loop, id order is aggregate order. Returns events per second.
    */
   double handwrittenRelayThroughput(int events) throws Exception {
     fillOutbox(events);
@@ -245,7 +245,8 @@ final class OutboxRuns implements AutoCloseable {
           throw failure.get();
         }
         StringBuilder sql =
-            new StringBuilder("UPDATE domain_event_outbox SET status = 1, sent_at_ms = ? WHERE id IN (");
+            new StringBuilder(
+                "UPDATE domain_event_outbox SET status = 1, sent_at_ms = ? WHERE id IN (");
         for (int i = 0; i < ids.size(); i++) {
           sql.append(i == 0 ? "?" : ", ?");
         }
@@ -383,8 +384,7 @@ final class OutboxRuns implements AutoCloseable {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       OutboxSchema.create(connection, dialect);
-      statement.execute(
-          "CREATE TABLE bench_goods (id INT PRIMARY KEY, stock BIGINT NOT NULL)");
+      statement.execute("CREATE TABLE bench_goods (id INT PRIMARY KEY, stock BIGINT NOT NULL)");
       try (PreparedStatement insert =
           connection.prepareStatement("INSERT INTO bench_goods (id, stock) VALUES (?, ?)")) {
         for (int i = 0; i < AGGREGATES; i++) {

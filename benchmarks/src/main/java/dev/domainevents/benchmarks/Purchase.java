@@ -11,10 +11,6 @@ package dev.domainevents.benchmarks;
 public record Purchase(int goodsId, int amount, String customer, String note) {
   /** A purchase whose JSON form is about 300 bytes. */
   public static Purchase sample(int goodsId) {
-    return new Purchase(
-        goodsId,
-        1 + goodsId % 5,
-        "customer-" + goodsId,
-        "x".repeat(230));
+    return new Purchase(goodsId, 1 + goodsId % 5, "customer-" + goodsId, "x".repeat(230));
   }
 }

@@ -60,7 +60,8 @@ public class SoakHandler {
       effect.setLong(3, deposit.sequence());
       effect.executeUpdate();
     }
-    if (context.attempt() == 1 && Math.floorMod(context.eventId().hashCode(), 100) < failurePercent) {
+    if (context.attempt() == 1
+        && Math.floorMod(context.eventId().hashCode(), 100) < failurePercent) {
       throw new IllegalStateException("soak: a planned handler failure, after writing");
     }
   }

@@ -4,8 +4,8 @@ import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.dedupe.jdbc.JdbcDedupeStore;
 import dev.domainevents.kafka.KafkaInfra;
-import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.kafka.embedded.EmbeddedKafka;
+import dev.domainevents.spi.EventCatalog;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -31,16 +31,16 @@ import org.h2.tools.Server;
 
 /**
  * {@code benchmarks/soak}: N events through a real broker while consumers and the broker are
- * killed, with 1% handler failures, and a count of what went wrong. Prints one line, {@code
- * lost=0 duplicate_effects=0 order_violations=0 events=N seconds=S}, and exits non-zero unless all
- * three are zero.
+ * killed, with 1% handler failures, and a count of what went wrong. Prints one line, {@code lost=0
+ * duplicate_effects=0 order_violations=0 events=N seconds=S}, and exits non-zero unless all three
+ * are zero.
  *
- * <p>The parts, all real: an {@link EmbeddedKafka} broker (a child JVM) with a six-partition
- * topic; a database (an H2 file database served over TCP by this JVM, or with {@code --postgres}
- * a private schema in PostgreSQL at 127.0.0.1:5432); two {@link SoakConsumer} JVMs with the
- * {@link JdbcDedupeStore}; a publisher in this JVM that retries a batch until the broker
- * acknowledges it. Meanwhile consumers are SIGKILLed and restarted at fixed shares of the handled
- * events, and the broker is SIGKILLed and restarted twice while publishing.
+ * <p>The parts, all real: an {@link EmbeddedKafka} broker (a child JVM) with a six-partition topic;
+ * a database (an H2 file database served over TCP by this JVM, or with {@code --postgres} a private
+ * schema in PostgreSQL at 127.0.0.1:5432); two {@link SoakConsumer} JVMs with the {@link
+ * JdbcDedupeStore}; a publisher in this JVM that retries a batch until the broker acknowledges it.
+ * Meanwhile consumers are SIGKILLed and restarted at fixed shares of the handled events, and the
+ * broker is SIGKILLed and restarted twice while publishing.
  *
  * <p>Counts, from the database at the end: {@code lost} = published events with no effect; {@code
  * duplicate_effects} = effect rows beyond one per event; {@code order_violations} = deposits that
@@ -54,10 +54,13 @@ public final class SoakMain {
   private static final int BATCH = 1_000;
   private static final int CONSUMERS = 2;
   private static final int FAILURE_PERCENT = 1;
+
   /** Shares of the handled events at which a consumer is killed. */
   private static final double[] CONSUMER_KILLS = {0.10, 0.25, 0.40, 0.55, 0.70, 0.85};
+
   /** Kills are spaced so that each restarted consumer has rejoined and handled some events. */
   private static final long MIN_KILL_SPACING_NANOS = TimeUnit.SECONDS.toNanos(8);
+
   /** Shares of the published events at which the broker is killed. */
   private static final double[] BROKER_KILLS = {0.30, 0.65};
 
@@ -96,7 +99,9 @@ public final class SoakMain {
         case "--postgres" -> postgres = true;
         default -> {
           System.err.println(
-              "unknown argument " + args[i] + "; usage: soak [--quick] [--events N] [--max-seconds S] [--postgres]");
+              "unknown argument "
+                  + args[i]
+                  + "; usage: soak [--quick] [--events N] [--max-seconds S] [--postgres]");
           System.exit(2);
         }
       }
@@ -117,7 +122,8 @@ public final class SoakMain {
     }
     int value = Integer.parseInt(args[index]);
     if (value < min || value > max) {
-      throw new IllegalArgumentException(args[index - 1] + " must be " + min + " to " + max + ", was " + value);
+      throw new IllegalArgumentException(
+          args[index - 1] + " must be " + min + " to " + max + ", was " + value);
     }
     return value;
   }
@@ -129,7 +135,13 @@ public final class SoakMain {
     broker = EmbeddedKafka.create().start();
     String topic = EventCatalog.load().require(EVENT).topic();
     broker.createTopic(topic, PARTITIONS);
-    note("broker up, topic " + topic + " with " + PARTITIONS + " partitions; database " + (postgres ? "PostgreSQL" : "H2 file"));
+    note(
+        "broker up, topic "
+            + topic
+            + " with "
+            + PARTITIONS
+            + " partitions; database "
+            + (postgres ? "PostgreSQL" : "H2 file"));
 
     for (int i = 0; i < CONSUMERS; i++) {
       consumers[i] = startConsumer(i);
@@ -147,7 +159,8 @@ public final class SoakMain {
       if (handled >= events) {
         break;
       }
-      if (nextBrokerKill < BROKER_KILLS.length && published.get() >= BROKER_KILLS[nextBrokerKill] * events) {
+      if (nextBrokerKill < BROKER_KILLS.length
+          && published.get() >= BROKER_KILLS[nextBrokerKill] * events) {
         nextBrokerKill++;
         killBroker();
       }
@@ -160,7 +173,12 @@ public final class SoakMain {
       }
       for (int i = 0; i < CONSUMERS; i++) {
         if (!consumers[i].isAlive()) {
-          note("consumer " + i + " exited by itself with " + consumers[i].exitValue() + "; restarting it");
+          note(
+              "consumer "
+                  + i
+                  + " exited by itself with "
+                  + consumers[i].exitValue()
+                  + "; restarting it");
           consumers[i] = startConsumer(i);
         }
       }
@@ -169,7 +187,14 @@ public final class SoakMain {
     if (handled >= events) {
       Thread.sleep(3_000); // a late duplicate would show now
     } else {
-      note("stopped at the time bound of " + maxSeconds + " s with " + handled + " of " + events + " handled");
+      note(
+          "stopped at the time bound of "
+              + maxSeconds
+              + " s with "
+              + handled
+              + " of "
+              + events
+              + " handled");
     }
     publisher.interrupt();
     publisher.join(10_000);
@@ -182,12 +207,28 @@ public final class SoakMain {
     long lost = events - distinct;
     long duplicates = effects - distinct;
     note(
-        "consumer_kills=" + consumerKills + " broker_kills=" + brokerKills + " handler_failure_rate="
-            + FAILURE_PERCENT + "% redeliveries_skipped_by_dedupe=" + skipped + " published=" + published.get()
+        "consumer_kills="
+            + consumerKills
+            + " broker_kills="
+            + brokerKills
+            + " handler_failure_rate="
+            + FAILURE_PERCENT
+            + "% redeliveries_skipped_by_dedupe="
+            + skipped
+            + " published="
+            + published.get()
             + (publishFailure == null ? "" : " publish_failure=" + publishFailure));
     System.out.println(
-        "lost=" + lost + " duplicate_effects=" + duplicates + " order_violations=" + violations
-            + " events=" + events + " seconds=" + seconds());
+        "lost="
+            + lost
+            + " duplicate_effects="
+            + duplicates
+            + " order_violations="
+            + violations
+            + " events="
+            + events
+            + " seconds="
+            + seconds());
     return lost == 0 && duplicates == 0 && violations == 0 && publishFailure == null;
   }
 
@@ -226,7 +267,8 @@ public final class SoakMain {
             if (Thread.currentThread().isInterrupted()) {
               return;
             }
-            note("publish of " + batch.size() + " events failed (" + e + "); publishing them again");
+            note(
+                "publish of " + batch.size() + " events failed (" + e + "); publishing them again");
             Thread.sleep(500);
           }
         }
@@ -249,7 +291,10 @@ public final class SoakMain {
       consumerPids.add(consumer.pid());
     }
     Optional<ProcessHandle> process =
-        ProcessHandle.current().children().filter(child -> !consumerPids.contains(child.pid())).findFirst();
+        ProcessHandle.current()
+            .children()
+            .filter(child -> !consumerPids.contains(child.pid()))
+            .findFirst();
     if (process.isEmpty()) {
       note("no broker process found to kill");
       return;
@@ -292,7 +337,8 @@ public final class SoakMain {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true);
     builder.redirectOutput(
-        ProcessBuilder.Redirect.appendTo(workDirectory.resolve("consumer-" + index + ".log").toFile()));
+        ProcessBuilder.Redirect.appendTo(
+            workDirectory.resolve("consumer-" + index + ".log").toFile()));
     // Standard input stays a pipe: the consumer exits when it closes, i.e. when this JVM dies.
     return builder.start();
   }
@@ -325,7 +371,8 @@ public final class SoakMain {
   private void openDatabase() throws SQLException, IOException {
     if (postgres) {
       schema = "soak_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-      try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+      try (Connection admin =
+              DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
           Statement statement = admin.createStatement()) {
         statement.execute("CREATE SCHEMA " + schema);
       }
@@ -336,9 +383,14 @@ public final class SoakMain {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    h2 = Server.createTcpServer(
-            "-tcpPort", Integer.toString(port), "-ifNotExists", "-baseDir", workDirectory.toString())
-        .start();
+    h2 =
+        Server.createTcpServer(
+                "-tcpPort",
+                Integer.toString(port),
+                "-ifNotExists",
+                "-baseDir",
+                workDirectory.toString())
+            .start();
     url = "jdbc:h2:tcp://127.0.0.1:" + port + "/soak";
   }
 
@@ -347,7 +399,8 @@ public final class SoakMain {
       JdbcDedupeStore.createTable(
           connection, postgres ? JdbcDedupeStore.Dialect.POSTGRESQL : JdbcDedupeStore.Dialect.H2);
       try (Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE soak_account (id VARCHAR(64) PRIMARY KEY, last_seq BIGINT NOT NULL)");
+        statement.execute(
+            "CREATE TABLE soak_account (id VARCHAR(64) PRIMARY KEY, last_seq BIGINT NOT NULL)");
         statement.execute(
             "CREATE TABLE soak_effect (event_id VARCHAR(36) NOT NULL, account VARCHAR(64) NOT NULL, seq BIGINT NOT NULL)");
         statement.execute(
@@ -387,7 +440,8 @@ public final class SoakMain {
       h2.stop();
     }
     if (schema != null) {
-      try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+      try (Connection admin =
+              DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
           Statement statement = admin.createStatement()) {
         statement.execute("DROP SCHEMA " + schema + " CASCADE");
       } catch (SQLException e) {

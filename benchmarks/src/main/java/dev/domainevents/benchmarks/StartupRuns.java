@@ -60,8 +60,7 @@ final class StartupRuns {
     long done = 0;
     StringBuilder output = new StringBuilder();
     try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.equals("installed") && done == 0) {
           done = System.nanoTime();

@@ -21,11 +21,12 @@ import java.util.UUID;
 /**
  * Turns envelopes into AMQP messages and deliveries back into envelopes. The payload type of a
  * delivery comes from the catalog (events) or the handlers' declared topic types (plain messages),
- * looked up by the {@code type} property: nothing on the wire names a class. Every string read
- * from a delivery is bounded.
+ * looked up by the {@code type} property: nothing on the wire names a class. Every string read from
+ * a delivery is bounded.
  */
 final class AmqpEnvelopeCodec {
   static final String JSON = "application/json";
+
   /** The most headers a delivery may carry, and the longest header value, in characters. */
   private static final int MAX_HEADERS = 256;
 
@@ -137,8 +138,7 @@ final class AmqpEnvelopeCodec {
     Instant occurredAt;
     try {
       occurredAt =
-          Instant.parse(
-              required(AmqpHeaders.OCCURRED_AT, string(raw, AmqpHeaders.OCCURRED_AT)));
+          Instant.parse(required(AmqpHeaders.OCCURRED_AT, string(raw, AmqpHeaders.OCCURRED_AT)));
     } catch (DateTimeParseException e) {
       throw malformed(AmqpHeaders.OCCURRED_AT, "is not an ISO-8601 instant");
     }

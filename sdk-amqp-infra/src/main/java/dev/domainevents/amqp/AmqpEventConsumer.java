@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer of the service's queue, on its own channel with a bounded prefetch. The client
- * calls it for one delivery at a time per channel, so a channel's deliveries are handled in queue
- * order. The consume path: decode → dedupe → dispatch table → generated dispatcher, and one way
- * out, an {@link Outcome}, acknowledged only once it is carried out.
+ * One consumer of the service's queue, on its own channel with a bounded prefetch. The client calls
+ * it for one delivery at a time per channel, so a channel's deliveries are handled in queue order.
+ * The consume path: decode → dedupe → dispatch table → generated dispatcher, and one way out, an
+ * {@link Outcome}, acknowledged only once it is carried out.
  *
  * <p>Failure policy for a delivery whose handler throws:
  *
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>then {@code fail-<service>}, with reason headers.
  * </ol>
  *
- * Poison deliveries go straight to {@code fail-<service>}. Nothing is requeued at once: a copy
- * that the broker does not confirm is requeued only after a pause, and the queue's delivery limit
+ * Poison deliveries go straight to {@code fail-<service>}. Nothing is requeued at once: a copy that
+ * the broker does not confirm is requeued only after a pause, and the queue's delivery limit
  * dead-letters a message that keeps coming back, e.g. because its handler crashes the process.
  */
 final class AmqpEventConsumer extends DefaultConsumer {

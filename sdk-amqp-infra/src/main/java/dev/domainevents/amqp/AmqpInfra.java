@@ -52,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * DomainEvents.install(amqp, new StoreController(stock));
  * }</pre>
  *
- * <p>{@code amqp.uri} names the broker, user, password and virtual host ({@code amqps://} for
- * TLS); every key of the client's {@code ConnectionFactoryConfigurator} passes through with its
- * {@code rabbitmq.} prefix (e.g. {@code rabbitmq.connection.heartbeat}, {@code
- * rabbitmq.ssl.enabled}, {@code rabbitmq.connection.recovery.interval}). Connections recover
- * automatically, with their topology and consumers. The SDK's settings:
+ * <p>{@code amqp.uri} names the broker, user, password and virtual host ({@code amqps://} for TLS);
+ * every key of the client's {@code ConnectionFactoryConfigurator} passes through with its {@code
+ * rabbitmq.} prefix (e.g. {@code rabbitmq.connection.heartbeat}, {@code rabbitmq.ssl.enabled},
+ * {@code rabbitmq.connection.recovery.interval}). Connections recover automatically, with their
+ * topology and consumers. The SDK's settings:
  *
  * <ul>
  *   <li>{@code domainevents.service}: the service's name, and so its queue's; required to consume;
@@ -76,8 +76,7 @@ import org.slf4j.LoggerFactory;
  *       {@code wait} for the recovery up to the timeout;
  *   <li>{@code domainevents.messages.exchange} ({@code messages}): the exchange of plain messages;
  *   <li>{@code domainevents.dedupe.max.entries} (100000): the default {@link DedupeStore}'s size;
- *       {@code domainevents.debug} (false),
- *       {@code domainevents.close.timeout.ms} (10000).
+ *       {@code domainevents.debug} (false), {@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
  * <p>The topology, declared at {@link #start}: a durable topic exchange per aggregate type ({@code
@@ -259,8 +258,8 @@ public final class AmqpInfra implements DomainEventInfra {
   /**
    * Publishes {@code events} in order, each to its aggregate's exchange with its topic as routing
    * key, persistent and mandatory. The future completes when RabbitMQ confirmed every event, and
-   * fails with an {@link EventPublishException} on a nack, an unroutable event (no queue bound),
-   * a lost connection or the publish timeout. Nothing is dropped silently.
+   * fails with an {@link EventPublishException} on a nack, an unroutable event (no queue bound), a
+   * lost connection or the publish timeout. Nothing is dropped silently.
    *
    * <p>This call blocks while the window of unconfirmed messages is full, and in the {@code wait}
    * outage mode while the connection is down, each at most the publish timeout. The future

@@ -81,9 +81,9 @@ final class AmqpPublisher {
   }
 
   /**
-   * Declares the durable topic exchange {@code exchange} once per process, on a channel of its
-   * own: a failed declaration closes the channel it ran on, and must not close the publishing one.
-   * An exchange that exists with another type is accepted as it is.
+   * Declares the durable topic exchange {@code exchange} once per process, on a channel of its own:
+   * a failed declaration closes the channel it ran on, and must not close the publishing one. An
+   * exchange that exists with another type is accepted as it is.
    */
   void ensureExchange(String exchange) throws IOException {
     if (declaredExchanges.contains(exchange)) {

@@ -128,7 +128,10 @@ final class AmqpSettings {
     this.concurrency = integer(all, CONCURRENCY, 1, 1, 64);
     if (ordered && concurrency != 1) {
       throw new IllegalArgumentException(
-          CONCURRENCY + " is " + concurrency + ", but the ordered mode consumes with one consumer"
+          CONCURRENCY
+              + " is "
+              + concurrency
+              + ", but the ordered mode consumes with one consumer"
               + " (the queue's single active consumer); remove one of the two settings");
     }
     this.prefetch = integer(all, PREFETCH, 50, 1, 65_535);
@@ -154,8 +157,7 @@ final class AmqpSettings {
       throw new IllegalArgumentException(MESSAGES_EXCHANGE + ": " + exchangeProblem);
     }
     this.dedupeMaxEntries = integer(all, DEDUPE_MAX_ENTRIES, 100_000, 1, 100_000_000);
-    this.closeTimeout =
-        Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000, 1, 600_000));
+    this.closeTimeout = Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000, 1, 600_000));
   }
 
   static AmqpSettings parse(Properties properties) {

@@ -20,10 +20,10 @@ import java.util.Set;
  *   <li>an event is published to a durable topic exchange named after its topic ({@link
  *       EventType#topic()}), which is one per aggregate type by default: {@code Goods} → {@code
  *       goods}, {@code IODevice} → {@code io-device}, as on Kafka;
- *   <li>an event's routing key is its name in the same lower-case form, aggregate and action
- *       joined by a dot: {@code Goods:Shopping} → {@code goods.shopping}, so a binding such as
- *       {@code goods.#} takes every event of an aggregate; plain messages go to the {@code
- *       messages} exchange with their topic as the routing key;
+ *   <li>an event's routing key is its name in the same lower-case form, aggregate and action joined
+ *       by a dot: {@code Goods:Shopping} → {@code goods.shopping}, so a binding such as {@code
+ *       goods.#} takes every event of an aggregate; plain messages go to the {@code messages}
+ *       exchange with their topic as the routing key;
  *   <li>a service consumes from one durable quorum queue named after it, {@code <service>}, bound
  *       to the routing keys of the events and topics its handlers take; its retry queue is {@code
  *       retry-<service>} and its dead-letter queue {@code fail-<service>}.
@@ -47,7 +47,9 @@ final class AmqpTopology {
     return type.topic();
   }
 
-  /** The routing key of the events of {@code type}: {@code Goods:Shopping} → {@code goods.shopping}. */
+  /**
+   * The routing key of the events of {@code type}: {@code Goods:Shopping} → {@code goods.shopping}.
+   */
   static String routingKey(EventType<?> type) {
     String name = type.name();
     int colon = name.indexOf(EventNames.SEPARATOR);

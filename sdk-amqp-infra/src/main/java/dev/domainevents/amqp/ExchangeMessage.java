@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A plain message with a routing key, built by {@link AmqpInfra#message(String, Object)}: an
- * integration message rather than an entity's domain event. Its envelope's name is the routing
- * key, a legal topic; correlation, causation and {@code traceparent} come from the current {@code
+ * integration message rather than an entity's domain event. Its envelope's name is the routing key,
+ * a legal topic; correlation, causation and {@code traceparent} come from the current {@code
  * EventScope}. Handlers bind to it with {@code @EventHandler(topic = "...")}. Not thread-safe;
  * publish once.
  */

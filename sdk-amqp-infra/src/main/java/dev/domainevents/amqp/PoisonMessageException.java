@@ -1,8 +1,8 @@
 package dev.domainevents.amqp;
 
 /**
- * A delivery that no handler call can fix: undecodable, unknown, or missing what an envelope
- * needs. It goes straight to the dead-letter queue with {@link #reason()} as its reason.
+ * A delivery that no handler call can fix: undecodable, unknown, or missing what an envelope needs.
+ * It goes straight to the dead-letter queue with {@link #reason()} as its reason.
  */
 final class PoisonMessageException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Tag;
 /**
  * The behaviour shared by every infra, on AmqpInfra and the RabbitMQ at 127.0.0.1:5672, each test
  * in a virtual host of its own. Competing consumers on the service's queue promise no order per
- * aggregate; {@link AmqpOrderedContractTest} runs the same contract in the ordered mode, which does.
+ * aggregate; {@link AmqpOrderedContractTest} runs the same contract in the ordered mode, which
+ * does.
  */
 @Tag("rabbitmq")
 class AmqpInfraContractTest extends InfraContract {
@@ -106,5 +107,4 @@ class AmqpInfraContractTest extends InfraContract {
     }
     return letters;
   }
-
 }

@@ -71,7 +71,8 @@ class AmqpInfraTest {
           }
         }
         infra.publishAndWait(List.of(raised));
-        infra.message(SELL_TOPIC, new SellMessage("sku-1", 2))
+        infra
+            .message(SELL_TOPIC, new SellMessage("sku-1", 2))
             .key("sku-1")
             .header("x-action", "sell")
             .publishAndWait();
@@ -149,8 +150,7 @@ class AmqpInfraTest {
   }
 
   @Test
-  void aHandlerThatAlwaysFailsEndsInTheDeadLetterQueueAndLaterEventsAreHandled()
-      throws Exception {
+  void aHandlerThatAlwaysFailsEndsInTheDeadLetterQueueAndLaterEventsAreHandled() throws Exception {
     try (RabbitVhost vhost = RabbitVhost.create("always-fails")) {
       RecordingHandler handler =
           new RecordingHandler()
@@ -183,11 +183,9 @@ class AmqpInfraTest {
         assertEquals(
             IllegalStateException.class.getName(),
             headers.get(AmqpHeaders.EXCEPTION_CLASS).toString());
-        assertEquals(
-            "no stock for goods 1", headers.get(AmqpHeaders.EXCEPTION_MESSAGE).toString());
+        assertEquals("no stock for goods 1", headers.get(AmqpHeaders.EXCEPTION_MESSAGE).toString());
         assertEquals("goods", headers.get(AmqpHeaders.ORIGINAL_EXCHANGE).toString());
-        assertEquals(
-            "goods.shopping", headers.get(AmqpHeaders.ORIGINAL_ROUTING_KEY).toString());
+        assertEquals("goods.shopping", headers.get(AmqpHeaders.ORIGINAL_ROUTING_KEY).toString());
         assertEquals(6, ((Number) headers.get(AmqpHeaders.ATTEMPTS)).intValue());
         assertEquals("shop", headers.get(AmqpHeaders.SERVICE).toString());
         assertEquals(SHOPPING, dead.getProps().getType());
@@ -224,10 +222,16 @@ class AmqpInfraTest {
         expected.put(
             publishRaw(channel, rawProperties(SHOPPING, "not-a-uuid"), good), "malformed-header");
         AMQP.BasicProperties noOccurredAt =
-            rawProperties(SHOPPING, UUID.randomUUID().toString()).builder().headers(Map.of()).build();
+            rawProperties(SHOPPING, UUID.randomUUID().toString())
+                .builder()
+                .headers(Map.of())
+                .build();
         expected.put(publishRaw(channel, noOccurredAt, good), "missing-header");
         AMQP.BasicProperties noCorrelation =
-            rawProperties(SHOPPING, UUID.randomUUID().toString()).builder().correlationId(null).build();
+            rawProperties(SHOPPING, UUID.randomUUID().toString())
+                .builder()
+                .correlationId(null)
+                .build();
         expected.put(publishRaw(channel, noCorrelation, good), "missing-header");
         channel.waitForConfirmsOrDie(10_000);
 
@@ -366,8 +370,7 @@ class AmqpInfraTest {
   }
 
   @Test
-  void aFailingDedupeStoreRequeuesTheDeliveryAfterAPauseAndTheServiceIsItsGroup()
-      throws Exception {
+  void aFailingDedupeStoreRequeuesTheDeliveryAfterAPauseAndTheServiceIsItsGroup() throws Exception {
     try (RabbitVhost vhost = RabbitVhost.create("dedupe")) {
       DedupeStore memory = DedupeStore.create();
       AtomicInteger failures = new AtomicInteger();

@@ -36,8 +36,7 @@ class AmqpSettingsTest {
     assertEquals("15", props.getProperty("rabbitmq.connection.heartbeat"));
     assertEquals("shop", props.getProperty("domainevents.service"));
     assertEquals(3, props.size());
-    assertThrows(
-        IllegalStateException.class, () -> AmqpInfra.propertiesFromEnvironment(Map.of()));
+    assertThrows(IllegalStateException.class, () -> AmqpInfra.propertiesFromEnvironment(Map.of()));
   }
 
   @Test
@@ -111,7 +110,6 @@ class AmqpSettingsTest {
     assertEquals("goods", AmqpTopology.exchange(Fixtures.SHOPPING_TYPE));
     assertEquals(
         "io-device",
-        AmqpTopology.exchange(
-            EventType.of("IODevice:ReadIO", Fixtures.GoodsObj.class)));
+        AmqpTopology.exchange(EventType.of("IODevice:ReadIO", Fixtures.GoodsObj.class)));
   }
 }

@@ -45,9 +45,7 @@ final class Fixtures {
 
     void shopping(int amount) {
       domainEvent(
-          SHOPPING,
-          new GoodsObj(id, "goods-" + id, amount, sequence++),
-          Map.of("x-action", "buy"));
+          SHOPPING, new GoodsObj(id, "goods-" + id, amount, sequence++), Map.of("x-action", "buy"));
     }
 
     @Override
@@ -144,8 +142,8 @@ final class Fixtures {
   private static final AtomicInteger RAW_SEQUENCE = new AtomicInteger();
 
   /**
-   * Properties of a hand-made message of event {@code type}, as a publisher of ours sets them;
-   * each gets a unique correlation id to tell them apart.
+   * Properties of a hand-made message of event {@code type}, as a publisher of ours sets them; each
+   * gets a unique correlation id to tell them apart.
    */
   static AMQP.BasicProperties rawProperties(String type, String messageId) {
     Map<String, Object> headers = new HashMap<>();

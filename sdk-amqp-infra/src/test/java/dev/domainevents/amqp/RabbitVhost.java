@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A virtual host of its own on the RabbitMQ at 127.0.0.1:5672, made and deleted with {@code
- * rabbitmqctl}, so tests running at the same time never share a queue. Creating it fails (the
- * test fails, it does not skip) when RabbitMQ is down.
+ * rabbitmqctl}, so tests running at the same time never share a queue. Creating it fails (the test
+ * fails, it does not skip) when RabbitMQ is down.
  */
 final class RabbitVhost implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -28,7 +28,11 @@ final class RabbitVhost implements AutoCloseable {
 
   static RabbitVhost create(String prefix) {
     String name =
-        "de-test-" + prefix + "-" + ProcessHandle.current().pid() + "-"
+        "de-test-"
+            + prefix
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
             + SEQUENCE.incrementAndGet();
     rabbitmqctl("add_vhost", name);
     RabbitVhost vhost = new RabbitVhost(name);
@@ -86,8 +90,11 @@ final class RabbitVhost implements AutoCloseable {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new AssertionError(
-            "rabbitmqctl " + String.join(" ", arguments) + " failed (is RabbitMQ running on"
-                + " 127.0.0.1:5672?): " + output);
+            "rabbitmqctl "
+                + String.join(" ", arguments)
+                + " failed (is RabbitMQ running on"
+                + " 127.0.0.1:5672?): "
+                + output);
       }
     } catch (IOException e) {
       throw new AssertionError("could not run rabbitmqctl; is RabbitMQ installed?", e);

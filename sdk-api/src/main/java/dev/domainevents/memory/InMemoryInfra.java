@@ -120,7 +120,9 @@ public final class InMemoryInfra implements DomainEventInfra {
 
   private static IllegalArgumentException unknown(EventEnvelope event) {
     return new IllegalArgumentException(
-        "unknown event \"" + event.name() + "\": no generated EventRegistry of the catalog"
+        "unknown event \""
+            + event.name()
+            + "\": no generated EventRegistry of the catalog"
             + " InMemoryInfra was started with registers it, so Kafka would reject it too. Is"
             + " the entity compiled with sdk-processor on the annotation processor path?");
   }

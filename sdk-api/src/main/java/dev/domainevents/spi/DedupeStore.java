@@ -17,16 +17,16 @@ import java.util.UUID;
  * <p>The default, {@link #create()}, is a bounded in-memory store. Its limits:
  *
  * <ul>
- *   <li>it lives in one process: it is empty after a restart, and two instances of a service do
- *       not see each other's entries, so a redelivery to another instance (after a rebalance) is
- *       not detected;
+ *   <li>it lives in one process: it is empty after a restart, and two instances of a service do not
+ *       see each other's entries, so a redelivery to another instance (after a rebalance) is not
+ *       detected;
  *   <li>it holds at most {@code maxEntries} ids and forgets the oldest handled first, so a
  *       duplicate that arrives after that many newer events is not detected.
  * </ul>
  *
- * <p>For effects once across restarts and instances, use a shared store ({@code
- * sdk-dedupe-jdbc}'s {@code JdbcDedupeStore}, or {@code sdk-dedupe-redis}'s {@code
- * RedisDedupeStore}). Implementations must be thread-safe.
+ * <p>For effects once across restarts and instances, use a shared store ({@code sdk-dedupe-jdbc}'s
+ * {@code JdbcDedupeStore}, or {@code sdk-dedupe-redis}'s {@code RedisDedupeStore}). Implementations
+ * must be thread-safe.
  */
 public interface DedupeStore {
   /** Returns whether {@code consumerGroup} already handled the event {@code eventId}. */
@@ -41,8 +41,8 @@ public interface DedupeStore {
    *
    * <p>Contract for implementations: whatever {@code handling} throws is rethrown unchanged (the
    * caller tells a handler failure from a store failure by identity), and the event is then not
-   * recorded, so a retry runs the handler again. Any other exception is a failure of the store:
-   * the caller keeps the event unacknowledged and tries again later.
+   * recorded, so a retry runs the handler again. Any other exception is a failure of the store: the
+   * caller keeps the event unacknowledged and tries again later.
    *
    * @return {@code true} if {@code handling} ran and succeeded, {@code false} if the event was a
    *     duplicate and {@code handling} did not run

@@ -38,8 +38,7 @@ public final class Envelopes {
       String name, String aggregateId, Object payload, Map<String, String> headers) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(aggregateId, "aggregateId");
-    return make(
-        name, EventNames.aggregateType(name), aggregateId, payload, headers, 1, null);
+    return make(name, EventNames.aggregateType(name), aggregateId, payload, headers, 1, null);
   }
 
   /**
@@ -52,7 +51,12 @@ public final class Envelopes {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(aggregateId, "aggregateId");
     return make(
-        type.name(), type.aggregateType(), aggregateId, payload, headers, type.schemaVersion(),
+        type.name(),
+        type.aggregateType(),
+        aggregateId,
+        payload,
+        headers,
+        type.schemaVersion(),
         type);
   }
 
@@ -115,9 +119,9 @@ public final class Envelopes {
   }
 
   /**
-   * Opens a scope whose envelopes carry {@code correlationId} (a new id when {@code null} or
-   * blank) and, when not {@code null}, {@code traceparent}. {@link
-   * dev.domainevents.EventScope#correlate} is the user's way to call this.
+   * Opens a scope whose envelopes carry {@code correlationId} (a new id when {@code null} or blank)
+   * and, when not {@code null}, {@code traceparent}. {@link dev.domainevents.EventScope#correlate}
+   * is the user's way to call this.
    */
   public static Scope correlate(String correlationId, String traceparent) {
     String id =
@@ -143,8 +147,8 @@ public final class Envelopes {
 
   /**
    * {@link #handling}, for {@link DispatchTable} alone: the scope comes from the thread's spares
-   * and goes back there on {@link #endHandling}, so dispatching allocates nothing once a thread
-   * has dispatched. Nobody else sees the scope, so reusing it cannot confuse a holder.
+   * and goes back there on {@link #endHandling}, so dispatching allocates nothing once a thread has
+   * dispatched. Nobody else sees the scope, so reusing it cannot confuse a holder.
    */
   static Scope beginHandling(EventEnvelope handled) {
     Frames frames = FRAMES.get();

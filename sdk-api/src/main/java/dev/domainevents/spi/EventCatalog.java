@@ -102,8 +102,8 @@ public final class EventCatalog {
   }
 
   /**
-   * Returns the generated dispatcher for {@code handler}. An {@link EventDispatcher} is returned
-   * as it is.
+   * Returns the generated dispatcher for {@code handler}. An {@link EventDispatcher} is returned as
+   * it is.
    *
    * @throws IllegalArgumentException if no registry has a dispatcher for the handler's class
    */

@@ -14,16 +14,18 @@ package dev.domainevents.spi;
  *   <li>the whole name is at most {@link #MAX_LENGTH} characters.
  * </ul>
  *
- * <p>So {@code Goods:shopping} is not an event name (the action must start upper-case), and
- * neither is a name with {@code $} or a non-ASCII letter: such names cannot be turned into a legal
- * topic and constant name on every platform. A name without {@code ':'} is never an event name; it
- * is how the runtime tells a plain topic message (see {@link Topics}) from a domain event.
+ * <p>So {@code Goods:shopping} is not an event name (the action must start upper-case), and neither
+ * is a name with {@code $} or a non-ASCII letter: such names cannot be turned into a legal topic
+ * and constant name on every platform. A name without {@code ':'} is never an event name; it is how
+ * the runtime tells a plain topic message (see {@link Topics}) from a domain event.
  */
 public final class EventNames {
   /** Separates the aggregate type from the action. */
   public static final char SEPARATOR = ':';
 
-  /** The longest event name: leaves room for a derived topic and its retry and dead-letter forms. */
+  /**
+   * The longest event name: leaves room for a derived topic and its retry and dead-letter forms.
+   */
   public static final int MAX_LENGTH = 200;
 
   private EventNames() {}
@@ -53,8 +55,12 @@ public final class EventNames {
       return "an event name cannot be empty";
     }
     if (name.length() > MAX_LENGTH) {
-      return "an event name is at most " + MAX_LENGTH + " characters, \"" + abbreviate(name)
-          + "\" has " + name.length();
+      return "an event name is at most "
+          + MAX_LENGTH
+          + " characters, \""
+          + abbreviate(name)
+          + "\" has "
+          + name.length();
     }
     int colon = name.indexOf(SEPARATOR);
     if (colon < 0) {
@@ -67,12 +73,17 @@ public final class EventNames {
       return "\"" + name + "\": " + problem;
     }
     if (action.isEmpty() || !isAsciiUpper(action.charAt(0))) {
-      return "\"" + name + "\": the action after ':' must start with an upper-case ASCII letter,"
+      return "\""
+          + name
+          + "\": the action after ':' must start with an upper-case ASCII letter,"
           + " e.g. Goods:Shopping";
     }
     int bad = firstIllegalTail(action);
     if (bad >= 0) {
-      return "\"" + name + "\": the action contains '" + action.charAt(bad)
+      return "\""
+          + name
+          + "\": the action contains '"
+          + action.charAt(bad)
           + "'; use only ASCII letters, digits and '_'";
     }
     return null;
@@ -91,22 +102,27 @@ public final class EventNames {
     }
     int bad = firstIllegalTail(simpleName);
     if (bad >= 0) {
-      return "the aggregate type \"" + simpleName + "\" contains '" + simpleName.charAt(bad)
+      return "the aggregate type \""
+          + simpleName
+          + "\" contains '"
+          + simpleName.charAt(bad)
           + "'; use only ASCII letters, digits and '_'";
     }
     return null;
   }
 
   /**
-   * Returns the event name raised by {@code methodName} of the entity {@code aggregateType}:
-   * {@code ("Goods", "shopping")} → {@code "Goods:Shopping"}. The result is not checked; see
-   * {@link #problemWith}.
+   * Returns the event name raised by {@code methodName} of the entity {@code aggregateType}: {@code
+   * ("Goods", "shopping")} → {@code "Goods:Shopping"}. The result is not checked; see {@link
+   * #problemWith}.
    */
   public static String of(String aggregateType, String methodName) {
     if (methodName.isEmpty()) {
       return aggregateType + SEPARATOR;
     }
-    return aggregateType + SEPARATOR + Character.toUpperCase(methodName.charAt(0))
+    return aggregateType
+        + SEPARATOR
+        + Character.toUpperCase(methodName.charAt(0))
         + methodName.substring(1);
   }
 

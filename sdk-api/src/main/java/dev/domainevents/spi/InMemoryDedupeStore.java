@@ -11,8 +11,8 @@ import java.util.UUID;
  * {@link DedupeStore#create(int)}: the ids of the last {@code maxEntries} handled events, per
  * group, forgetting the oldest first.
  *
- * <p>It sits on the consume path, once per record: a lookup is a hash probe with no allocation,
- * and eviction order is kept in two ring arrays rather than in linked entries.
+ * <p>It sits on the consume path, once per record: a lookup is a hash probe with no allocation, and
+ * eviction order is kept in two ring arrays rather than in linked entries.
  */
 final class InMemoryDedupeStore implements DedupeStore {
   private final Map<String, Set<UUID>> handledByGroup = new HashMap<>();

@@ -41,8 +41,7 @@ public final class InstalledInfra {
   }
 
   /**
-   * Returns the catalog the installed infra was started with, or {@code null} if none is
-   * installed.
+   * Returns the catalog the installed infra was started with, or {@code null} if none is installed.
    */
   public static EventCatalog catalogIfInstalled() {
     Installed installed = INSTALLED.get();

@@ -48,7 +48,6 @@ public interface PayloadCodec {
    * @throws UnsupportedOperationException by default
    */
   default byte[] encodeTree(Map<String, Object> tree) {
-    throw new UnsupportedOperationException(
-        getClass().getName() + " cannot encode upcast trees");
+    throw new UnsupportedOperationException(getClass().getName() + " cannot encode upcast trees");
   }
 }

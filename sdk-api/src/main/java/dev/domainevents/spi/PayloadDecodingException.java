@@ -20,8 +20,8 @@ public final class PayloadDecodingException extends RuntimeException {
     /** In the format, but not the shape of the payload type. */
     MISMATCH,
     /**
-     * Written with a newer schema version than this service knows: it must not be read as the
-     * older one.
+     * Written with a newer schema version than this service knows: it must not be read as the older
+     * one.
      */
     NEWER_VERSION,
     /** Written with an older schema version, and no {@code @Upcaster} turns it into the current. */

@@ -33,8 +33,8 @@ public final class SqlScripts {
   }
 
   /**
-   * Runs every statement of {@code script} on {@code connection}, then commits if the connection
-   * is not in auto-commit mode.
+   * Runs every statement of {@code script} on {@code connection}, then commits if the connection is
+   * not in auto-commit mode.
    */
   public static void run(Connection connection, String script) throws SQLException {
     Objects.requireNonNull(connection, "connection");

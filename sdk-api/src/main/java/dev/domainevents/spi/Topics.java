@@ -3,11 +3,11 @@ package dev.domainevents.spi;
 import java.util.Locale;
 
 /**
- * Kafka topic names: the default topic of an event (one per aggregate type), and what makes a
- * name legal.
+ * Kafka topic names: the default topic of an event (one per aggregate type), and what makes a name
+ * legal.
  *
- * <p>The annotation processor and the runtime both use this class, so a topic the compiler
- * accepted is one the broker accepts.
+ * <p>The annotation processor and the runtime both use this class, so a topic the compiler accepted
+ * is one the broker accepts.
  */
 public final class Topics {
   /** Kafka's limit on a topic name's length. */
@@ -16,11 +16,11 @@ public final class Topics {
   private Topics() {}
 
   /**
-   * Returns the default topic of an event: one topic per aggregate type, so that every event of
-   * one aggregate lands on one topic and, keyed by the aggregate id, on one partition, in the order
+   * Returns the default topic of an event: one topic per aggregate type, so that every event of one
+   * aggregate lands on one topic and, keyed by the aggregate id, on one partition, in the order
    * raised. The topic is the entity's simple name, lower-cased, with camel case split by dashes:
-   * {@code Goods:Shopping} → {@code goods}, {@code ShoppingCart:CheckOut} → {@code
-   * shopping-cart}, {@code IODevice:ReadIO} → {@code io-device}.
+   * {@code Goods:Shopping} → {@code goods}, {@code ShoppingCart:CheckOut} → {@code shopping-cart},
+   * {@code IODevice:ReadIO} → {@code io-device}.
    *
    * @throws IllegalArgumentException if {@code eventName} is not a legal event name ({@link
    *     EventNames})
@@ -51,7 +51,9 @@ public final class Topics {
         // last capital of an acronym that a lower-case letter follows ("IODevice").
         boolean afterLower = i > from && !Character.isUpperCase(s.charAt(i - 1));
         boolean endsAcronym =
-            i > from && i + 1 < to && Character.isLowerCase(s.charAt(i + 1))
+            i > from
+                && i + 1 < to
+                && Character.isLowerCase(s.charAt(i + 1))
                 && Character.isUpperCase(s.charAt(i - 1));
         if (afterLower || endsAcronym) {
           out.append('-');
@@ -76,8 +78,13 @@ public final class Topics {
     }
     String retry = "retry-" + topic;
     if (retry.length() > MAX_LENGTH) {
-      return "its retry topic retry-" + topic.substring(0, 20) + "... would have " + retry.length()
-          + " characters, more than Kafka's " + MAX_LENGTH + "; an event topic has at most "
+      return "its retry topic retry-"
+          + topic.substring(0, 20)
+          + "... would have "
+          + retry.length()
+          + " characters, more than Kafka's "
+          + MAX_LENGTH
+          + "; an event topic has at most "
           + (MAX_LENGTH - 6);
     }
     return problemWith(retry);

@@ -19,9 +19,9 @@ public final class Upcasting {
    * payload type. An older version is decoded into a tree, upcast one version at a time, and
    * encoded again: slower, but only old records pay for it.
    *
-   * @throws PayloadDecodingException {@link Problem#NEWER_VERSION} if {@code version} is newer
-   *     than {@code type}'s, {@link Problem#NO_UPCASTER} if a step of the chain is missing, or as
-   *     the codec throws
+   * @throws PayloadDecodingException {@link Problem#NEWER_VERSION} if {@code version} is newer than
+   *     {@code type}'s, {@link Problem#NO_UPCASTER} if a step of the chain is missing, or as the
+   *     codec throws
    */
   public static <T> T decode(
       PayloadCodec codec, EventCatalog catalog, EventType<T> type, int version, byte[] data) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class DedupeStoreTest {
   private static EventContext context(UUID id) {
     return EventContext.of(
-        new EventEnvelope(id, "Goods:Shopping", "Goods", "1", "p", Map.of(), Instant.EPOCH, "c", null, 1));
+        new EventEnvelope(
+            id, "Goods:Shopping", "Goods", "1", "p", Map.of(), Instant.EPOCH, "c", null, 1));
   }
 
   @Test
@@ -30,16 +31,21 @@ class DedupeStoreTest {
     Exception thrown =
         assertThrows(
             Exception.class,
-            () -> store.handleOnce("g", event, c -> {
-              runs.incrementAndGet();
-              throw boom;
-            }));
+            () ->
+                store.handleOnce(
+                    "g",
+                    event,
+                    c -> {
+                      runs.incrementAndGet();
+                      throw boom;
+                    }));
     assertSame(boom, thrown, "the handling's failure comes back unchanged");
     assertFalse(store.contains("g", event.eventId()), "a failure is not recorded");
 
     assertTrue(store.handleOnce("g", event, c -> runs.incrementAndGet()));
     assertFalse(store.handleOnce("g", event, c -> runs.incrementAndGet()), "a duplicate");
-    assertTrue(store.handleOnce("other", event, c -> runs.incrementAndGet()), "groups are separate");
+    assertTrue(
+        store.handleOnce("other", event, c -> runs.incrementAndGet()), "groups are separate");
     assertEquals(3, runs.get());
   }
 

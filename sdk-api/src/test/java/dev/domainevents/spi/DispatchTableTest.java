@@ -53,7 +53,8 @@ class DispatchTableTest {
   }
 
   @Test
-  void eventsRaisedInHandlersAreCausedByTheHandledOneAcrossReusedAndNestedScopes() throws Exception {
+  void eventsRaisedInHandlersAreCausedByTheHandledOneAcrossReusedAndNestedScopes()
+      throws Exception {
     Recorder recorder = new Recorder();
     DispatchTable table = DispatchTable.of(List.of(recorder));
     recorder.table = table;

@@ -44,9 +44,16 @@ class EnvelopesTest {
     EventEnvelope typed = Envelopes.event(SHIPPED, "p-1", "box", Map.of());
     EventEnvelope untyped =
         new EventEnvelope(
-            typed.eventId(), typed.name(), typed.aggregateType(), typed.aggregateId(),
-            typed.payload(), typed.headers(), typed.occurredAt(), typed.correlationId(),
-            typed.causationId(), typed.schemaVersion());
+            typed.eventId(),
+            typed.name(),
+            typed.aggregateType(),
+            typed.aggregateId(),
+            typed.payload(),
+            typed.headers(),
+            typed.occurredAt(),
+            typed.correlationId(),
+            typed.causationId(),
+            typed.schemaVersion());
     assertEquals(typed, untyped);
     assertEquals(typed.hashCode(), untyped.hashCode());
     assertEquals(typed.toString(), untyped.toString());
@@ -55,8 +62,17 @@ class EnvelopesTest {
         IllegalArgumentException.class,
         () ->
             new EventEnvelope(
-                typed.eventId(), "Parcel:Lost", "Parcel", "p-1", "box", Map.of(),
-                typed.occurredAt(), "c", null, 4, SHIPPED));
+                typed.eventId(),
+                "Parcel:Lost",
+                "Parcel",
+                "p-1",
+                "box",
+                Map.of(),
+                typed.occurredAt(),
+                "c",
+                null,
+                4,
+                SHIPPED));
   }
 
   @Test

@@ -61,10 +61,24 @@ class EventNamesTest {
   void isLegalAgreesWithProblemWith() {
     for (String name :
         new String[] {
-          "Goods:Shopping", "goods:Shopping", "Order2:Add_line3", "G:A", "Goods:shopping",
-          "Goods:_x", "Goods:", ":Shopping", "Goods", "", "Goods:Shop:ping", "Go ds:Shopping",
-          "Goods:Shop-ping", "1Goods:Shopping", "_Goods:Shopping", "Gööds:Shopping",
-          "G:" + "A".repeat(EventNames.MAX_LENGTH - 2), "G:" + "A".repeat(EventNames.MAX_LENGTH - 1)
+          "Goods:Shopping",
+          "goods:Shopping",
+          "Order2:Add_line3",
+          "G:A",
+          "Goods:shopping",
+          "Goods:_x",
+          "Goods:",
+          ":Shopping",
+          "Goods",
+          "",
+          "Goods:Shop:ping",
+          "Go ds:Shopping",
+          "Goods:Shop-ping",
+          "1Goods:Shopping",
+          "_Goods:Shopping",
+          "Gööds:Shopping",
+          "G:" + "A".repeat(EventNames.MAX_LENGTH - 2),
+          "G:" + "A".repeat(EventNames.MAX_LENGTH - 1)
         }) {
       assertEquals(EventNames.problemWith(name) == null, EventNames.isLegal(name), name);
     }

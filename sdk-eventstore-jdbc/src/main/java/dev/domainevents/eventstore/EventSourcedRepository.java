@@ -64,10 +64,9 @@ public final class EventSourcedRepository<A extends EventSourcedEntity> {
   }
 
   /**
-   * Returns this repository writing a snapshot, in the save's transaction, each time a save
-   * takes the stream past a multiple of {@code every} events; {@link #load} then restores the
-   * latest snapshot of the current {@link Snapshots#schemaVersion()} and replays only the events
-   * after it.
+   * Returns this repository writing a snapshot, in the save's transaction, each time a save takes
+   * the stream past a multiple of {@code every} events; {@link #load} then restores the latest
+   * snapshot of the current {@link Snapshots#schemaVersion()} and replays only the events after it.
    */
   public EventSourcedRepository<A> withSnapshots(int every, Snapshots<A, ?> snapshots) {
     Objects.requireNonNull(snapshots, "snapshots");
@@ -136,7 +135,10 @@ public final class EventSourcedRepository<A extends EventSourcedEntity> {
     if (stored.schemaVersion() != snapshots.schemaVersion()) {
       log.debug(
           "Ignoring the snapshot of {} at version {}: schema {}, not {}",
-          stream, stored.streamVersion(), stored.schemaVersion(), snapshots.schemaVersion());
+          stream,
+          stored.streamVersion(),
+          stored.schemaVersion(),
+          snapshots.schemaVersion());
       return null;
     }
     S state;
@@ -156,7 +158,8 @@ public final class EventSourcedRepository<A extends EventSourcedEntity> {
   private <S> void writeSnapshot(
       Connection connection, A aggregate, long version, Snapshots<A, S> snapshots)
       throws SQLException {
-    S state = Objects.requireNonNull(snapshots.capture(aggregate), "Snapshots.capture returned null");
+    S state =
+        Objects.requireNonNull(snapshots.capture(aggregate), "Snapshots.capture returned null");
     byte[] json = store.codec().encode(state);
     SnapshotRows.save(
         connection,

@@ -1,8 +1,8 @@
 package dev.domainevents.eventstore;
 
 /**
- * The multi-row insert of an append, one statement for all its events, so that the database
- * rejects it as a whole. Built once per dialect and event count up to {@link #CACHED}.
+ * The multi-row insert of an append, one statement for all its events, so that the database rejects
+ * it as a whole. Built once per dialect and event count up to {@link #CACHED}.
  */
 final class InsertSql {
   private static final int CACHED = 32;

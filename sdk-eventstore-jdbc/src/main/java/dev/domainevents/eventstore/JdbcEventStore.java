@@ -39,8 +39,8 @@ import javax.sql.DataSource;
  * last reader did. A reader therefore never waits for an open transaction, and never misses one
  * that commits late: its events are numbered after whatever committed before them.
  *
- * <p>Payloads and headers are stored as text with the codec (JSON by default), and decoded with
- * the catalog's type for the event's name: nothing read from the table names a class. Immutable and
+ * <p>Payloads and headers are stored as text with the codec (JSON by default), and decoded with the
+ * catalog's type for the event's name: nothing read from the table names a class. Immutable and
  * thread-safe.
  */
 public final class JdbcEventStore {
@@ -107,7 +107,9 @@ public final class JdbcEventStore {
         null);
   }
 
-  /** Returns this store with payloads and headers stored by {@code codec}, which must write UTF-8. */
+  /**
+   * Returns this store with payloads and headers stored by {@code codec}, which must write UTF-8.
+   */
   public JdbcEventStore withCodec(PayloadCodec codec) {
     return new JdbcEventStore(
         dataSource, dialect, catalog, Objects.requireNonNull(codec, "codec"), outbox);
@@ -123,8 +125,8 @@ public final class JdbcEventStore {
   }
 
   /**
-   * Appends {@code events} to {@code stream} on {@code connection}, in the caller's transaction,
-   * if the stream is at {@code expectedVersion} (0 for a new stream).
+   * Appends {@code events} to {@code stream} on {@code connection}, in the caller's transaction, if
+   * the stream is at {@code expectedVersion} (0 for a new stream).
    *
    * @return the stream's version after the append
    * @throws ConcurrencyConflictException if the stream is at another version; roll back
@@ -155,8 +157,14 @@ public final class JdbcEventStore {
       if (!stream.aggregateType().equals(event.aggregateType())
           || !stream.aggregateId().equals(event.aggregateId())) {
         throw new IllegalArgumentException(
-            "event " + event.name() + " of " + event.aggregateType() + "/" + event.aggregateId()
-                + " does not belong to the stream " + stream);
+            "event "
+                + event.name()
+                + " of "
+                + event.aggregateType()
+                + "/"
+                + event.aggregateId()
+                + " does not belong to the stream "
+                + stream);
       }
       payloads[i] = StoreRows.encode(codec, event, event.payload(), "payload");
       headers[i] = StoreRows.encode(codec, event, event.headers(), "headers");
@@ -195,8 +203,8 @@ public final class JdbcEventStore {
   }
 
   /**
-   * Returns the events of {@code stream} after version {@code afterVersion} (0 for all), in
-   * stream order, as committed or written on {@code connection}.
+   * Returns the events of {@code stream} after version {@code afterVersion} (0 for all), in stream
+   * order, as committed or written on {@code connection}.
    *
    * @throws IllegalStateException if a stored event cannot be decoded
    */

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Writes appended events to an outbox on the append's connection, in its transaction, so they also
- * ship to the installed infra. With sdk-outbox-jdbc: {@code store.withOutbox(outbox::writeEnvelopes)}.
+ * ship to the installed infra. With sdk-outbox-jdbc: {@code
+ * store.withOutbox(outbox::writeEnvelopes)}.
  */
 @FunctionalInterface
 public interface OutboxWriter {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A read model kept up to date from the store's global log: an ordinary handler class of {@code
- * @EventHandler} methods, fed in global order, with its own stored position.
+ * A read model kept up to date from the store's global log: an ordinary handler class of
+ * {@code @EventHandler} methods, fed in global order, with its own stored position.
  *
  * <p>Each {@link #runOnce} reads one batch after the stored position, calls the handler for each
  * event it handles, and advances the position, all in one transaction: handlers update the read
@@ -81,7 +81,8 @@ public final class Projection {
     EventDispatcher dispatcher = store.catalog().dispatcherFor(handler);
     if (dispatcher == null) {
       throw new IllegalArgumentException(
-          "no generated dispatcher for " + handler.getClass().getName()
+          "no generated dispatcher for "
+              + handler.getClass().getName()
               + "; is it compiled with sdk-processor and are its events in the store's catalog?");
     }
     return new Projection(store, name, dispatcher);

@@ -3,8 +3,8 @@ package dev.domainevents.eventstore;
 import dev.domainevents.EventSourcedEntity;
 
 /**
- * How an aggregate type is snapshotted: its state as a value the store's codec writes as JSON,
- * and the schema version of that value. Bump {@link #schemaVersion()} whenever the state's shape
+ * How an aggregate type is snapshotted: its state as a value the store's codec writes as JSON, and
+ * the schema version of that value. Bump {@link #schemaVersion()} whenever the state's shape
  * changes: snapshots of another version are ignored and the stream is replayed instead, so an old
  * snapshot is never misread. See {@link EventSourcedRepository#withSnapshots}.
  *

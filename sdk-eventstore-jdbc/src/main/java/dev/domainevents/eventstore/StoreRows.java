@@ -48,13 +48,26 @@ final class StoreRows {
       return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(
-          "cannot store the " + what + " of " + event.name() + " (" + event.eventId()
+          "cannot store the "
+              + what
+              + " of "
+              + event.name()
+              + " ("
+              + event.eventId()
               + "): the PayloadCodec wrote bytes that are not UTF-8 text",
           e);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "cannot encode the " + what + " of " + event.name() + " (" + event.eventId() + ") with "
-              + codec.getClass().getName() + ": " + e.getMessage(),
+          "cannot encode the "
+              + what
+              + " of "
+              + event.name()
+              + " ("
+              + event.eventId()
+              + ") with "
+              + codec.getClass().getName()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -140,7 +153,9 @@ final class StoreRows {
       PayloadCodec codec, EventType<?> type, int storedVersion, String text) {
     if (storedVersion > type.schemaVersion()) {
       throw new IllegalStateException(
-          "it was stored with schema version " + storedVersion + ", newer than this code's "
+          "it was stored with schema version "
+              + storedVersion
+              + ", newer than this code's "
               + type.schemaVersion());
     }
     return codec.decode(text.getBytes(StandardCharsets.UTF_8), type.payloadType());
@@ -154,7 +169,8 @@ final class StoreRows {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     for (Map.Entry<?, ?> header : raw.entrySet()) {
-      if (!(header.getKey() instanceof String key) || !(header.getValue() instanceof String value)) {
+      if (!(header.getKey() instanceof String key)
+          || !(header.getValue() instanceof String value)) {
         throw new IllegalStateException("its headers are not a map of strings to strings");
       }
       headers.put(key, value);
@@ -163,7 +179,12 @@ final class StoreRows {
   }
 
   private static String undecodable(long position, String name, String eventId) {
-    return "cannot read the stored event " + name + " (" + eventId + ", global position "
-        + position + ")";
+    return "cannot read the stored event "
+        + name
+        + " ("
+        + eventId
+        + ", global position "
+        + position
+        + ")";
   }
 }

@@ -18,12 +18,16 @@ public record StreamId(String aggregateType, String aggregateId) {
     Objects.requireNonNull(aggregateId, "aggregateId");
     if (aggregateType.isEmpty() || aggregateType.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "aggregateType must have 1 to " + MAX_LENGTH + " characters, had "
+          "aggregateType must have 1 to "
+              + MAX_LENGTH
+              + " characters, had "
               + aggregateType.length());
     }
     if (aggregateId.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "aggregateId must have at most " + MAX_LENGTH + " characters, had "
+          "aggregateId must have at most "
+              + MAX_LENGTH
+              + " characters, had "
               + aggregateId.length());
     }
   }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A process killed (SIGKILL) in the middle of appending leaves each append whole or absent: a
- * child JVM appends batches to an H2 file database until it is killed, and every stream in the
- * reopened database has all of its batch or none of it.
+ * A process killed (SIGKILL) in the middle of appending leaves each append whole or absent: a child
+ * JVM appends batches to an H2 file database until it is killed, and every stream in the reopened
+ * database has all of its batch or none of it.
  */
 class CrashTest {
   @TempDir Path directory;

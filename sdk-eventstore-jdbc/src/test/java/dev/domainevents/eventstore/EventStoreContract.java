@@ -325,7 +325,9 @@ abstract class EventStoreContract {
                             }
                             return null;
                           });
-                      committed.computeIfAbsent(sku, k -> new CopyOnWriteArrayList<>()).addAll(events);
+                      committed
+                          .computeIfAbsent(sku, k -> new CopyOnWriteArrayList<>())
+                          .addAll(events);
                     } catch (RolledBack | ConcurrencyConflictException | SQLException e) {
                       // rolled back: on purpose, a lost race, or a lock wait that timed out
                       rolledBack.addAll(events);

@@ -72,10 +72,10 @@ final class StockView {
     @Override
     public boolean dispatch(EventContext context) throws Exception {
       switch (context.name()) {
-        case "Stock:Restock" -> view.onRestocked(
-            (Stock.Restocked) context.envelope().payload(), context.envelope());
-        case "Stock:Take" -> view.onTaken(
-            (Stock.Taken) context.envelope().payload(), context.envelope());
+        case "Stock:Restock" ->
+            view.onRestocked((Stock.Restocked) context.envelope().payload(), context.envelope());
+        case "Stock:Take" ->
+            view.onTaken((Stock.Taken) context.envelope().payload(), context.envelope());
         default -> {
           return false;
         }

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The body is the payload; the envelope is in the {@code de-} headers of {@link
- * EnvelopeHeaders}. The payload is decoded only into the type the catalog registers for the
- * event's name (or a handler declares for a plain topic): nothing in the request names a class.
- * The answer says what the sender should do:
+ * EnvelopeHeaders}. The payload is decoded only into the type the catalog registers for the event's
+ * name (or a handler declares for a plain topic): nothing in the request names a class. The answer
+ * says what the sender should do:
  *
  * <ul>
  *   <li>200: a handler handled the event;
@@ -108,8 +108,8 @@ public final class EventReceiver {
   public record Response(int status, String body) {}
 
   /**
-   * Handles one delivery. Header names are matched without regard to case, as HTTP requires;
-   * where a header has several values the first counts.
+   * Handles one delivery. Header names are matched without regard to case, as HTTP requires; where
+   * a header has several values the first counts.
    *
    * @param headers the request's headers
    * @param body the request's body, the payload

@@ -35,6 +35,7 @@ import java.util.Set;
 final class HttpForwarder implements EventDispatcher {
   /** At most this many bytes of an error body go into the dead letter and the log. */
   static final int MAX_EXCERPT_BYTES = 500;
+
   /** A {@code Retry-After} beyond this is read as this; the consumer bounds it further. */
   private static final long MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 
@@ -43,8 +44,10 @@ final class HttpForwarder implements EventDispatcher {
 
   private final HttpClient client;
   private final Duration timeout;
+
   /** Whether the last answer came over HTTP/2; probed for again while it did not. */
   private volatile boolean onHttp2;
+
   private volatile long nextProbeNanos = System.nanoTime();
   private final Map<String, URI> uris = new HashMap<>();
   private final Set<String> events = new LinkedHashSet<>();

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * only handler is the POST, so it keeps that infra's rules: its own group, offsets committed only
  * past delivered (or dead-lettered, or retry-topic) records, one partition's records one after
  * another, so order per key holds, and the same retries, {@code retry-} and {@code fail-} topics.
- * Different partitions are posted concurrently, by at most {@code domainevents.consumer.concurrency}
- * consumers.
+ * Different partitions are posted concurrently, by at most {@code
+ * domainevents.consumer.concurrency} consumers.
  *
  * <p>Settings, beside every {@link KafkaInfra} key ({@code bootstrap.servers}, {@code group.id},
  * {@code domainevents.*}):
@@ -165,8 +165,12 @@ public final class HttpProxy implements AutoCloseable {
     }
     if (merged.isEmpty()) {
       throw new IllegalArgumentException(
-          "no route table: set " + ROUTES + " to a file, or put the service's jar, with its"
-              + " generated " + RouteTable.RESOURCE + ", on the class path");
+          "no route table: set "
+              + ROUTES
+              + " to a file, or put the service's jar, with its"
+              + " generated "
+              + RouteTable.RESOURCE
+              + ", on the class path");
     }
     return RouteTable.parse(merged);
   }

@@ -4,8 +4,8 @@ import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
 
 /**
- * The proxy's codec: payloads stay the bytes they were on the wire, for the receiver to decode
- * into its own types. Only {@code byte[]} is asked for, since the proxy's registry says so.
+ * The proxy's codec: payloads stay the bytes they were on the wire, for the receiver to decode into
+ * its own types. Only {@code byte[]} is asked for, since the proxy's registry says so.
  */
 final class RawPayloads implements PayloadCodec {
   @Override

@@ -1,9 +1,9 @@
 package dev.domainevents.http;
 
 import dev.domainevents.EventType;
+import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.EventRegistry;
-import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 /**
  * Which events the proxy forwards, from which topic, to which path: the seed's {@code
- * ListenEvent(topic, route)}, as properties. Per event (or plain topic) {@code <name>.route} is
- * the path, {@code <name>.topic} the topic of an event (its default topic when absent), and
- * {@code <name>.cluster} the named Kafka cluster to consume it from (the default one when absent):
+ * ListenEvent(topic, route)}, as properties. Per event (or plain topic) {@code <name>.route} is the
+ * path, {@code <name>.topic} the topic of an event (its default topic when absent), and {@code
+ * <name>.cluster} the named Kafka cluster to consume it from (the default one when absent):
  *
  * <pre>
  * Goods\:Shopping.topic=goods-shopping
@@ -68,7 +68,13 @@ final class RouteTable {
         clusters.put(key.substring(0, key.length() - CLUSTER.length()), value);
       } else {
         throw new IllegalArgumentException(
-            "route table key \"" + key + "\" ends in none of " + ROUTE + ", " + TOPIC + " and "
+            "route table key \""
+                + key
+                + "\" ends in none of "
+                + ROUTE
+                + ", "
+                + TOPIC
+                + " and "
                 + CLUSTER);
       }
     }
@@ -86,7 +92,11 @@ final class RouteTable {
       String path = entry.getValue();
       if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
         throw new IllegalArgumentException(
-            "route table: " + name + ROUTE + " must be a path starting with '/', was \"" + path
+            "route table: "
+                + name
+                + ROUTE
+                + " must be a path starting with '/', was \""
+                + path
                 + "\"");
       }
       String topic;

@@ -18,13 +18,16 @@ import java.util.Map;
 final class WireHeaders {
   /** The record key, the aggregate id: the seed's header. */
   static final String MESSAGE_KEY = "x-message-key";
+
   /** Deliveries before this one, 0 on the first: the seed's header. */
   static final String RETRY_COUNT = "x-retry-count";
+
   /** The names of the user's headers, comma-separated. */
   static final String USER_HEADERS = "de-headers";
 
   /** More user headers than this make a request malformed. */
   static final int MAX_USER_HEADERS = 64;
+
   /** A header value longer than this makes a request malformed. */
   static final int MAX_VALUE_LENGTH = 8 * 1024;
 

@@ -105,7 +105,8 @@ class EventReceiverTest {
             raised.add(Envelopes.event("Goods:Sold", "42", new Sold(goods.id()), Map.of())));
     UUID id = UUID.randomUUID();
 
-    assertEquals(200, post(envelopeHeaders(id), "{\"id\":42,\"amount\":1,\"sequence\":0}").statusCode());
+    assertEquals(
+        200, post(envelopeHeaders(id), "{\"id\":42,\"amount\":1,\"sequence\":0}").statusCode());
 
     assertEquals(1, raised.size());
     assertEquals("corr-7", raised.get(0).correlationId());
@@ -138,7 +139,10 @@ class EventReceiverTest {
 
     expect(422, "does not decode", post(envelopeHeaders(UUID.randomUUID()), "{not json"), failures);
     expect(
-        422, "does not decode", post(envelopeHeaders(UUID.randomUUID()), "{\"id\":\"x\"}"), failures);
+        422,
+        "does not decode",
+        post(envelopeHeaders(UUID.randomUUID()), "{\"id\":\"x\"}"),
+        failures);
     expect(422, "does not decode", post(envelopeHeaders(UUID.randomUUID()), ""), failures);
 
     for (String required :
@@ -159,11 +163,17 @@ class EventReceiverTest {
     // A class name in the request is never read: the payload type comes from the registry.
     Map<String, String> className = envelopeHeaders(UUID.randomUUID());
     className.put("de-payload-type", "java.lang.ProcessBuilder");
-    assertEquals(200, post(className, "{\"id\":1,\"amount\":0,\"sequence\":0,\"@class\":\"java.lang.ProcessBuilder\"}").statusCode());
+    assertEquals(
+        200,
+        post(
+                className,
+                "{\"id\":1,\"amount\":0,\"sequence\":0,\"@class\":\"java.lang.ProcessBuilder\"}")
+            .statusCode());
     assertEquals(GoodsObj.class, handler.handled.get(0).envelope().payload().getClass());
 
     HttpResponse<String> get =
-        client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        client.send(
+            HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     expect(405, "POST", get, failures);
 
     assertTrue(failures.isEmpty(), String.join("\n", failures));
@@ -174,7 +184,13 @@ class EventReceiverTest {
       int status, String reason, HttpResponse<String> response, List<String> failures) {
     if (response.statusCode() != status || !response.body().contains(reason)) {
       failures.add(
-          "expected " + status + " naming " + reason + ", got " + response.statusCode() + " "
+          "expected "
+              + status
+              + " naming "
+              + reason
+              + ", got "
+              + response.statusCode()
+              + " "
               + response.body());
     }
   }
@@ -190,7 +206,8 @@ class EventReceiverTest {
     envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> headers.put(k.toUpperCase(), List.of(v)));
 
     EventReceiver.Response response =
-        receiver.receive(headers, "{\"id\":5,\"amount\":0,\"sequence\":0}".getBytes(StandardCharsets.UTF_8));
+        receiver.receive(
+            headers, "{\"id\":5,\"amount\":0,\"sequence\":0}".getBytes(StandardCharsets.UTF_8));
 
     assertEquals(new EventReceiver.Response(200, "handled"), response);
     assertEquals(new GoodsObj(5, 0, 0), handler.handled.get(0).envelope().payload());

@@ -33,9 +33,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The proxy against a server that speaks both HTTP/1.1 and h2c (Jetty), calling the receiver's
@@ -72,7 +72,9 @@ class H2cProxyTest {
             }
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (HttpField field : request.getHeaders()) {
-              headers.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
+              headers
+                  .computeIfAbsent(field.getName(), k -> new ArrayList<>())
+                  .add(field.getValue());
             }
             byte[] body = Content.Source.asInputStream(request).readAllBytes();
             EventReceiver.Response answer = receiver.receive(headers, body);
@@ -93,7 +95,10 @@ class H2cProxyTest {
       for (int i = 0; i < 200; i++) {
         events.add(
             Envelopes.event(
-                Fixtures.shopping(topic), Long.toString(i % 5), new GoodsObj(i % 5, 1, i), Map.of()));
+                Fixtures.shopping(topic),
+                Long.toString(i % 5),
+                new GoodsObj(i % 5, 1, i),
+                Map.of()));
       }
       try (HttpProxy proxy = HttpProxy.builder().properties(props).routes(routes).build().start();
           KafkaInfra publisher =

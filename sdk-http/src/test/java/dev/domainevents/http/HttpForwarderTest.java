@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * What each answer of a real HttpServer on 127.0.0.1 makes of a delivery: the proxy's status
- * table, without a broker.
+ * What each answer of a real HttpServer on 127.0.0.1 makes of a delivery: the proxy's status table,
+ * without a broker.
  */
 class HttpForwarderTest {
   private HttpServer server;
@@ -142,8 +142,7 @@ class HttpForwarderTest {
         Envelopes.event(SHOPPING, "1", "{}".getBytes(StandardCharsets.UTF_8), Map.of());
     HttpForwarder forwarder = forwarder(closedPort);
     DeliveryException e =
-        assertThrows(
-            DeliveryException.class, () -> forwarder.dispatch(EventContext.of(envelope)));
+        assertThrows(DeliveryException.class, () -> forwarder.dispatch(EventContext.of(envelope)));
     assertFalse(e.isRejected());
   }
 

@@ -53,8 +53,10 @@ class HttpProxyTest {
 
   private final List<AutoCloseable> closing = new ArrayList<>();
   private final RecordingHandler handler = new RecordingHandler();
+
   /** Every request the service saw: its event id and x-retry-count. */
   private final List<String[]> requests = new CopyOnWriteArrayList<>();
+
   private HttpServer server;
   private String topic;
 
@@ -127,7 +129,9 @@ class HttpProxyTest {
 
   private KafkaInfra publisher() {
     KafkaInfra kafka =
-        KafkaInfra.builder().properties(Fixtures.fastClient(KAFKA.bootstrapServers(), null)).build();
+        KafkaInfra.builder()
+            .properties(Fixtures.fastClient(KAFKA.bootstrapServers(), null))
+            .build();
     kafka.start(EventCatalog.of(Fixtures.registry(topic)));
     closing.add(kafka);
     return kafka;
@@ -195,13 +199,15 @@ class HttpProxyTest {
   @Test
   void aServiceThatAnswers500TwiceThen200HandlesTheEventOnce() {
     topic = unique("goods-shopping");
-    startService(0, (exchange, seen) -> {
-      if (seen < 2) {
-        reply(exchange, 500, "busy", null);
-        return true;
-      }
-      return false;
-    });
+    startService(
+        0,
+        (exchange, seen) -> {
+          if (seen < 2) {
+            reply(exchange, 500, "busy", null);
+            return true;
+          }
+          return false;
+        });
     startProxy(new Properties());
 
     publisher().publishAndWait(events(1, 1, 0));
@@ -215,10 +221,12 @@ class HttpProxyTest {
   @Test
   void a400GoesToTheDeadLetterTopicAtOnceWithTheStatusAndTheBody() {
     topic = unique("goods-shopping");
-    startService(0, (exchange, seen) -> {
-      reply(exchange, 400, "no such goods: 1", null);
-      return true;
-    });
+    startService(
+        0,
+        (exchange, seen) -> {
+          reply(exchange, 400, "no such goods: 1", null);
+          return true;
+        });
     startProxy(new Properties());
     List<EventEnvelope> published = events(1, 1, 0);
 
@@ -237,14 +245,16 @@ class HttpProxyTest {
   void a503WithRetryAfterWaitsAsAsked() {
     topic = unique("goods-shopping");
     List<Long> times = new CopyOnWriteArrayList<>();
-    startService(0, (exchange, seen) -> {
-      times.add(System.nanoTime());
-      if (seen == 0) {
-        reply(exchange, 503, "maintenance", "2");
-        return true;
-      }
-      return false;
-    });
+    startService(
+        0,
+        (exchange, seen) -> {
+          times.add(System.nanoTime());
+          if (seen == 0) {
+            reply(exchange, 503, "maintenance", "2");
+            return true;
+          }
+          return false;
+        });
     startProxy(new Properties());
 
     publisher().publishAndWait(events(1, 1, 0));
@@ -257,20 +267,24 @@ class HttpProxyTest {
   @Test
   void aServiceSlowerThanTheTimeoutGetsTheEventAgain() {
     topic = unique("goods-shopping");
-    startService(0, (exchange, seen) -> {
-      if (seen == 0) {
-        Thread.sleep(1_500);
-      }
-      return false;
-    });
+    startService(
+        0,
+        (exchange, seen) -> {
+          if (seen == 0) {
+            Thread.sleep(1_500);
+          }
+          return false;
+        });
     Properties settings = new Properties();
     settings.put("proxy.timeout.ms", "500");
     startProxy(settings);
 
     publisher().publishAndWait(events(1, 1, 0));
 
-    await(WAIT, "the retried delivery handled", () -> requests.size() >= 2
-        && handler.handled.stream().anyMatch(c -> c.attempt() >= 2));
+    await(
+        WAIT,
+        "the retried delivery handled",
+        () -> requests.size() >= 2 && handler.handled.stream().anyMatch(c -> c.attempt() >= 2));
     assertEquals("1", requests.get(1)[1]);
   }
 

@@ -145,7 +145,10 @@ public final class JsonPayloadCodec implements PayloadCodec {
     if (data.length > MAX_INPUT_BYTES) {
       throw new PayloadDecodingException(
           Problem.TOO_LARGE,
-          "the payload has " + data.length + " bytes, more than the " + MAX_INPUT_BYTES
+          "the payload has "
+              + data.length
+              + " bytes, more than the "
+              + MAX_INPUT_BYTES
               + " allowed",
           null);
     }

@@ -88,7 +88,8 @@ public final class DeadLetterReplayer implements AutoCloseable {
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     this.consumer =
-        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.producer =
         new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
   }
@@ -191,7 +192,9 @@ public final class DeadLetterReplayer implements AutoCloseable {
         headers.add(header);
       }
     }
-    return topic == null ? null : new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
+    return topic == null
+        ? null
+        : new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
   }
 
   @Override

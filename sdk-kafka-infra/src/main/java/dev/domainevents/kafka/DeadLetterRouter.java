@@ -4,10 +4,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * Moves records that cannot be handled to the dead-letter topic, {@code fail-<original topic>}.
- * The copy's headers say why ({@link EnvelopeHeaders#REASON}), what the handler threw, where the
- * record came from, how many attempts were made and by which consumer group. {@link
- * DeadLetterReplayer} moves them back.
+ * Moves records that cannot be handled to the dead-letter topic, {@code fail-<original topic>}. The
+ * copy's headers say why ({@link EnvelopeHeaders#REASON}), what the handler threw, where the record
+ * came from, how many attempts were made and by which consumer group. {@link DeadLetterReplayer}
+ * moves them back.
  *
  * <p>A copy that the broker refuses for good (too large for the topic, say) is replaced by a
  * {@linkplain RoutedRecord#stub stub}: the headers without the value, with the reason {@link
@@ -15,8 +15,10 @@ import org.apache.kafka.clients.producer.Producer;
  */
 final class DeadLetterRouter {
   static final String HANDLER_FAILED = "handler-failed";
+
   /** Stub reason: the full copy was larger than the producer or the topic accepts. */
   static final String TOO_LARGE = "too-large";
+
   /** Stub reason: the full copy was refused for good for another reason. */
   static final String UNROUTABLE = "unroutable";
 
@@ -65,8 +67,10 @@ final class DeadLetterRouter {
             .put(EnvelopeHeaders.ATTEMPTS, Integer.toString(attempts))
             .failure(
                 cause.getClass().getName(),
-                cause.getMessage() + "; the value was dropped. The record was routed for "
-                    + reason + (error == null ? "" : ": " + error));
+                cause.getMessage()
+                    + "; the value was dropped. The record was routed for "
+                    + reason
+                    + (error == null ? "" : ": " + error));
     String topic = deadLetterTopic(stub.originalTopic());
     stub.sendTo(producer, topic, timeoutMs);
     return topic;

@@ -85,8 +85,13 @@ final class EnvelopeCodec {
       String name = header.getKey();
       if (name.startsWith(EnvelopeHeaders.PREFIX) || CloudEventsHeaders.isReserved(name)) {
         throw new IllegalArgumentException(
-            "header \"" + name + "\" of " + event.name() + " is reserved for the SDK (the prefix \""
-                + EnvelopeHeaders.PREFIX + "\" and the CloudEvents attributes it maps); rename it");
+            "header \""
+                + name
+                + "\" of "
+                + event.name()
+                + " is reserved for the SDK (the prefix \""
+                + EnvelopeHeaders.PREFIX
+                + "\" and the CloudEvents attributes it maps); rename it");
       }
       headers.add(name, bytes(header.getValue()));
     }
@@ -139,8 +144,7 @@ final class EnvelopeCodec {
     if (event.causationId() != null) {
       headers.add(CloudEventsHeaders.CAUSATION_ID, bytes(event.causationId()));
     }
-    headers.add(
-        CloudEventsHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
+    headers.add(CloudEventsHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
     if (!plain) {
       headers.add(CloudEventsHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
     }
@@ -195,7 +199,9 @@ final class EnvelopeCodec {
           if (contentType.startsWith("application/cloudevents")) {
             throw new PoisonRecordException(
                 PoisonRecordException.UNDECODABLE,
-                "a structured-mode CloudEvent (" + excerpt(contentType, 60) + "); the SDK reads"
+                "a structured-mode CloudEvent ("
+                    + excerpt(contentType, 60)
+                    + "); the SDK reads"
                     + " the binary mode, with the attributes in ce_ headers");
           }
         } else {
@@ -225,7 +231,8 @@ final class EnvelopeCodec {
         case EnvelopeHeaders.RETRY_AT -> retryAt = value;
         case EnvelopeHeaders.GROUP -> group = value;
         default -> {
-          // Other SDK headers (exception details, original coordinates) are not part of the envelope.
+          // Other SDK headers (exception details, original coordinates) are not part of the
+          // envelope.
         }
       }
     }
@@ -236,10 +243,16 @@ final class EnvelopeCodec {
       eventId = agree(eventId, cloudEvent.id(), EnvelopeHeaders.EVENT_ID, CloudEventsHeaders.ID);
       name = agree(name, cloudEvent.type, EnvelopeHeaders.EVENT_NAME, CloudEventsHeaders.TYPE);
       aggregateType =
-          agree(aggregateType, cloudEvent.aggregateType, EnvelopeHeaders.AGGREGATE_TYPE,
+          agree(
+              aggregateType,
+              cloudEvent.aggregateType,
+              EnvelopeHeaders.AGGREGATE_TYPE,
               CloudEventsHeaders.AGGREGATE_TYPE);
       aggregateId =
-          agree(aggregateId, cloudEvent.subject, EnvelopeHeaders.AGGREGATE_ID,
+          agree(
+              aggregateId,
+              cloudEvent.subject,
+              EnvelopeHeaders.AGGREGATE_ID,
               CloudEventsHeaders.SUBJECT);
       occurredAt =
           agree(occurredAt, cloudEvent.time, EnvelopeHeaders.OCCURRED_AT, CloudEventsHeaders.TIME);
@@ -247,16 +260,25 @@ final class EnvelopeCodec {
         occurredAt = Instant.ofEpochMilli(record.timestamp()).toString();
       }
       correlationId =
-          agree(correlationId, cloudEvent.correlationId, EnvelopeHeaders.CORRELATION_ID,
+          agree(
+              correlationId,
+              cloudEvent.correlationId,
+              EnvelopeHeaders.CORRELATION_ID,
               CloudEventsHeaders.CORRELATION_ID);
       if (correlationId == null) {
         correlationId = eventId; // optional in CloudEvents: the event starts its own flow
       }
       causationId =
-          agree(causationId, cloudEvent.causationId, EnvelopeHeaders.CAUSATION_ID,
+          agree(
+              causationId,
+              cloudEvent.causationId,
+              EnvelopeHeaders.CAUSATION_ID,
               CloudEventsHeaders.CAUSATION_ID);
       schemaVersion =
-          agree(schemaVersion, cloudEvent.schemaVersion, EnvelopeHeaders.SCHEMA_VERSION,
+          agree(
+              schemaVersion,
+              cloudEvent.schemaVersion,
+              EnvelopeHeaders.SCHEMA_VERSION,
               CloudEventsHeaders.SCHEMA_VERSION);
     }
     String topic;
@@ -266,19 +288,29 @@ final class EnvelopeCodec {
       if (originalTopic != null && !originalTopic.equals(topic)) {
         throw new PoisonRecordException(
             PoisonRecordException.MALFORMED_HEADER,
-            "header " + EnvelopeHeaders.ORIGINAL_TOPIC + " is \"" + excerpt(originalTopic, 100)
-                + "\", but a record of " + record.topic() + " comes from " + topic);
+            "header "
+                + EnvelopeHeaders.ORIGINAL_TOPIC
+                + " is \""
+                + excerpt(originalTopic, 100)
+                + "\", but a record of "
+                + record.topic()
+                + " comes from "
+                + topic);
       }
     } else {
       topic = record.topic();
       misplaced =
-          attempts != null ? EnvelopeHeaders.ATTEMPTS
-              : retryRound != null ? EnvelopeHeaders.RETRY_ROUND
-              : retryAt != null ? EnvelopeHeaders.RETRY_AT
-              : originalTopic != null ? EnvelopeHeaders.ORIGINAL_TOPIC
-              : originalPartition != null ? EnvelopeHeaders.ORIGINAL_PARTITION
-              : originalOffset != null ? EnvelopeHeaders.ORIGINAL_OFFSET
-              : null;
+          attempts != null
+              ? EnvelopeHeaders.ATTEMPTS
+              : retryRound != null
+                  ? EnvelopeHeaders.RETRY_ROUND
+                  : retryAt != null
+                      ? EnvelopeHeaders.RETRY_AT
+                      : originalTopic != null
+                          ? EnvelopeHeaders.ORIGINAL_TOPIC
+                          : originalPartition != null
+                              ? EnvelopeHeaders.ORIGINAL_PARTITION
+                              : originalOffset != null ? EnvelopeHeaders.ORIGINAL_OFFSET : null;
     }
 
     Class<?> payloadType;
@@ -289,7 +321,10 @@ final class EnvelopeCodec {
       if (payloadType == null) {
         throw new PoisonRecordException(
             PoisonRecordException.MISSING_HEADER,
-            "header " + EnvelopeHeaders.EVENT_NAME + " is missing, and topic " + topic
+            "header "
+                + EnvelopeHeaders.EVENT_NAME
+                + " is missing, and topic "
+                + topic
                 + " is not a plain topic with a handler");
       }
       name = topic;
@@ -322,7 +357,9 @@ final class EnvelopeCodec {
     if (misplaced != null) {
       throw new PoisonRecordException(
           PoisonRecordException.MALFORMED_HEADER,
-          "header " + misplaced + " is honoured only on a retry topic, and this record is on "
+          "header "
+              + misplaced
+              + " is honoured only on a retry topic, and this record is on "
               + topic);
     }
 
@@ -336,11 +373,13 @@ final class EnvelopeCodec {
       String partition =
           originalPartition == null
               ? Integer.toString(record.partition())
-              : Integer.toString(parseNonNegative(EnvelopeHeaders.ORIGINAL_PARTITION, originalPartition));
+              : Integer.toString(
+                  parseNonNegative(EnvelopeHeaders.ORIGINAL_PARTITION, originalPartition));
       String offset =
           originalOffset == null
               ? Long.toString(record.offset())
-              : Long.toString(parseNonNegativeLong(EnvelopeHeaders.ORIGINAL_OFFSET, originalOffset));
+              : Long.toString(
+                  parseNonNegativeLong(EnvelopeHeaders.ORIGINAL_OFFSET, originalOffset));
       id = UUID.nameUUIDFromBytes(bytes(topic + '/' + partition + '/' + offset));
     } else {
       id = parseUuid(eventId);
@@ -408,7 +447,8 @@ final class EnvelopeCodec {
    * @param retryAt epoch millis before which it must not be handled, or 0; as read, not clamped
    * @param group the consumer group the retry copy is meant for, or {@code null}
    */
-  record Delivery(EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
+  record Delivery(
+      EventEnvelope envelope, int attempts, int retryRound, long retryAt, String group) {}
 
   /** Returns the one value two headers of the same attribute give, or fails if they differ. */
   private static String agree(String envelope, String cloudEvent, String header, String ceHeader) {
@@ -418,8 +458,15 @@ final class EnvelopeCodec {
     if (envelope != null && !envelope.equals(cloudEvent)) {
       throw new PoisonRecordException(
           PoisonRecordException.MALFORMED_HEADER,
-          "headers " + header + " and " + ceHeader + " disagree: \"" + excerpt(envelope, 100)
-              + "\" vs \"" + excerpt(cloudEvent, 100) + "\"");
+          "headers "
+              + header
+              + " and "
+              + ceHeader
+              + " disagree: \""
+              + excerpt(envelope, 100)
+              + "\" vs \""
+              + excerpt(cloudEvent, 100)
+              + "\"");
     }
     return cloudEvent;
   }
@@ -570,8 +617,8 @@ final class EnvelopeCodec {
 
   /**
    * Decodes a header value that must be UTF-8. ASCII, by far the most common, takes one pass
-   * without a decoder; anything else is decoded strictly, since replacing bad bytes would alter
-   * the value in silence.
+   * without a decoder; anything else is decoded strictly, since replacing bad bytes would alter the
+   * value in silence.
    */
   private static String text(String header, byte[] value) {
     for (byte b : value) {

@@ -1,16 +1,16 @@
 package dev.domainevents.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
  * Writes and parses the {@link EnvelopeHeaders#OCCURRED_AT} header: the text of {@link
- * Instant#toString()} ({@code 2026-01-02T03:04:05.123456Z}), by hand, because {@link
- * Instant#parse} allocates about a kilobyte per call on the consume path and {@link
- * Instant#toString()} goes through a {@code DateTimeFormatter} on the publish path. Years outside
- * 0000 to 9999, and any other shape, fall back to the JDK.
+ * Instant#toString()} ({@code 2026-01-02T03:04:05.123456Z}), by hand, because {@link Instant#parse}
+ * allocates about a kilobyte per call on the consume path and {@link Instant#toString()} goes
+ * through a {@code DateTimeFormatter} on the publish path. Years outside 0000 to 9999, and any
+ * other shape, fall back to the JDK.
  */
 final class InstantHeader {
   private InstantHeader() {}
@@ -27,8 +27,7 @@ final class InstantHeader {
       return instant.toString().getBytes(StandardCharsets.US_ASCII);
     }
     // As Instant.toString: no fraction, or 3, 6 or 9 digits, whichever shows every non-zero one.
-    int fractionDigits =
-        nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+    int fractionDigits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
     byte[] out = new byte[20 + (fractionDigits == 0 ? 0 : fractionDigits + 1)];
     put(out, 0, year, 4);
     out[4] = '-';
@@ -93,8 +92,16 @@ final class InstantHeader {
         nanos *= 10;
       }
     }
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || nanos < 0) {
+    if (year < 0
+        || month < 0
+        || day < 0
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || nanos < 0) {
       return Instant.parse(value); // not digits where digits belong: let it explain the problem
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();

@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Poison records (undecodable) go straight to the dead-letter topic. A copy that the broker
- * refuses for good (too large, say) goes there as a stub without the value, and a record whose
- * stub is refused too is skipped with an error: no record stops its partition. A copy that fails
- * for a transient reason (the broker is unreachable) is sent again after a pause of its partition,
+ * refuses for good (too large, say) goes there as a stub without the value, and a record whose stub
+ * is refused too is skipped with an error: no record stops its partition. A copy that fails for a
+ * transient reason (the broker is unreachable) is sent again after a pause of its partition,
  * without calling the handler again; the record stays uncommitted meanwhile.
  *
  * <p>Not thread-safe except {@link #close()} and {@link #abort()}: the Kafka consumer belongs to
@@ -59,9 +59,10 @@ final class KafkaEventConsumer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventConsumer.class);
   private static final long POLL_TIMEOUT_MS = 200;
   private static final long FAILURE_BACKOFF_MS = 1_000;
+
   /**
-   * Handled offsets are committed at most this often while consuming, and always on revocation
-   * and close. A commit after every poll cost a tenth of the consumer's CPU when polls return few
+   * Handled offsets are committed at most this often while consuming, and always on revocation and
+   * close. A commit after every poll cost a tenth of the consumer's CPU when polls return few
    * records; a crash redelivers at most this much more, which the dedupe store absorbs.
    */
   private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -69,7 +70,9 @@ final class KafkaEventConsumer implements Runnable {
   private enum Outcome {
     /** Handled, skipped, dead-lettered or sent to the retry topic: commit past it. */
     DONE,
-    /** Not finished: rewind its partition to it and pause the partition until {@link #waitUntil}. */
+    /**
+     * Not finished: rewind its partition to it and pause the partition until {@link #waitUntil}.
+     */
     WAIT
   }
 
@@ -121,6 +124,7 @@ final class KafkaEventConsumer implements Runnable {
   private final KafkaSettings settings;
   private final String clientId;
   private final String bootstrapServers;
+
   /** The subscribed topics that are retry topics: only their records may carry retry headers. */
   private final Set<String> retryTopics = new HashSet<>();
 
@@ -130,6 +134,7 @@ final class KafkaEventConsumer implements Runnable {
   private final Map<TopicPartition, Pending> pending = new HashMap<>();
   private long waitUntil;
   private long lastCommitNanos;
+
   /** Records of events this service does not handle or know, skipped and committed. */
   private final AtomicLong skipped = new AtomicLong();
 
@@ -390,7 +395,8 @@ final class KafkaEventConsumer implements Runnable {
     try {
       if (!handleOnce(EventContext.of(envelope, attempt))) {
         if (settings.debug) {
-          log.info("consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
+          log.info(
+              "consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
         }
         return Outcome.DONE;
       }
@@ -467,9 +473,9 @@ final class KafkaEventConsumer implements Runnable {
   }
 
   /**
-   * Pauses a retry record's partition until it is due, but never longer than the configured
-   * retry delay from now: the SDK writes due times that close, and a later one (a clock ahead, or
-   * a forged header) must not pause the partition without limit.
+   * Pauses a retry record's partition until it is due, but never longer than the configured retry
+   * delay from now: the SDK writes due times that close, and a later one (a clock ahead, or a
+   * forged header) must not pause the partition without limit.
    */
   private Outcome deferRetry(
       ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long retryAt) {
@@ -494,8 +500,8 @@ final class KafkaEventConsumer implements Runnable {
 
   /**
    * Sends the record's retry copy, dead letter or stub, moving on to the stub when a copy is
-   * refused for good, and to skipping the record when even the stub is. A transient failure
-   * leaves the record pending at the step that failed.
+   * refused for good, and to skipping the record when even the stub is. A transient failure leaves
+   * the record pending at the step that failed.
    */
   private Outcome route(
       ConsumerRecord<byte[], byte[]> record, TopicPartition partition, Pending step)
@@ -613,8 +619,8 @@ final class KafkaEventConsumer implements Runnable {
   }
 
   /**
-   * Resumes the partitions whose wait is over; returns the milliseconds until the next one is
-   * due, so that the next poll wakes up for it.
+   * Resumes the partitions whose wait is over; returns the milliseconds until the next one is due,
+   * so that the next poll wakes up for it.
    */
   private long resumeDuePartitions() {
     if (delayedUntil.isEmpty()) {

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * broker acknowledged every record ({@code acks=all} by default), or exceptionally with an {@link
  * EventPublishException} naming the first event that was not.
  *
- * <p>The producer retries transient errors itself until {@code delivery.timeout.ms}; only then
- * does a callback report a failure, so a failure here means the event was not delivered and the
- * caller must know.
+ * <p>The producer retries transient errors itself until {@code delivery.timeout.ms}; only then does
+ * a callback report a failure, so a failure here means the event was not delivered and the caller
+ * must know.
  */
 final class KafkaEventPublisher {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
@@ -53,8 +53,11 @@ final class KafkaEventPublisher {
     ClusterProducer cluster = clusters.get(name);
     if (cluster == null) {
       throw new IllegalArgumentException(
-          "unknown Kafka cluster \"" + name + "\"; the configured clusters are "
-              + clusters.keySet() + " (see domainevents.clusters)");
+          "unknown Kafka cluster \""
+              + name
+              + "\"; the configured clusters are "
+              + clusters.keySet()
+              + " (see domainevents.clusters)");
     }
     return cluster;
   }
@@ -94,8 +97,13 @@ final class KafkaEventPublisher {
         int unsent = events.size() - sent;
         done.completeExceptionally(
             new EventPublishException(
-                "could not send " + describe(event) + " (" + e.getMessage() + "); "
-                    + unsent + " event(s) of the batch, from this one on, were not sent",
+                "could not send "
+                    + describe(event)
+                    + " ("
+                    + e.getMessage()
+                    + "); "
+                    + unsent
+                    + " event(s) of the batch, from this one on, were not sent",
                 e));
         return done;
       }
@@ -130,11 +138,18 @@ final class KafkaEventPublisher {
     @Override
     public void onCompletion(RecordMetadata metadata, Exception error) {
       if (error != null) {
-        String kind = error instanceof RetriableException ? "still failing after retries" : "failed";
+        String kind =
+            error instanceof RetriableException ? "still failing after retries" : "failed";
         done.completeExceptionally(
             new EventPublishException(
-                "publishing " + describe(event) + " to cluster " + cluster.name() + " " + kind
-                    + ": " + error,
+                "publishing "
+                    + describe(event)
+                    + " to cluster "
+                    + cluster.name()
+                    + " "
+                    + kind
+                    + ": "
+                    + error,
                 error));
         return;
       }

@@ -83,15 +83,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code domainevents.clusters} (one cluster, {@code default}): named clusters, the first is
  *       the default; {@code clusters.<name>.<kafka key>} overrides a key for one cluster, and
  *       {@code domainevents.route.<topic>=<name>} sends a topic to another cluster;
- *   <li>{@code domainevents.wire.format} ({@code domainevents}): the record headers, the SDK's
- *       own or CloudEvents binary mode ({@link WireFormat}); both are read either way;
+ *   <li>{@code domainevents.wire.format} ({@code domainevents}): the record headers, the SDK's own
+ *       or CloudEvents binary mode ({@link WireFormat}); both are read either way;
  *   <li>{@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
- * <p>Consumers belong to the group {@code group.id} on the default cluster and subscribe to
- * exactly the topics of the events and plain topics that the installed handlers handle. A topic
- * routed to another cluster ({@code domainevents.route.<topic>}) is consumed there, by that
- * cluster's own consumers in its own group ({@code clusters.<name>.group.id}).
+ * <p>Consumers belong to the group {@code group.id} on the default cluster and subscribe to exactly
+ * the topics of the events and plain topics that the installed handlers handle. A topic routed to
+ * another cluster ({@code domainevents.route.<topic>}) is consumed there, by that cluster's own
+ * consumers in its own group ({@code clusters.<name>.group.id}).
  */
 public final class KafkaInfra implements DomainEventInfra {
   private static final Logger log = LoggerFactory.getLogger(KafkaInfra.class);
@@ -141,8 +141,8 @@ public final class KafkaInfra implements DomainEventInfra {
   }
 
   /**
-   * Builds an infra from the environment. {@code KAFKA_BOOTSTRAP_SERVERS} is required. Every
-   * {@code KAFKA_<KEY>} whose key, lower-cased with {@code _} read as {@code .}, is a kafka-clients
+   * Builds an infra from the environment. {@code KAFKA_BOOTSTRAP_SERVERS} is required. Every {@code
+   * KAFKA_<KEY>} whose key, lower-cased with {@code _} read as {@code .}, is a kafka-clients
    * setting passes through (e.g. {@code KAFKA_GROUP_ID} → {@code group.id}), as do {@code
    * KAFKA_CLUSTERS_<NAME>_<KEY>} → {@code clusters.<name>.<key>} and {@code DOMAINEVENTS_<KEY>} →
    * {@code domainevents.<key>}.
@@ -243,7 +243,9 @@ public final class KafkaInfra implements DomainEventInfra {
       EventType<?> type = catalog.find(event);
       if (type == null) {
         throw new IllegalStateException(
-            "a handler handles \"" + event + "\", which no generated EventRegistry registers;"
+            "a handler handles \""
+                + event
+                + "\", which no generated EventRegistry registers;"
                 + " compile the entity that raises it with sdk-processor, or fix the name");
       }
       topics.add(type.topic());
@@ -308,7 +310,8 @@ public final class KafkaInfra implements DomainEventInfra {
             : new RetryTopicRouter(routing, group, settings.retryTopicDelayMs, routingTimeout);
     for (int i = 1; i <= settings.concurrency; i++) {
       Map<String, Object> config = new HashMap<>(cluster.consumer());
-      String clientId = uniqueClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), "-consumer-" + i);
+      String clientId =
+          uniqueClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), "-consumer-" + i);
       config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
       KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -350,9 +353,11 @@ public final class KafkaInfra implements DomainEventInfra {
   private static void warnIfUnsafe(String cluster, Map<String, Object> config) {
     String acks = String.valueOf(config.get(ProducerConfig.ACKS_CONFIG));
     if (!acks.equals("all") && !acks.equals("-1")) {
-      log.warn("cluster {}: acks={} can lose acknowledged events; the safe value is all", cluster, acks);
+      log.warn(
+          "cluster {}: acks={} can lose acknowledged events; the safe value is all", cluster, acks);
     }
-    if (!"true".equalsIgnoreCase(String.valueOf(config.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))) {
+    if (!"true"
+        .equalsIgnoreCase(String.valueOf(config.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))) {
       log.warn("cluster {}: idempotence is off; retries may duplicate or reorder events", cluster);
     }
   }
@@ -385,8 +390,8 @@ public final class KafkaInfra implements DomainEventInfra {
   }
 
   /**
-   * Returns the named cluster, to publish to it rather than the default one. Call it at startup:
-   * an unknown name fails here, with the configured names, not later at publish time.
+   * Returns the named cluster, to publish to it rather than the default one. Call it at startup: an
+   * unknown name fails here, with the configured names, not later at publish time.
    *
    * @throws IllegalArgumentException if no cluster has that name
    */
@@ -421,7 +426,10 @@ public final class KafkaInfra implements DomainEventInfra {
     List<String> names = new ArrayList<>();
     settings.clusters.forEach(c -> names.add(c.name()));
     throw new IllegalArgumentException(
-        "unknown Kafka cluster \"" + name + "\"; the configured clusters are " + names
+        "unknown Kafka cluster \""
+            + name
+            + "\"; the configured clusters are "
+            + names
             + " (domainevents.clusters)");
   }
 
@@ -518,7 +526,10 @@ public final class KafkaInfra implements DomainEventInfra {
     StringBuilder out = new StringBuilder("KafkaInfra{clusters=[");
     for (int i = 0; i < settings.clusters.size(); i++) {
       KafkaSettings.Cluster cluster = settings.clusters.get(i);
-      out.append(i == 0 ? "" : ", ").append(cluster.name()).append('=').append(cluster.bootstrapServers());
+      out.append(i == 0 ? "" : ", ")
+          .append(cluster.name())
+          .append('=')
+          .append(cluster.bootstrapServers());
     }
     return out.append("], group=").append(settings.groupId()).append('}').toString();
   }

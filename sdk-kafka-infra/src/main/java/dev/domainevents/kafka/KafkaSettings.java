@@ -13,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The parsed, validated configuration of a {@link KafkaInfra}: kafka-clients keys as given, and
- * the SDK's own {@code domainevents.*} and {@code clusters.<name>.*} keys.
+ * The parsed, validated configuration of a {@link KafkaInfra}: kafka-clients keys as given, and the
+ * SDK's own {@code domainevents.*} and {@code clusters.<name>.*} keys.
  */
 final class KafkaSettings {
   static final String PREFIX = "domainevents.";
@@ -86,8 +86,13 @@ final class KafkaSettings {
       } else if (key.startsWith(PREFIX)) {
         if (!KNOWN.contains(key)) {
           throw new IllegalArgumentException(
-              "unknown setting " + key + "; the SDK's settings are " + new java.util.TreeSet<>(KNOWN)
-                  + " and " + ROUTE_PREFIX + "<topic>");
+              "unknown setting "
+                  + key
+                  + "; the SDK's settings are "
+                  + new java.util.TreeSet<>(KNOWN)
+                  + " and "
+                  + ROUTE_PREFIX
+                  + "<topic>");
         }
       } else if (!key.startsWith(CLUSTER_PREFIX)) {
         base.put(key, entry.getValue());
@@ -102,9 +107,20 @@ final class KafkaSettings {
         String name = dot < 0 ? rest : rest.substring(0, dot);
         if (dot < 0 || !names.contains(name)) {
           throw new IllegalArgumentException(
-              "setting " + key + " names cluster \"" + name + "\", which is not listed in "
-                  + CLUSTERS + " " + names + "; list it there, e.g. " + CLUSTERS + "="
-                  + String.join(",", names) + "," + name);
+              "setting "
+                  + key
+                  + " names cluster \""
+                  + name
+                  + "\", which is not listed in "
+                  + CLUSTERS
+                  + " "
+                  + names
+                  + "; list it there, e.g. "
+                  + CLUSTERS
+                  + "="
+                  + String.join(",", names)
+                  + ","
+                  + name);
         }
       }
     }
@@ -123,8 +139,12 @@ final class KafkaSettings {
     for (Map.Entry<String, String> route : routes.entrySet()) {
       if (!names.contains(route.getValue())) {
         throw new IllegalArgumentException(
-            ROUTE_PREFIX + route.getKey() + " names unknown cluster \"" + route.getValue()
-                + "\"; the clusters are " + names);
+            ROUTE_PREFIX
+                + route.getKey()
+                + " names unknown cluster \""
+                + route.getValue()
+                + "\"; the clusters are "
+                + names);
       }
     }
     this.routes = Collections.unmodifiableMap(routes);
@@ -165,7 +185,10 @@ final class KafkaSettings {
       String name = part.trim();
       if (name.isEmpty() || !isSimpleName(name)) {
         throw new IllegalArgumentException(
-            CLUSTERS + "=" + list + ": cluster names are comma-separated letters, digits, '_' and"
+            CLUSTERS
+                + "="
+                + list
+                + ": cluster names are comma-separated letters, digits, '_' and"
                 + " '-'");
       }
       if (names.contains(name)) {
@@ -180,7 +203,10 @@ final class KafkaSettings {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean ok =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
               || c == '-';
       if (!ok) {
         return false;
@@ -193,15 +219,20 @@ final class KafkaSettings {
     String bootstrap = merged.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException(
-          "cluster \"" + name + "\" has no bootstrap.servers; set bootstrap.servers"
-              + (DEFAULT_CLUSTER.equals(name) ? "" : " or " + CLUSTER_PREFIX + name + ".bootstrap.servers")
+          "cluster \""
+              + name
+              + "\" has no bootstrap.servers; set bootstrap.servers"
+              + (DEFAULT_CLUSTER.equals(name)
+                  ? ""
+                  : " or " + CLUSTER_PREFIX + name + ".bootstrap.servers")
               + " (from the environment: KAFKA_BOOTSTRAP_SERVERS)");
     }
-    for (String own : List.of(
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
+    for (String own :
+        List.of(
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
       if (merged.containsKey(own)) {
         throw new IllegalArgumentException(
             own + " is set by KafkaInfra (keys are aggregate ids, values JSON); remove it");

@@ -10,15 +10,20 @@ final class PoisonRecordException extends RuntimeException {
   static final String INVALID_JSON = "invalid-json";
   static final String PAYLOAD_MISMATCH = "payload-mismatch";
   static final String EMPTY_VALUE = "empty-value";
+
   /** The value is longer than the payload codec accepts. */
   static final String TOO_LARGE = "too-large";
+
   static final String UNKNOWN_EVENT = "unknown-event";
   static final String MISSING_HEADER = "missing-header";
   static final String MALFORMED_HEADER = "malformed-header";
+
   /** The record's schema version is newer than this service's: reading it would misread it. */
   static final String NEWER_VERSION = "newer-version";
+
   /** The record's schema version is older, and no upcaster reaches the current one. */
   static final String NO_UPCASTER = "no-upcaster";
+
   /** Decoding failed in a way no other reason covers; retrying would fail the same way. */
   static final String UNDECODABLE = "undecodable";
 

@@ -9,7 +9,13 @@ final class Redaction {
   static final String REDACTED = "[redacted]";
 
   private static final String[] SECRET_MARKERS = {
-    "password", "secret", "jaas.config", "ssl.keystore.key", "token", "credential", "apikey",
+    "password",
+    "secret",
+    "jaas.config",
+    "ssl.keystore.key",
+    "token",
+    "credential",
+    "apikey",
     "api.key"
   };
 

@@ -4,13 +4,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * Moves a record whose handler kept failing to the retry topic, {@code retry-<original topic>},
- * to be handled again after a delay without blocking its partition. The copy carries the time it
- * is due ({@link EnvelopeHeaders#RETRY_AT}), the round, the attempts so far and the consumer
- * group: only that group handles it.
+ * Moves a record whose handler kept failing to the retry topic, {@code retry-<original topic>}, to
+ * be handled again after a delay without blocking its partition. The copy carries the time it is
+ * due ({@link EnvelopeHeaders#RETRY_AT}), the round, the attempts so far and the consumer group:
+ * only that group handles it.
  *
- * <p>A retried record is handled after records published later to its partition: non-blocking
- * retry gives up per-aggregate order. Use the ordered mode where order matters.
+ * <p>A retried record is handled after records published later to its partition: non-blocking retry
+ * gives up per-aggregate order. Use the ordered mode where order matters.
  */
 final class RetryTopicRouter {
   private final Producer<byte[], byte[]> producer;

@@ -22,6 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class RoutedRecord {
   /** A stub keeps the key and each envelope header only up to this many bytes. */
   static final int STUB_FIELD_MAX_BYTES = 1_024;
+
   private static final int EXCEPTION_MESSAGE_MAX_CHARS = 2_000;
 
   private final ConsumerRecord<byte[], byte[]> source;

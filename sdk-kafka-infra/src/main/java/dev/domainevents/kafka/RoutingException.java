@@ -34,7 +34,9 @@ final class RoutingException extends Exception {
    */
   static RoutingException of(Throwable failure) {
     Throwable cause =
-        failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
+        failure instanceof ExecutionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     boolean tooLarge =
         cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException;
     boolean permanent =

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A plain message to a named topic, built by {@link KafkaInfra#message(String, Object)}: an
  * integration message rather than an entity's domain event. Its envelope's name is the topic and
- * its aggregate type is empty; correlation, causation and {@code traceparent} come from the
- * current {@link EventScope}, as for domain events. Handlers bind to it with {@code
- * @EventHandler(topic = "...")}. Not thread-safe; publish once.
+ * its aggregate type is empty; correlation, causation and {@code traceparent} come from the current
+ * {@link EventScope}, as for domain events. Handlers bind to it with {@code @EventHandler(topic =
+ * "...")}. Not thread-safe; publish once.
  */
 public final class TopicMessage {
   private final KafkaInfra infra;

@@ -38,7 +38,9 @@ public enum WireFormat {
       }
     }
     throw new IllegalArgumentException(
-        KafkaSettings.WIRE_FORMAT + "=" + EnvelopeCodec.excerpt(value, 40)
+        KafkaSettings.WIRE_FORMAT
+            + "="
+            + EnvelopeCodec.excerpt(value, 40)
             + " is not a wire format; use domainevents or cloudevents");
   }
 }

@@ -150,8 +150,12 @@ class AggregateOrderTest {
         }
       }
 
-      await(WAIT, "all " + EVENTS + " events", () -> first.count.get() + second.count.get() >= EVENTS);
-      assertFalse(first.count.get() == 0 || second.count.get() == 0, "both instances handled events");
+      await(
+          WAIT,
+          "all " + EVENTS + " events",
+          () -> first.count.get() + second.count.get() >= EVENTS);
+      assertFalse(
+          first.count.get() == 0 || second.count.get() == 0, "both instances handled events");
       List<Integer> expected = new ArrayList<>();
       for (int i = 0; i < PER_AGGREGATE; i++) {
         expected.add(i);

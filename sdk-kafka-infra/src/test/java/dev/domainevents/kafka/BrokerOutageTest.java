@@ -65,7 +65,8 @@ class BrokerOutageTest {
           outageStarted = System.nanoTime();
           System.out.println("broker stopped in " + (outageStarted - stopping) / 1_000_000 + " ms");
         }
-        if (outageStarted != 0 && !restarted
+        if (outageStarted != 0
+            && !restarted
             && System.nanoTime() - outageStarted > TimeUnit.SECONDS.toNanos(8)) {
           KAFKA.broker().start();
           restarted = true;
@@ -96,7 +97,8 @@ class BrokerOutageTest {
         try {
           future.get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-          assertTrue(e.getCause() instanceof EventPublishException, "a clear exception: " + e.getCause());
+          assertTrue(
+              e.getCause() instanceof EventPublishException, "a clear exception: " + e.getCause());
         }
       }
     } finally {
@@ -105,13 +107,19 @@ class BrokerOutageTest {
 
     assertEquals(published.size(), acknowledged.size() + reported.size(), "every batch completed");
     assertTrue(acknowledged.size() > 0, "some events were delivered");
-    assertTrue(reported.size() > 0, "the outage outlasted delivery.timeout.ms, so some were reported");
+    assertTrue(
+        reported.size() > 0, "the outage outlasted delivery.timeout.ms, so some were reported");
 
     List<ConsumerRecord<byte[], byte[]>> records =
-        RawRecords.read(KAFKA.bootstrapServers(), topic, acknowledged.size(), Duration.ofSeconds(60));
+        RawRecords.read(
+            KAFKA.bootstrapServers(), topic, acknowledged.size(), Duration.ofSeconds(60));
     Set<UUID> inTopic = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      inTopic.add(UUID.fromString(new String(record.headers().lastHeader(EnvelopeHeaders.EVENT_ID).value(), StandardCharsets.UTF_8)));
+      inTopic.add(
+          UUID.fromString(
+              new String(
+                  record.headers().lastHeader(EnvelopeHeaders.EVENT_ID).value(),
+                  StandardCharsets.UTF_8)));
     }
     Set<UUID> lost = new HashSet<>(acknowledged);
     lost.removeAll(inTopic);

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.Fixtures.Goods;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.kafka.Fixtures.RecordingHandler;
-import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * CloudEvents binary mode on a real broker, checked against the CloudEvents Kafka library: what
- * the SDK writes, the library reads; what the library writes, the SDK handles.
+ * CloudEvents binary mode on a real broker, checked against the CloudEvents Kafka library: what the
+ * SDK writes, the library reads; what the library writes, the SDK handles.
  */
 class CloudEventsTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -78,9 +78,11 @@ class CloudEventsTest {
     assertEquals(sent.occurredAt(), event.getTime().toInstant());
     assertEquals("application/json", event.getDataContentType());
     assertEquals(sent.correlationId(), event.getExtension("correlationid"));
-    assertEquals(String.valueOf(sent.schemaVersion()), String.valueOf(event.getExtension("schemaversion")));
+    assertEquals(
+        String.valueOf(sent.schemaVersion()), String.valueOf(event.getExtension("schemaversion")));
     assertEquals("Goods", event.getExtension("aggregatetype"));
-    assertEquals("buy", new String(record.headers().lastHeader("x-action").value(), StandardCharsets.UTF_8));
+    assertEquals(
+        "buy", new String(record.headers().lastHeader("x-action").value(), StandardCharsets.UTF_8));
     String data = new String(event.getData().toBytes(), StandardCharsets.UTF_8);
     assertEquals(new String(record.value(), StandardCharsets.UTF_8), data);
     assertEquals("{\"id\":7,", data.substring(0, 8));
@@ -128,11 +130,7 @@ class CloudEventsTest {
       send(bootstrap, topic, "9", foreign);
       // One key, one partition: once the last is handled, the duplicate before it was consumed.
       UUID last = UUID.randomUUID();
-      send(
-          bootstrap,
-          topic,
-          "9",
-          CloudEventBuilder.v1(foreign).withId(last.toString()).build());
+      send(bootstrap, topic, "9", CloudEventBuilder.v1(foreign).withId(last.toString()).build());
 
       await(WAIT, "three events", () -> handler.handled.size() == 3);
       assertEquals(3, handler.calls.size(), "the duplicate is not handled again");
@@ -181,7 +179,8 @@ class CloudEventsTest {
       structured.add(EnvelopeHeaders.CONTENT_TYPE, bytes("application/cloudevents+json"));
       RawRecords.send(bootstrap, topic, "9", "{\"specversion\":\"1.0\"}", structured);
 
-      List<ConsumerRecord<byte[], byte[]>> dead = RawRecords.read(bootstrap, "fail-" + topic, 2, WAIT);
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          RawRecords.read(bootstrap, "fail-" + topic, 2, WAIT);
       assertEquals(
           List.of("malformed-header", "undecodable"),
           dead.stream().map(r -> RawRecords.header(r, EnvelopeHeaders.REASON)).toList());
@@ -198,7 +197,8 @@ class CloudEventsTest {
             DispatchTable.of(List.of()),
             WireFormat.DOMAINEVENTS);
     EventEnvelope event =
-        Envelopes.event(SHOPPING, "7", new GoodsObj(7, "n", 1, 0, null, null), Map.of("ce_id", "x"));
+        Envelopes.event(
+            SHOPPING, "7", new GoodsObj(7, "n", 1, 0, null, null), Map.of("ce_id", "x"));
     IllegalArgumentException error =
         assertThrows(IllegalArgumentException.class, () -> codec.encode(event, "goods"));
     assertTrue(error.getMessage().contains("\"ce_id\""), error.getMessage());

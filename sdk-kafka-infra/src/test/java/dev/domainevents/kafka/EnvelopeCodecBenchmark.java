@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-record cost of the hot paths: encoding an envelope into a record (publish) and decoding
- * a record into an envelope (consume). Not run by {@code mvn verify}; run it by hand:
+ * The per-record cost of the hot paths: encoding an envelope into a record (publish) and decoding a
+ * record into an envelope (consume). Not run by {@code mvn verify}; run it by hand:
  *
  * <pre>
  * mvn -pl sdk-kafka-infra -am test-compile
@@ -60,8 +60,16 @@ public class EnvelopeCodecBenchmark {
     ProducerRecord<byte[], byte[]> produced = codec.encode(envelope, "goods.bench");
     record =
         new ConsumerRecord<>(
-            "goods.bench", 0, 0L, 0L, TimestampType.CREATE_TIME, produced.key().length,
-            produced.value().length, produced.key(), produced.value(), produced.headers(),
+            "goods.bench",
+            0,
+            0L,
+            0L,
+            TimestampType.CREATE_TIME,
+            produced.key().length,
+            produced.value().length,
+            produced.key(),
+            produced.value(),
+            produced.headers(),
             java.util.Optional.empty());
   }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.EventType;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.Fixtures.GoodsObj;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.Envelopes;
@@ -41,7 +41,9 @@ class EnvelopeTopicTest {
     var error =
         assertThrows(
             IllegalArgumentException.class,
-            () -> codec(EventCatalog.of()).topicOf(Envelopes.event("Goods:Shopping", "1", GOODS, Map.of())));
+            () ->
+                codec(EventCatalog.of())
+                    .topicOf(Envelopes.event("Goods:Shopping", "1", GOODS, Map.of())));
     assertTrue(error.getMessage().contains("unknown event \"Goods:Shopping\""), error.getMessage());
   }
 

@@ -22,8 +22,10 @@ import java.util.function.BooleanSupplier;
 /** Hand-written stand-ins for what sdk-processor generates, plus test helpers. */
 final class Fixtures {
   static final String SHOPPING = "Goods:Shopping";
+
   /** The schema version of {@link #SHOPPING} in the fixture registry. */
   static final int SCHEMA_VERSION = 2;
+
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private Fixtures() {}
@@ -51,7 +53,13 @@ final class Fixtures {
     void shopping(int amount) {
       domainEvent(
           SHOPPING,
-          new GoodsObj(id, "goods-" + id, amount, sequence++, new BigDecimal("9.99"), Instant.parse("2026-01-02T03:04:05.123456Z")),
+          new GoodsObj(
+              id,
+              "goods-" + id,
+              amount,
+              sequence++,
+              new BigDecimal("9.99"),
+              Instant.parse("2026-01-02T03:04:05.123456Z")),
           Map.of("x-action", "buy"));
     }
 
@@ -87,13 +95,15 @@ final class Fixtures {
   }
 
   /**
-   * Like a generated dispatcher: a switch on the name calling typed methods. It records every
-   * call, then applies the behaviour.
+   * Like a generated dispatcher: a switch on the name calling typed methods. It records every call,
+   * then applies the behaviour.
    */
   static final class RecordingHandler implements EventDispatcher {
     final List<EventContext> calls = new CopyOnWriteArrayList<>();
+
     /** {@link System#nanoTime()} of each call, in the order of {@link #calls}. */
     final List<Long> callTimes = new CopyOnWriteArrayList<>();
+
     final List<EventContext> handled = new CopyOnWriteArrayList<>();
     private final String plainTopic;
     private volatile Behaviour behaviour = (envelope, attempt) -> {};

@@ -27,7 +27,8 @@ class InstantHeaderTest {
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < 10_000; i++) {
-      Instant instant = Instant.ofEpochSecond(random.nextLong(0, 10_000_000_000L), random.nextInt(1_000_000_000));
+      Instant instant =
+          Instant.ofEpochSecond(random.nextLong(0, 10_000_000_000L), random.nextInt(1_000_000_000));
       assertEquals(instant, InstantHeader.parse(instant.toString()));
     }
   }
@@ -67,8 +68,15 @@ class InstantHeaderTest {
   @Test
   void rejectsWhatIsNotAnInstant() {
     for (String value :
-        List.of("", "yesterday", "2026-13-02T03:04:05Z", "2026-02-30T03:04:05Z", "2026-01-02T24:04:05Z",
-            "2026-01-02T03:04:05", "2026-01-02T03:04:0xZ", "2026-01-02T03:04:05.1234567890Z")) {
+        List.of(
+            "",
+            "yesterday",
+            "2026-13-02T03:04:05Z",
+            "2026-02-30T03:04:05Z",
+            "2026-01-02T24:04:05Z",
+            "2026-01-02T03:04:05",
+            "2026-01-02T03:04:0xZ",
+            "2026-01-02T03:04:05.1234567890Z")) {
       assertThrows(DateTimeException.class, () -> InstantHeader.parse(value), value);
     }
   }

@@ -36,9 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** KafkaInfra against a real single-node KRaft broker, shared by the tests of this class. */
 @SuppressWarnings("try") // scopes and installations are opened for their effect
@@ -51,7 +51,8 @@ class KafkaInfraTest {
   private static final String TRACEPARENT =
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-  private static KafkaInfra start(Properties props, EventCatalog catalog, EventDispatcher... handlers) {
+  private static KafkaInfra start(
+      Properties props, EventCatalog catalog, EventDispatcher... handlers) {
     KafkaInfra infra = KafkaInfra.builder().properties(props).build();
     for (EventDispatcher handler : handlers) {
       infra.subscribe(handler);
@@ -78,7 +79,9 @@ class KafkaInfraTest {
     try (EventScope scope = EventScope.correlate("corr-7")) {
       parent =
           Envelopes.event(
-              SHOPPING, "1", new GoodsObj(1, "p", 1, 0, null, null),
+              SHOPPING,
+              "1",
+              new GoodsObj(1, "p", 1, 0, null, null),
               Map.of(EventScope.TRACEPARENT, TRACEPARENT));
     }
     try (DomainEvents.Installation installation = DomainEvents.install(infra, catalog, handler)) {
@@ -90,7 +93,8 @@ class KafkaInfraTest {
       raised = goods.pendingEvents().get(0).withSchemaVersion(2);
       DomainEvents.publishAndWait(goods);
       try (EventScope scope = EventScope.correlate("corr-plain", TRACEPARENT)) {
-        infra.message(plainTopic, new SellMessage("sku-1", 2))
+        infra
+            .message(plainTopic, new SellMessage("sku-1", 2))
             .header("x-action", "sell")
             .key("sku-1")
             .publishAndWait();
@@ -110,7 +114,8 @@ class KafkaInfraTest {
       assertEquals("", plain.aggregateType());
       assertEquals("sku-1", plain.aggregateId());
       assertEquals(new SellMessage("sku-1", 2), plain.payload());
-      assertEquals(Map.of("x-action", "sell", EventScope.TRACEPARENT, TRACEPARENT), plain.headers());
+      assertEquals(
+          Map.of("x-action", "sell", EventScope.TRACEPARENT, TRACEPARENT), plain.headers());
       assertEquals("corr-plain", plain.correlationId());
     }
 
@@ -122,7 +127,8 @@ class KafkaInfraTest {
     assertEquals("Goods", RawRecords.header(record, EnvelopeHeaders.AGGREGATE_TYPE));
     assertEquals("42", RawRecords.header(record, EnvelopeHeaders.AGGREGATE_ID));
     assertEquals("corr-7", RawRecords.header(record, EnvelopeHeaders.CORRELATION_ID));
-    assertEquals(parent.eventId().toString(), RawRecords.header(record, EnvelopeHeaders.CAUSATION_ID));
+    assertEquals(
+        parent.eventId().toString(), RawRecords.header(record, EnvelopeHeaders.CAUSATION_ID));
     assertEquals("2", RawRecords.header(record, EnvelopeHeaders.SCHEMA_VERSION));
     assertEquals("application/json", RawRecords.header(record, EnvelopeHeaders.CONTENT_TYPE));
     assertEquals(TRACEPARENT, RawRecords.header(record, "traceparent"));
@@ -139,7 +145,8 @@ class KafkaInfraTest {
   /** Both rebalance protocols: the classic eager one and KIP-848's incremental one. */
   @ParameterizedTest
   @ValueSource(strings = {"classic", "consumer"})
-  void tenThousandEventsOverHundredAggregatesArriveOnceAndInOrder(String protocol) throws Exception {
+  void tenThousandEventsOverHundredAggregatesArriveOnceAndInOrder(String protocol)
+      throws Exception {
     String topic = unique("goods.bulk");
     KAFKA.broker().createTopic(topic, 3);
     String group = unique("bulk-" + protocol);
@@ -155,8 +162,10 @@ class KafkaInfraTest {
     Map<UUID, Integer> callsPerEvent = new ConcurrentHashMap<>();
     Map<String, List<Integer>> sequences = new ConcurrentHashMap<>();
     Map<String, Set<String>> consumersPerAggregate = new ConcurrentHashMap<>();
-    RecordingHandler first = countingHandler("first", callsPerEvent, sequences, consumersPerAggregate);
-    RecordingHandler second = countingHandler("second", callsPerEvent, sequences, consumersPerAggregate);
+    RecordingHandler first =
+        countingHandler("first", callsPerEvent, sequences, consumersPerAggregate);
+    RecordingHandler second =
+        countingHandler("second", callsPerEvent, sequences, consumersPerAggregate);
 
     KafkaInfra two = null;
     try (KafkaInfra one = startWithDedupe(props, catalog, shared, first)) {
@@ -173,7 +182,10 @@ class KafkaInfraTest {
           await(WAIT, "the second consumer to own a partition", () -> owned(joining, topic) > 0);
         }
       }
-      await(WAIT, "10,000 events, not just " + callsPerEvent.size(), () -> callsPerEvent.size() == 10_000);
+      await(
+          WAIT,
+          "10,000 events, not just " + callsPerEvent.size(),
+          () -> callsPerEvent.size() == 10_000);
       Thread.sleep(300); // let any late duplicate show up before counting
     } finally {
       if (two != null) {
@@ -183,7 +195,9 @@ class KafkaInfraTest {
 
     assertEquals(10_000, callsPerEvent.size(), "every event handled");
     List<UUID> repeated =
-        callsPerEvent.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey)
+        callsPerEvent.entrySet().stream()
+            .filter(e -> e.getValue() != 1)
+            .map(Map.Entry::getKey)
             .collect(Collectors.toList());
     assertEquals(List.of(), repeated, "each event handled exactly once after dedupe");
     assertEquals(100, sequences.size());
@@ -222,9 +236,13 @@ class KafkaInfraTest {
               callsPerEvent.merge(envelope.eventId(), 1, Integer::sum);
               GoodsObj goods = (GoodsObj) envelope.payload();
               sequences
-                  .computeIfAbsent(envelope.aggregateId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                  .computeIfAbsent(
+                      envelope.aggregateId(),
+                      k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                   .add(goods.sequence());
-              consumersPerAggregate.computeIfAbsent(envelope.aggregateId(), k -> ConcurrentHashMap.newKeySet()).add(name);
+              consumersPerAggregate
+                  .computeIfAbsent(envelope.aggregateId(), k -> ConcurrentHashMap.newKeySet())
+                  .add(name);
             });
   }
 
@@ -243,11 +261,15 @@ class KafkaInfraTest {
                 (envelope, attempt) -> {
                   threads.add(Thread.currentThread().getName());
                   sequences
-                      .computeIfAbsent(envelope.aggregateId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                      .computeIfAbsent(
+                          envelope.aggregateId(),
+                          k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                       .add(((GoodsObj) envelope.payload()).sequence());
                 });
     try (KafkaInfra infra = start(props, EventCatalog.of(Fixtures.registry(topic)), handler)) {
-      await(WAIT, "each consumer to own a partition",
+      await(
+          WAIT,
+          "each consumer to own a partition",
           () -> infra.consumers().stream().allMatch(c -> c.assignment().size() == 1));
       Goods[] goods = Fixtures.aggregates(10, 500);
       for (int i = 0; i < 20; i++) {
@@ -267,7 +289,8 @@ class KafkaInfraTest {
   void anEventPublishedTwiceIsHandledOnce() {
     String topic = unique("goods.duplicate");
     RecordingHandler handler = new RecordingHandler();
-    try (KafkaInfra infra = start(props(unique("duplicate")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
+    try (KafkaInfra infra =
+        start(props(unique("duplicate")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
       Goods goods = new Goods(4);
       goods.shopping(1);
       List<EventEnvelope> once = Fixtures.drain(goods);
@@ -334,20 +357,30 @@ class KafkaInfraTest {
       ConsumerRecord<byte[], byte[]> letter = dead.get(0);
       assertEquals(badId.toString(), RawRecords.header(letter, EnvelopeHeaders.EVENT_ID));
       assertEquals("666", RawRecords.string(letter.key()));
-      assertEquals(IllegalStateException.class.getName(), RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_CLASS));
-      assertEquals("cannot handle 666", RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_MESSAGE));
+      assertEquals(
+          IllegalStateException.class.getName(),
+          RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_CLASS));
+      assertEquals(
+          "cannot handle 666", RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_MESSAGE));
       assertEquals(topic, RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_TOPIC));
       assertEquals("0", RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_PARTITION));
       assertEquals("0", RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_OFFSET));
-      assertEquals("4", RawRecords.header(letter, EnvelopeHeaders.ATTEMPTS), "2 in place, then 2 after one retry round");
+      assertEquals(
+          "4",
+          RawRecords.header(letter, EnvelopeHeaders.ATTEMPTS),
+          "2 in place, then 2 after one retry round");
       assertEquals(group, RawRecords.header(letter, EnvelopeHeaders.GROUP));
       assertEquals("handler-failed", RawRecords.header(letter, EnvelopeHeaders.REASON));
       assertEquals(
           List.of(1, 2, 3, 4),
-          handler.calls.stream().filter(c -> c.eventId().equals(badId)).map(EventContext::attempt).toList());
+          handler.calls.stream()
+              .filter(c -> c.eventId().equals(badId))
+              .map(EventContext::attempt)
+              .toList());
       int secondAttempt = indexOf(handler, badId, 2);
       int thirdAttempt = indexOf(handler, badId, 3);
-      long delayMs = (handler.callTimes.get(thirdAttempt) - handler.callTimes.get(secondAttempt)) / 1_000_000;
+      long delayMs =
+          (handler.callTimes.get(thirdAttempt) - handler.callTimes.get(secondAttempt)) / 1_000_000;
       assertTrue(delayMs >= 450, "the retry topic's delay is honoured: " + delayMs + " ms");
       int lastGood = handler.calls.indexOf(handler.handled.get(1));
       assertTrue(lastGood < thirdAttempt, "the later records did not wait for the retry");
@@ -357,12 +390,19 @@ class KafkaInfraTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int status =
           DeadLetterReplayer.run(
-              new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "fail-" + topic},
+              new String[] {
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "fail-" + topic
+              },
               new PrintStream(out, true, StandardCharsets.UTF_8),
               System.err);
       assertEquals(0, status);
-      assertTrue(out.toString(StandardCharsets.UTF_8).contains("replayed 1 record(s)"), out.toString(StandardCharsets.UTF_8));
-      await(WAIT, "the replayed event", () -> handler.handled.stream().anyMatch(c -> c.eventId().equals(badId)));
+      assertTrue(
+          out.toString(StandardCharsets.UTF_8).contains("replayed 1 record(s)"),
+          out.toString(StandardCharsets.UTF_8));
+      await(
+          WAIT,
+          "the replayed event",
+          () -> handler.handled.stream().anyMatch(c -> c.eventId().equals(badId)));
       EventContext replayed =
           handler.handled.stream().filter(c -> c.eventId().equals(badId)).findFirst().orElseThrow();
       assertEquals(1, replayed.attempt(), "a replayed record starts afresh");
@@ -389,8 +429,12 @@ class KafkaInfraTest {
       await(WAIT, "the later events", () -> handler.handled.size() == 2);
       List<Integer> calls =
           handler.calls.stream().map(c -> ((GoodsObj) c.envelope().payload()).sequence()).toList();
-      assertEquals(List.of(0, 0, 0, 1, 2), calls, "the failing event blocks its aggregate until dead-lettered");
-      assertEquals(List.of(1, 2, 3, 1, 1), handler.calls.stream().map(EventContext::attempt).toList());
+      assertEquals(
+          List.of(0, 0, 0, 1, 2),
+          calls,
+          "the failing event blocks its aggregate until dead-lettered");
+      assertEquals(
+          List.of(1, 2, 3, 1, 1), handler.calls.stream().map(EventContext::attempt).toList());
       ConsumerRecord<byte[], byte[]> letter =
           RawRecords.read(KAFKA.bootstrapServers(), "fail-" + topic, 1, WAIT).get(0);
       assertEquals("3", RawRecords.header(letter, EnvelopeHeaders.ATTEMPTS));
@@ -424,25 +468,40 @@ class KafkaInfraTest {
     String topic = unique("goods.poison");
     RecordingHandler handler = new RecordingHandler();
     String bootstrap = KAFKA.bootstrapServers();
-    try (KafkaInfra infra = start(props(unique("poison")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
+    try (KafkaInfra infra =
+        start(props(unique("poison")), EventCatalog.of(Fixtures.registry(topic)), handler)) {
       String valid = "{\"id\":9,\"name\":\"n\",\"amount\":1,\"sequence\":0}";
-      RawRecords.send(bootstrap, topic, "9", "{not json", headers(SHOPPING, UUID.randomUUID().toString()));
-      // Neither an event name nor a plain topic with a handler: garbage, not a newer producer's event.
+      RawRecords.send(
+          bootstrap, topic, "9", "{not json", headers(SHOPPING, UUID.randomUUID().toString()));
+      // Neither an event name nor a plain topic with a handler: garbage, not a newer producer's
+      // event.
       RawRecords.send(bootstrap, topic, "9", valid, headers("nope", UUID.randomUUID().toString()));
       Map<String, String> missing = headers(SHOPPING, UUID.randomUUID().toString());
       missing.remove(EnvelopeHeaders.EVENT_ID);
       RawRecords.send(bootstrap, topic, "9", valid, missing);
       RawRecords.send(bootstrap, topic, "9", valid, headers(SHOPPING, "not-a-uuid"));
-      RawRecords.send(bootstrap, topic, "9", "{\"id\":\"nine\"}", headers(SHOPPING, UUID.randomUUID().toString()));
+      RawRecords.send(
+          bootstrap,
+          topic,
+          "9",
+          "{\"id\":\"nine\"}",
+          headers(SHOPPING, UUID.randomUUID().toString()));
       RawRecords.send(bootstrap, topic, "9", null, headers(SHOPPING, UUID.randomUUID().toString()));
       String goodId = UUID.randomUUID().toString();
       RawRecords.send(bootstrap, topic, "9", valid, headers(SHOPPING, goodId));
 
       await(WAIT, "the valid record after the poison", () -> handler.handled.size() == 1);
       assertEquals(goodId, handler.handled.get(0).eventId().toString());
-      List<ConsumerRecord<byte[], byte[]>> dead = RawRecords.read(bootstrap, "fail-" + topic, 6, WAIT);
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          RawRecords.read(bootstrap, "fail-" + topic, 6, WAIT);
       assertEquals(
-          List.of("invalid-json", "unknown-event", "missing-header", "malformed-header", "payload-mismatch", "empty-value"),
+          List.of(
+              "invalid-json",
+              "unknown-event",
+              "missing-header",
+              "malformed-header",
+              "payload-mismatch",
+              "empty-value"),
           dead.stream().map(r -> RawRecords.header(r, EnvelopeHeaders.REASON)).toList());
       for (ConsumerRecord<byte[], byte[]> letter : dead) {
         assertEquals(topic, RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_TOPIC));
@@ -465,7 +524,12 @@ class KafkaInfraTest {
     Set<UUID> beforeCrash = ConcurrentHashMap.newKeySet();
     Set<UUID> afterRestart = ConcurrentHashMap.newKeySet();
     RecordingHandler slow =
-        new RecordingHandler().behave((envelope, attempt) -> { beforeCrash.add(envelope.eventId()); Thread.sleep(2); });
+        new RecordingHandler()
+            .behave(
+                (envelope, attempt) -> {
+                  beforeCrash.add(envelope.eventId());
+                  Thread.sleep(2);
+                });
     Properties props = props(group);
     props.put("max.poll.records", "20");
     List<EventEnvelope> events;
@@ -485,14 +549,18 @@ class KafkaInfraTest {
     crashing.close();
     assertTrue(beforeCrash.size() < 300, "the crash happened mid-stream");
 
-    RecordingHandler recovering = new RecordingHandler().behave((envelope, attempt) -> afterRestart.add(envelope.eventId()));
+    RecordingHandler recovering =
+        new RecordingHandler().behave((envelope, attempt) -> afterRestart.add(envelope.eventId()));
     try (KafkaInfra restarted = start(props, catalog, recovering)) {
       Set<UUID> all = events.stream().map(EventEnvelope::eventId).collect(Collectors.toSet());
-      await(WAIT, "every event", () -> {
-        Set<UUID> seen = new HashSet<>(beforeCrash);
-        seen.addAll(afterRestart);
-        return seen.containsAll(all);
-      });
+      await(
+          WAIT,
+          "every event",
+          () -> {
+            Set<UUID> seen = new HashSet<>(beforeCrash);
+            seen.addAll(afterRestart);
+            return seen.containsAll(all);
+          });
       Set<UUID> missedByFirst = new HashSet<>(all);
       missedByFirst.removeAll(beforeCrash);
       assertTrue(afterRestart.containsAll(missedByFirst));
@@ -518,22 +586,35 @@ class KafkaInfraTest {
       publisher.publishAndWait(events);
     }
     KafkaInfra closing =
-        start(props, catalog, new RecordingHandler().behave((e, a) -> { first.add(e.eventId()); Thread.sleep(2); }));
+        start(
+            props,
+            catalog,
+            new RecordingHandler()
+                .behave(
+                    (e, a) -> {
+                      first.add(e.eventId());
+                      Thread.sleep(2);
+                    }));
     await(WAIT, "some events handled", () -> first.size() >= 50);
     closing.close();
-    try (KafkaInfra next = start(props, catalog, new RecordingHandler().behave((e, a) -> second.add(e.eventId())))) {
+    try (KafkaInfra next =
+        start(props, catalog, new RecordingHandler().behave((e, a) -> second.add(e.eventId())))) {
       await(WAIT, "the rest", () -> first.size() + second.size() >= 200);
     }
     List<UUID> together = new ArrayList<>(first);
     together.addAll(second);
-    assertEquals(events.stream().map(EventEnvelope::eventId).toList(), together, "no loss, no repeat, in order");
+    assertEquals(
+        events.stream().map(EventEnvelope::eventId).toList(),
+        together,
+        "no loss, no repeat, in order");
   }
 
   @Test
   void aFailingDedupeStoreDelaysARecordButNeitherLosesNorStopsAnything() {
     String topic = unique("goods.dedupe-down");
     DedupeStore real = DedupeStore.create(10);
-    java.util.concurrent.atomic.AtomicInteger outages = new java.util.concurrent.atomic.AtomicInteger(2);
+    java.util.concurrent.atomic.AtomicInteger outages =
+        new java.util.concurrent.atomic.AtomicInteger(2);
     DedupeStore flaky =
         new DedupeStore() {
           @Override
@@ -551,7 +632,11 @@ class KafkaInfraTest {
         };
     RecordingHandler handler = new RecordingHandler();
     try (KafkaInfra infra =
-        startWithDedupe(props(unique("dedupe-down")), EventCatalog.of(Fixtures.registry(topic)), flaky, handler)) {
+        startWithDedupe(
+            props(unique("dedupe-down")),
+            EventCatalog.of(Fixtures.registry(topic)),
+            flaky,
+            handler)) {
       Goods goods = new Goods(8);
       goods.shopping(1);
       goods.shopping(2);
@@ -559,7 +644,9 @@ class KafkaInfraTest {
       await(WAIT, "both events", () -> handler.handled.size() == 2);
       assertEquals(
           List.of(0, 1),
-          handler.handled.stream().map(c -> ((GoodsObj) c.envelope().payload()).sequence()).toList());
+          handler.handled.stream()
+              .map(c -> ((GoodsObj) c.envelope().payload()).sequence())
+              .toList());
     }
   }
 
@@ -595,17 +682,28 @@ class KafkaInfraTest {
     assertTrue(log.contains("sasl.jaas.config=[redacted]"), "the secret's key is shown redacted");
     assertTrue(log.contains("ssl.truststore.password=[redacted]"));
     String publish = line(log, "publish client=");
-    assertTrue(publish.contains("topic=" + topic) && publish.contains("partition=0")
-        && publish.contains("offset=0") && publish.contains("event=Goods:Shopping")
-        && publish.contains("id=" + id) && publish.contains("brokers=" + KAFKA.bootstrapServers())
-        && publish.contains("duration="), publish);
+    assertTrue(
+        publish.contains("topic=" + topic)
+            && publish.contains("partition=0")
+            && publish.contains("offset=0")
+            && publish.contains("event=Goods:Shopping")
+            && publish.contains("id=" + id)
+            && publish.contains("brokers=" + KAFKA.bootstrapServers())
+            && publish.contains("duration="),
+        publish);
     String consume = line(log, "consume client=");
-    assertTrue(consume.contains("topic=" + topic) && consume.contains("offset=0")
-        && consume.contains("id=" + id) && consume.contains("duration="), consume);
+    assertTrue(
+        consume.contains("topic=" + topic)
+            && consume.contains("offset=0")
+            && consume.contains("id=" + id)
+            && consume.contains("duration="),
+        consume);
   }
 
   private static String line(String log, String marker) {
-    return log.lines().filter(l -> l.contains(marker)).findFirst()
+    return log.lines()
+        .filter(l -> l.contains(marker))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no line with " + marker + " in:\n" + log));
   }
 }

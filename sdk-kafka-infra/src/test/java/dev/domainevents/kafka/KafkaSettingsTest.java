@@ -75,7 +75,8 @@ class KafkaSettingsTest {
   }
 
   private static String message(Properties props) {
-    return assertThrows(IllegalArgumentException.class, () -> KafkaSettings.parse(props)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> KafkaSettings.parse(props))
+        .getMessage();
   }
 
   @Test
@@ -117,7 +118,8 @@ class KafkaSettingsTest {
   @Test
   void aPropertiesFileBuildsTheInfra(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("kafka.properties");
-    Files.writeString(file, "bootstrap.servers=localhost:9092\ngroup.id=shop\ndomainevents.ordered=true\n");
+    Files.writeString(
+        file, "bootstrap.servers=localhost:9092\ngroup.id=shop\ndomainevents.ordered=true\n");
     KafkaInfra infra = KafkaInfra.fromProperties(file);
     assertEquals("KafkaInfra{clusters=[default=localhost:9092], group=shop}", infra.toString());
   }

@@ -58,14 +58,20 @@ class NamedClusterConsumersTest {
       EventEnvelope shopping =
           Envelopes.event(SHOPPING, "1", new GoodsObj(1, "p", 1, 0, null, null), Map.of());
       infra.publishAndWait(List.of(shopping));
-      infra.message(euTopic, new SellMessage("sku", 2)).key("7").publish().get(60, TimeUnit.SECONDS);
+      infra
+          .message(euTopic, new SellMessage("sku", 2))
+          .key("7")
+          .publish()
+          .get(60, TimeUnit.SECONDS);
 
       await(WAIT, "both handled", () -> handler.handled.size() == 2);
       Set<String> names =
           handler.handled.stream().map(EventContext::name).collect(Collectors.toSet());
       assertEquals(Set.of(SHOPPING, euTopic), names);
-      await(WAIT, "offsets committed", () -> committed(MAIN, mainGroup, topic)
-          && committed(EU, euGroup, euTopic));
+      await(
+          WAIT,
+          "offsets committed",
+          () -> committed(MAIN, mainGroup, topic) && committed(EU, euGroup, euTopic));
       assertFalse(committed(MAIN, mainGroup, euTopic), "the main group never reads the EU topic");
     }
   }

@@ -64,13 +64,17 @@ class NamedClustersTest {
           toNorth.get(0).eventId().toString(),
           RawRecords.header(only(NORTH, topic), EnvelopeHeaders.EVENT_ID));
       assertEquals(plain, RawRecords.header(only(NORTH, plain), EnvelopeHeaders.EVENT_NAME));
-      assertEquals(0, MAIN.broker().admin().listTopics().names().get().stream().filter(plain::equals).count());
+      assertEquals(
+          0,
+          MAIN.broker().admin().listTopics().names().get().stream().filter(plain::equals).count());
     }
   }
 
   private static ConsumerRecord<byte[], byte[]> only(EmbeddedKafkaExtension kafka, String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = RawRecords.read(kafka.bootstrapServers(), topic, 1, WAIT);
-    assertEquals(1, records.size(), "exactly one record in " + topic + " on " + kafka.bootstrapServers());
+    List<ConsumerRecord<byte[], byte[]>> records =
+        RawRecords.read(kafka.bootstrapServers(), topic, 1, WAIT);
+    assertEquals(
+        1, records.size(), "exactly one record in " + topic + " on " + kafka.bootstrapServers());
     return records.get(0);
   }
 
@@ -83,19 +87,23 @@ class NamedClustersTest {
     KafkaInfra infra = KafkaInfra.builder().properties(props).build();
     IllegalArgumentException unknown =
         assertThrows(IllegalArgumentException.class, () -> infra.cluster("south"));
-    assertTrue(unknown.getMessage().contains("\"south\"") && unknown.getMessage().contains("[main, north]"),
+    assertTrue(
+        unknown.getMessage().contains("\"south\"")
+            && unknown.getMessage().contains("[main, north]"),
         unknown.getMessage());
     assertThrows(IllegalArgumentException.class, () -> infra.message("t", "x").cluster("south"));
 
     props.put("domainevents.route.orders", "south");
     IllegalArgumentException route =
-        assertThrows(IllegalArgumentException.class, () -> KafkaInfra.builder().properties(props).build());
+        assertThrows(
+            IllegalArgumentException.class, () -> KafkaInfra.builder().properties(props).build());
     assertTrue(route.getMessage().contains("south"), route.getMessage());
 
     props.remove("domainevents.route.orders");
     props.put("clusters.south.bootstrap.servers", "localhost:1");
     IllegalArgumentException unlisted =
-        assertThrows(IllegalArgumentException.class, () -> KafkaInfra.builder().properties(props).build());
+        assertThrows(
+            IllegalArgumentException.class, () -> KafkaInfra.builder().properties(props).build());
     assertTrue(unlisted.getMessage().contains("domainevents.clusters"), unlisted.getMessage());
   }
 }

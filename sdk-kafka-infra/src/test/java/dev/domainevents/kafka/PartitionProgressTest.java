@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.domainevents.DomainEvents;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
@@ -81,7 +80,10 @@ class PartitionProgressTest {
 
   private static void createTopic(String name, Map<String, String> config) throws Exception {
     try (Admin admin = KAFKA.broker().admin()) {
-      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(config)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -90,7 +92,8 @@ class PartitionProgressTest {
     return "{\"id\":" + id + ",\"name\":\"" + "x".repeat(size) + "\",\"amount\":1,\"sequence\":0}";
   }
 
-  private static void send(String topic, String key, String value, Map<String, String> headers) throws Exception {
+  private static void send(String topic, String key, String value, Map<String, String> headers)
+      throws Exception {
     RawRecords.send(KAFKA.bootstrapServers(), topic, key, value, headers);
   }
 
@@ -104,8 +107,8 @@ class PartitionProgressTest {
 
   /**
    * The dead-letter copy (ordered mode) or the retry copy is too large for its topic, whose
-   * max.message.bytes is small, though the original was accepted. A stub without the value goes
-   * to the dead-letter topic, the handler is not called again, and the next record is handled.
+   * max.message.bytes is small, though the original was accepted. A stub without the value goes to
+   * the dead-letter topic, the handler is not called again, and the next record is handled.
    */
   @ParameterizedTest
   @ValueSource(strings = {"fail-", "retry-"})
@@ -137,12 +140,15 @@ class PartitionProgressTest {
       assertEquals("0", RawRecords.header(stub, EnvelopeHeaders.ORIGINAL_OFFSET));
       assertEquals(group, RawRecords.header(stub, EnvelopeHeaders.GROUP));
       assertEquals("2", RawRecords.header(stub, EnvelopeHeaders.ATTEMPTS));
-      assertEquals(RecordTooLargeException.class.getName(), RawRecords.header(stub, EnvelopeHeaders.EXCEPTION_CLASS));
+      assertEquals(
+          RecordTooLargeException.class.getName(),
+          RawRecords.header(stub, EnvelopeHeaders.EXCEPTION_CLASS));
       assertTrue(
           RawRecords.header(stub, EnvelopeHeaders.EXCEPTION_MESSAGE).contains("cannot handle 666"),
           "the stub still says why the record was routed");
       Thread.sleep(1_500); // longer than the consumer's routing backoff: a loop would show
-      assertEquals(2, callsOf(handler, badId), "the handler is not called again because routing failed");
+      assertEquals(
+          2, callsOf(handler, badId), "the handler is not called again because routing failed");
     }
   }
 
@@ -155,11 +161,15 @@ class PartitionProgressTest {
     Properties props = orderedWithTwoAttempts(unique("no-room"));
     String badId = UUID.randomUUID().toString();
     String goodId = UUID.randomUUID().toString();
-    try (StderrCapture log = new StderrCapture(); KafkaInfra infra = start(props, topic, handler)) {
+    try (StderrCapture log = new StderrCapture();
+        KafkaInfra infra = start(props, topic, handler)) {
       send(topic, "666", largeValue(666, 100), RawRecords.envelopeHeaders(SHOPPING, badId));
       send(topic, "1", VALID, RawRecords.envelopeHeaders(SHOPPING, goodId));
 
-      await(WAIT, "the record after the one that cannot be dead-lettered", () -> handler.handled.size() == 1);
+      await(
+          WAIT,
+          "the record after the one that cannot be dead-lettered",
+          () -> handler.handled.size() == 1);
       assertEquals(goodId, handler.handled.get(0).eventId().toString());
       assertEquals(2, callsOf(handler, badId));
       String line = log.line(topic + "-0@0 is skipped");
@@ -178,14 +188,19 @@ class PartitionProgressTest {
     RecordingHandler handler = new RecordingHandler();
     String goodId = UUID.randomUUID().toString();
     try (KafkaInfra infra = start(props(group), topic, handler)) {
-      Map<String, String> later = RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
-      later.put(EnvelopeHeaders.RETRY_AT, Long.toString(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(365)));
+      Map<String, String> later =
+          RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
+      later.put(
+          EnvelopeHeaders.RETRY_AT,
+          Long.toString(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(365)));
       later.put(EnvelopeHeaders.GROUP, group);
       send(topic, "1", VALID, later);
-      Map<String, String> attempts = RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
+      Map<String, String> attempts =
+          RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
       attempts.put(EnvelopeHeaders.ATTEMPTS, "2147483647");
       send(topic, "1", VALID, attempts);
-      Map<String, String> elsewhere = RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
+      Map<String, String> elsewhere =
+          RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
       elsewhere.put(EnvelopeHeaders.ORIGINAL_TOPIC, "another-topic");
       send(topic, "1", VALID, elsewhere);
       send(topic, "1", VALID, RawRecords.envelopeHeaders(SHOPPING, goodId));
@@ -193,14 +208,22 @@ class PartitionProgressTest {
       await(WAIT, "the record after the malformed ones", () -> handler.handled.size() == 1);
       assertEquals(goodId, handler.handled.get(0).eventId().toString());
       assertEquals(1, handler.calls.size(), "malformed records reach no handler");
-      List<ConsumerRecord<byte[], byte[]>> dead = RawRecords.read(KAFKA.bootstrapServers(), "fail-" + topic, 3, WAIT);
-      List<String> headers = List.of(EnvelopeHeaders.RETRY_AT, EnvelopeHeaders.ATTEMPTS, EnvelopeHeaders.ORIGINAL_TOPIC);
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          RawRecords.read(KAFKA.bootstrapServers(), "fail-" + topic, 3, WAIT);
+      List<String> headers =
+          List.of(
+              EnvelopeHeaders.RETRY_AT, EnvelopeHeaders.ATTEMPTS, EnvelopeHeaders.ORIGINAL_TOPIC);
       for (int i = 0; i < 3; i++) {
         ConsumerRecord<byte[], byte[]> letter = dead.get(i);
         assertEquals("malformed-header", RawRecords.header(letter, EnvelopeHeaders.REASON));
-        assertTrue(RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_MESSAGE).contains(headers.get(i)));
-        assertEquals(topic, RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_TOPIC), "the record's own topic, not a claimed one");
-        assertEquals(Integer.toString(i), RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_OFFSET));
+        assertTrue(
+            RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_MESSAGE).contains(headers.get(i)));
+        assertEquals(
+            topic,
+            RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_TOPIC),
+            "the record's own topic, not a claimed one");
+        assertEquals(
+            Integer.toString(i), RawRecords.header(letter, EnvelopeHeaders.ORIGINAL_OFFSET));
       }
     }
   }
@@ -220,17 +243,23 @@ class PartitionProgressTest {
     String farId = UUID.randomUUID().toString();
     String manyId = UUID.randomUUID().toString();
     String goodId = UUID.randomUUID().toString();
-    try (StderrCapture log = new StderrCapture(); KafkaInfra infra = start(props, topic, handler)) {
+    try (StderrCapture log = new StderrCapture();
+        KafkaInfra infra = start(props, topic, handler)) {
       Map<String, String> far = retryHeaders(farId, group, "3");
-      far.put(EnvelopeHeaders.RETRY_AT, Long.toString(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(365)));
+      far.put(
+          EnvelopeHeaders.RETRY_AT,
+          Long.toString(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(365)));
       send(retryTopic, "1", VALID, far);
       send(retryTopic, "1", VALID, retryHeaders(manyId, group, "2147483647"));
       send(retryTopic, "1", VALID, retryHeaders(goodId, group, "3"));
 
       await(WAIT, "all three retry records", () -> handler.handled.size() == 3);
       assertEquals(
-          List.of(UUID.fromString(farId), UUID.fromString(manyId), UUID.fromString(goodId)), handledIds(handler));
-      assertEquals(List.of(4, Integer.MAX_VALUE, 4), handler.handled.stream().map(EventContext::attempt).toList());
+          List.of(UUID.fromString(farId), UUID.fromString(manyId), UUID.fromString(goodId)),
+          handledIds(handler));
+      assertEquals(
+          List.of(4, Integer.MAX_VALUE, 4),
+          handler.handled.stream().map(EventContext::attempt).toList());
       String line = log.line(retryTopic + "-0@0 asks to wait");
       assertTrue(line.contains("WARN") && line.contains("1000 ms"), line);
     }
@@ -245,14 +274,17 @@ class PartitionProgressTest {
     return headers;
   }
 
-  /** Another group's record (a retry copy or a replayed dead letter) is skipped, but not silently. */
+  /**
+   * Another group's record (a retry copy or a replayed dead letter) is skipped, but not silently.
+   */
   @Test
   void aRecordOfAnotherGroupIsSkippedWithAWarning() throws Exception {
     String topic = unique("goods.foreign");
     RecordingHandler handler = new RecordingHandler();
     String foreignId = UUID.randomUUID().toString();
     String goodId = UUID.randomUUID().toString();
-    try (StderrCapture log = new StderrCapture(); KafkaInfra infra = start(props(unique("foreign")), topic, handler)) {
+    try (StderrCapture log = new StderrCapture();
+        KafkaInfra infra = start(props(unique("foreign")), topic, handler)) {
       Map<String, String> foreign = RawRecords.envelopeHeaders(SHOPPING, foreignId);
       foreign.put(EnvelopeHeaders.GROUP, "billing");
       send(topic, "1", VALID, foreign);
@@ -261,7 +293,8 @@ class PartitionProgressTest {
       await(WAIT, "the record after the foreign one", () -> handler.handled.size() == 1);
       assertEquals(List.of(UUID.fromString(goodId)), handledIds(handler));
       String line = log.line(topic + "-0@0");
-      assertTrue(line.contains("WARN") && line.contains("billing") && line.contains(foreignId), line);
+      assertTrue(
+          line.contains("WARN") && line.contains("billing") && line.contains(foreignId), line);
     }
   }
 
@@ -274,18 +307,23 @@ class PartitionProgressTest {
     String goodId = UUID.randomUUID().toString();
     try (KafkaInfra infra = start(props(unique("not-utf8")), topic, handler)) {
       RecordHeaders headers = new RecordHeaders();
-      RawRecords.envelopeHeaders(SHOPPING, badId).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+      RawRecords.envelopeHeaders(SHOPPING, badId)
+          .forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
       headers.add("x-note", new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28});
       RawRecords.send(KAFKA.bootstrapServers(), topic, "1", VALID, headers);
       send(topic, "1", VALID, RawRecords.envelopeHeaders(SHOPPING, goodId));
 
       await(WAIT, "the record after the malformed one", () -> handler.handled.size() == 1);
       assertEquals(List.of(UUID.fromString(goodId)), handledIds(handler));
-      ConsumerRecord<byte[], byte[]> letter = RawRecords.read(KAFKA.bootstrapServers(), "fail-" + topic, 1, WAIT).get(0);
+      ConsumerRecord<byte[], byte[]> letter =
+          RawRecords.read(KAFKA.bootstrapServers(), "fail-" + topic, 1, WAIT).get(0);
       assertEquals("malformed-header", RawRecords.header(letter, EnvelopeHeaders.REASON));
       assertEquals(badId, RawRecords.header(letter, EnvelopeHeaders.EVENT_ID));
       assertTrue(RawRecords.header(letter, EnvelopeHeaders.EXCEPTION_MESSAGE).contains("x-note"));
-      assertEquals(4, letter.headers().lastHeader("x-note").value().length, "the dead letter keeps the bytes as they were");
+      assertEquals(
+          4,
+          letter.headers().lastHeader("x-note").value().length,
+          "the dead letter keeps the bytes as they were");
     }
   }
 
@@ -305,7 +343,9 @@ class PartitionProgressTest {
     props.put("domainevents.retry.attempts", "2");
     props.put("domainevents.retry.backoff.ms", "3000");
     try (KafkaInfra infra = start(props, topic, handler)) {
-      await(WAIT, "both partitions assigned",
+      await(
+          WAIT,
+          "both partitions assigned",
           () -> infra.assignment().stream().filter(p -> p.topic().equals(topic)).count() == 2);
       Goods bad = new Goods(failing);
       bad.shopping(1);
@@ -318,10 +358,12 @@ class PartitionProgressTest {
       }
       List<EventEnvelope> goodEvents = Fixtures.drain(good);
       infra.publishAndWait(goodEvents);
-      await(WAIT, "the second attempt", () -> handler.calls.stream().anyMatch(c -> c.attempt() == 2));
+      await(
+          WAIT, "the second attempt", () -> handler.calls.stream().anyMatch(c -> c.attempt() == 2));
       await(WAIT, "the other partition's events", () -> handler.handled.size() == 3);
 
-      List<Long> order = handler.calls.stream().map(c -> ((GoodsObj) c.envelope().payload()).id()).toList();
+      List<Long> order =
+          handler.calls.stream().map(c -> ((GoodsObj) c.envelope().payload()).id()).toList();
       assertEquals(
           List.of(failing, healthy, healthy, healthy, failing),
           order,
@@ -366,8 +408,10 @@ class PartitionProgressTest {
       long blockedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
       assertTrue(blockedMs >= 1_400, "publish returned after " + blockedMs + " ms");
       assertTrue(future.isDone(), "the failure is known by the time publish returns");
-      ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(1, TimeUnit.SECONDS));
-      assertTrue(failed.getCause() instanceof EventPublishException, String.valueOf(failed.getCause()));
+      ExecutionException failed =
+          assertThrows(ExecutionException.class, () -> future.get(1, TimeUnit.SECONDS));
+      assertTrue(
+          failed.getCause() instanceof EventPublishException, String.valueOf(failed.getCause()));
     } finally {
       infra.close();
     }

@@ -64,7 +64,8 @@ final class RawRecords {
   }
 
   /** Sends a record whose header values are given as bytes, e.g. bytes that are not UTF-8. */
-  static void send(String bootstrap, String topic, String key, String value, RecordHeaders recordHeaders)
+  static void send(
+      String bootstrap, String topic, String key, String value, RecordHeaders recordHeaders)
       throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
@@ -82,7 +83,9 @@ final class RawRecords {
     }
   }
 
-  /** The headers of a well-formed envelope of event {@code name}, as a producer of ours writes them. */
+  /**
+   * The headers of a well-formed envelope of event {@code name}, as a producer of ours writes them.
+   */
   static Map<String, String> envelopeHeaders(String name, String id) {
     Map<String, String> headers = new HashMap<>();
     headers.put(EnvelopeHeaders.EVENT_ID, id);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class RoutingExceptionTest {
   @Test
   void aCopyTooLargeIsRefusedForGood() {
-    RoutingException e = RoutingException.of(new ExecutionException(new RecordTooLargeException("big")));
+    RoutingException e =
+        RoutingException.of(new ExecutionException(new RecordTooLargeException("big")));
     assertTrue(e.permanent());
     assertTrue(e.tooLarge());
     assertTrue(e.getCause() instanceof RecordTooLargeException, "the future's cause, unwrapped");
@@ -33,8 +34,12 @@ class RoutingExceptionTest {
 
   @Test
   void retriableErrorsTimeOutsAndAClosingProducerAreTransient() {
-    assertFalse(RoutingException.of(new ExecutionException(new NotEnoughReplicasException("isr"))).permanent());
-    assertFalse(RoutingException.of(new org.apache.kafka.common.errors.TimeoutException("metadata")).permanent());
+    assertFalse(
+        RoutingException.of(new ExecutionException(new NotEnoughReplicasException("isr")))
+            .permanent());
+    assertFalse(
+        RoutingException.of(new org.apache.kafka.common.errors.TimeoutException("metadata"))
+            .permanent());
     assertFalse(RoutingException.of(new TimeoutException()).permanent());
     assertFalse(RoutingException.of(new KafkaException("producer closed")).permanent());
   }

@@ -43,20 +43,38 @@ class RoutingOutageTest {
     String goodId = UUID.randomUUID().toString();
     KafkaInfra infra = KafkaInfra.builder().properties(props).build();
     infra.subscribe(handler);
-    try (StderrCapture log = new StderrCapture(); infra) {
+    try (StderrCapture log = new StderrCapture();
+        infra) {
       infra.start(EventCatalog.of(Fixtures.registry(topic)));
       String bootstrap = KAFKA.bootstrapServers();
-      RawRecords.send(bootstrap, topic, "666", PartitionProgressTest.largeValue(666, 10), RawRecords.envelopeHeaders(SHOPPING, badId));
-      RawRecords.send(bootstrap, topic, "1", PartitionProgressTest.VALID, RawRecords.envelopeHeaders(SHOPPING, goodId));
+      RawRecords.send(
+          bootstrap,
+          topic,
+          "666",
+          PartitionProgressTest.largeValue(666, 10),
+          RawRecords.envelopeHeaders(SHOPPING, badId));
+      RawRecords.send(
+          bootstrap,
+          topic,
+          "1",
+          PartitionProgressTest.VALID,
+          RawRecords.envelopeHeaders(SHOPPING, goodId));
 
-      await(WAIT, "two failed sends of the dead letter", () -> log.count("could not route record " + topic + "-0@0") >= 2);
-      assertEquals(2, PartitionProgressTest.callsOf(handler, badId), "routing failed, but the handler is not called again");
+      await(
+          WAIT,
+          "two failed sends of the dead letter",
+          () -> log.count("could not route record " + topic + "-0@0") >= 2);
+      assertEquals(
+          2,
+          PartitionProgressTest.callsOf(handler, badId),
+          "routing failed, but the handler is not called again");
       assertEquals(List.of(), handler.handled, "ordered: the partition waits for its dead letter");
 
       KAFKA.broker().createTopic("fail-" + topic, 1);
       await(WAIT, "the record after the dead letter", () -> handler.handled.size() == 1);
       assertEquals(goodId, handler.handled.get(0).eventId().toString());
-      ConsumerRecord<byte[], byte[]> letter = RawRecords.read(bootstrap, "fail-" + topic, 1, WAIT).get(0);
+      ConsumerRecord<byte[], byte[]> letter =
+          RawRecords.read(bootstrap, "fail-" + topic, 1, WAIT).get(0);
       assertEquals("handler-failed", RawRecords.header(letter, EnvelopeHeaders.REASON));
       assertEquals(badId, RawRecords.header(letter, EnvelopeHeaders.EVENT_ID));
       assertEquals(2, PartitionProgressTest.callsOf(handler, badId));

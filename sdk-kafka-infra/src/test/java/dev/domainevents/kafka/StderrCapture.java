@@ -15,7 +15,8 @@ final class StderrCapture implements AutoCloseable {
 
   /** The first line containing {@code marker}; fails the test if there is none. */
   String line(String marker) {
-    return text().lines()
+    return text()
+        .lines()
         .filter(l -> l.contains(marker))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no log line contains \"" + marker + "\""));

@@ -69,14 +69,18 @@ class UnhandledEventsTest {
       assertEquals(1, handler.calls.size(), "only the handled, decodable event reaches a handler");
       assertEquals(2, infra.skippedRecords(), "the unhandled and the unknown event are counted");
 
-      List<ConsumerRecord<byte[], byte[]>> dead = RawRecords.read(bootstrap, "fail-" + topic, 1, WAIT);
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          RawRecords.read(bootstrap, "fail-" + topic, 1, WAIT);
       assertEquals(1, dead.size(), "only the undecodable handled event is dead-lettered");
       assertEquals("payload-mismatch", RawRecords.header(dead.get(0), EnvelopeHeaders.REASON));
       assertEquals(SHOPPING, RawRecords.header(dead.get(0), EnvelopeHeaders.EVENT_NAME));
 
       // Skipped records are committed like handled ones: the group's offset passes all four.
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        await(WAIT, "the group's offset past every record", () -> committed(admin, group, topic) == 4);
+        await(
+            WAIT,
+            "the group's offset past every record",
+            () -> committed(admin, group, topic) == 4);
       }
     }
   }

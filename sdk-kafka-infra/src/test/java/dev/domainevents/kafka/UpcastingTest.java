@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A topic holding versions 1, 2 and 3 of one event, read by a consumer at version 3 on a real
- * broker: old records are upcast before dispatch, and a record of version 4 goes to the
- * dead-letter topic, never misread.
+ * broker: old records are upcast before dispatch, and a record of version 4 goes to the dead-letter
+ * topic, never misread.
  */
 class UpcastingTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -95,7 +95,8 @@ class UpcastingTest {
   }
 
   private static void send(String topic, int version, String json) throws Exception {
-    Map<String, String> headers = RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
+    Map<String, String> headers =
+        RawRecords.envelopeHeaders(SHOPPING, UUID.randomUUID().toString());
     headers.put(EnvelopeHeaders.SCHEMA_VERSION, Integer.toString(version));
     RawRecords.send(KAFKA.bootstrapServers(), topic, "7", json, headers);
   }

@@ -21,12 +21,16 @@ final class FailedEvents {
 
   private final DataSource dataSource;
   private final Clock clock;
+
   /** The table whose rows carry status, attempts and next_attempt_ms. */
   private final String table;
+
   /** Restricts {@link #table} to one service, or {@code null}. */
   private final String service;
+
   /** Selects the failed rows as {@link FailedEvent#fromRow} reads them; ends with LIMIT ?. */
   private final String listSql;
+
   /** Matches one event of {@link #table} by event id, the parameter. */
   private final String eventMatch;
 

@@ -11,8 +11,8 @@ public enum OutboxDialect {
   /** H2 2.2 or newer, e.g. embedded for tests and demos. */
   H2("h2.sql"),
   /**
-   * MariaDB 10.6 or newer, InnoDB. MySQL 8.0 accepts the same DDL and SQL, but the build tests
-   * them on MariaDB only.
+   * MariaDB 10.6 or newer, InnoDB. MySQL 8.0 accepts the same DDL and SQL, but the build tests them
+   * on MariaDB only.
    */
   MARIADB("mariadb.sql");
 

@@ -49,9 +49,8 @@ import org.slf4j.LoggerFactory;
  * the locked ones and takes other aggregates, so relays do not wait for each other, and no row is
  * claimed by two relays at once. <b>Order per aggregate</b> is kept: a claimed row is shipped only
  * if every earlier unsent row of its aggregate is in the same batch; otherwise it waits for the
- * next poll.
- * Rows waiting for a retry hold back the later rows of their aggregate; a row that used up its
- * attempts does not.
+ * next poll. Rows waiting for a retry hold back the later rows of their aggregate; a row that used
+ * up its attempts does not.
  *
  * <p><b>No horizon</b>: a pending row is shipped however old it is.
  */
@@ -308,9 +307,12 @@ public final class OutboxRelay implements AutoCloseable {
             .append(OutboxRows.OUTBOX)
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
-            .append(" AND next_attempt_ms <= ? AND id >= ? AND (aggregate_type, aggregate_id) IN (");
+            .append(
+                " AND next_attempt_ms <= ? AND id >= ? AND (aggregate_type, aggregate_id) IN (");
     placeholders(sql, heads.size(), "(?, ?)")
-        .append(") ORDER BY id LIMIT ").append(limit).append(" FOR UPDATE SKIP LOCKED");
+        .append(") ORDER BY id LIMIT ")
+        .append(limit)
+        .append(" FOR UPDATE SKIP LOCKED");
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       int p = 1;
       select.setLong(p++, now);

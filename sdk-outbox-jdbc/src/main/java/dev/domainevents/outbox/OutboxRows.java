@@ -53,8 +53,8 @@ final class OutboxRows {
   }
 
   /**
-   * Encodes the payload as the text the payload column holds, failing with a message that names
-   * the event. The columns are text, so the codec's bytes must be UTF-8, as JSON is.
+   * Encodes the payload as the text the payload column holds, failing with a message that names the
+   * event. The columns are text, so the codec's bytes must be UTF-8, as JSON is.
    */
   static String encodePayload(PayloadCodec codec, EventEnvelope event) {
     try {
@@ -63,10 +63,7 @@ final class OutboxRows {
         throw new IllegalArgumentException("the PayloadCodec returned null");
       }
       try {
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
       } catch (CharacterCodingException e) {
         throw new IllegalArgumentException(
             "the PayloadCodec wrote bytes that are not UTF-8 text, which the outbox's text columns"

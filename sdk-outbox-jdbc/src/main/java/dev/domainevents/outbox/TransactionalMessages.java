@@ -285,17 +285,12 @@ public final class TransactionalMessages implements AutoCloseable {
               try {
                 events = loadEvents(connection, id);
               } catch (OutboxRows.UndecodableEventException e) {
-                markFailed(
-                    connection, id, attempts, "cannot show the checker: " + e.getMessage());
+                markFailed(connection, id, attempts, "cannot show the checker: " + e.getMessage());
                 return null;
               }
               held =
                   new HeldTransaction(
-                      id,
-                      Instant.ofEpochMilli(row.getLong(1)),
-                      attempts,
-                      row.getString(3),
-                      events);
+                      id, Instant.ofEpochMilli(row.getLong(1)), attempts, row.getString(3), events);
             }
           }
           TransactionDecision decision;
@@ -309,8 +304,7 @@ public final class TransactionalMessages implements AutoCloseable {
             reason = "the checker threw " + e;
             log.warn("checking held transaction {} failed", id, e);
           }
-          if (decision == TransactionDecision.COMMIT
-              || decision == TransactionDecision.ROLLBACK) {
+          if (decision == TransactionDecision.COMMIT || decision == TransactionDecision.ROLLBACK) {
             finish(connection, id, decision);
             log.info("held transaction {} decided by the checker: {}", id, decision);
             return decision;

@@ -5,16 +5,15 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * The one JDBC transaction template of this module: turn auto-commit off, run the work, commit;
- * on any failure roll back and rethrow; always restore the connection's auto-commit mode, so a
- * pooled connection goes back as it came.
+ * The one JDBC transaction template of this module: turn auto-commit off, run the work, commit; on
+ * any failure roll back and rethrow; always restore the connection's auto-commit mode, so a pooled
+ * connection goes back as it came.
  */
 final class Transactions {
   private Transactions() {}
 
   /** Runs {@code work} in one transaction on a new connection from {@code dataSource}. */
-  static <T> T run(DataSource dataSource, JdbcOutbox.TransactionWork<T> work)
-      throws SQLException {
+  static <T> T run(DataSource dataSource, JdbcOutbox.TransactionWork<T> work) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       return run(connection, work);
     }
@@ -24,8 +23,7 @@ final class Transactions {
    * Runs {@code work} in one transaction on {@code connection}. The work may commit in between,
    * e.g. once per batch; what it left uncommitted is committed when it returns.
    */
-  static <T> T run(Connection connection, JdbcOutbox.TransactionWork<T> work)
-      throws SQLException {
+  static <T> T run(Connection connection, JdbcOutbox.TransactionWork<T> work) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try {

@@ -2,7 +2,6 @@ package dev.domainevents.outbox;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-
 /** The outbox on embedded H2, relayed to a real Kafka broker. */
 class H2KafkaOutboxTest extends KafkaOutboxContract {
   @RegisterExtension

@@ -2,7 +2,6 @@ package dev.domainevents.outbox;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-
 class H2TransactionalMessagesTest extends TransactionalMessagesContract {
   @RegisterExtension
   static final TestDatabase.PerClass DATABASE = new TestDatabase.PerClass(TestDatabase::h2);

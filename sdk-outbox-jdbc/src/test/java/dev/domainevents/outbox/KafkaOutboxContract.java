@@ -34,8 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * once after dedupe" assertions count them.
  */
 abstract class KafkaOutboxContract extends OutboxContract {
-  @RegisterExtension
-  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
   private static final AtomicInteger TESTS = new AtomicInteger();
 

@@ -93,8 +93,7 @@ class OutboxUpcastingTest {
     Recorder recorder = new Recorder();
     try (DomainEvents.Installation installation =
         DomainEvents.install(new InMemoryInfra(), upgraded, recorder)) {
-      assertEquals(
-          1, OutboxRelay.builder(database.dataSource(), outbox).build().pollOnce());
+      assertEquals(1, OutboxRelay.builder(database.dataSource(), outbox).build().pollOnce());
       List<EventEnvelope> delivered = recorder.awaitDistinct(1, Duration.ofSeconds(30));
       assertEquals(new SoldV2("apple", 1, "shop"), delivered.get(0).payload());
       assertEquals(2, delivered.get(0).schemaVersion());
@@ -106,7 +105,8 @@ class OutboxUpcastingTest {
   static final class NewerGoods extends Entity {
     void sell() {
       domainEvent(
-          EventType.of("Goods:Sell", SoldV2.class, SELL_V1.topic(), 3), new SoldV2("pear", 1, "web"));
+          EventType.of("Goods:Sell", SoldV2.class, SELL_V1.topic(), 3),
+          new SoldV2("pear", 1, "web"));
     }
 
     @Override

@@ -96,8 +96,7 @@ class PollingWorkerTest {
     }
   }
 
-  private static void waitUntil(BooleanSupplier condition)
-      throws InterruptedException {
+  private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
       assertTrue(System.nanoTime() < deadline, "timed out");

@@ -142,8 +142,8 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * Creates a database before a test class's tests and drops it after them: register it as a
-   * static {@code @RegisterExtension} field.
+   * Creates a database before a test class's tests and drops it after them: register it as a static
+   * {@code @RegisterExtension} field.
    */
   static final class PerClass implements BeforeAllCallback, AfterAllCallback {
     /** Makes the database, e.g. {@code TestDatabase::h2}. */

@@ -52,9 +52,7 @@ final class ApplierStep implements ProcessingStep {
     for (ApplierFindings found : clean) {
       TypeElement aggregate = found.aggregate();
       round.guarded(
-          aggregate,
-          aggregate.getQualifiedName().toString(),
-          () -> writer.write(model(found)));
+          aggregate, aggregate.getQualifiedName().toString(), () -> writer.write(model(found)));
     }
   }
 

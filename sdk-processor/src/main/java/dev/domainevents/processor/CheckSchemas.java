@@ -179,10 +179,7 @@ final class CheckSchemas implements ProcessingStep {
     current.put(
         event.name(),
         new Current(
-            event.version(),
-            schema,
-            entity.getQualifiedName().toString(),
-            event.methodName()));
+            event.version(), schema, entity.getQualifiedName().toString(), event.methodName()));
     if (lock == null) {
       return;
     }

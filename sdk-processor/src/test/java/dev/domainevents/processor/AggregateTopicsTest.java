@@ -11,8 +11,8 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * One topic per aggregate type by default, {@code @EventTopic} for the entity, {@code
- * @RaisesEvent(topic = ...)} for one event, and the {@code [SdkSplitAggregate]} warning.
+ * One topic per aggregate type by default, {@code @EventTopic} for the entity,
+ * {@code @RaisesEvent(topic = ...)} for one event, and the {@code [SdkSplitAggregate]} warning.
  */
 class AggregateTopicsTest {
   private static JavaFileObject order(String annotation, String restockDeclaration) {
@@ -50,7 +50,10 @@ class AggregateTopicsTest {
 
   private static String constants(Compilation compilation) {
     try {
-      return compilation.generatedSourceFile("shop.OrderEvents").orElseThrow().getCharContent(true)
+      return compilation
+          .generatedSourceFile("shop.OrderEvents")
+          .orElseThrow()
+          .getCharContent(true)
           .toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

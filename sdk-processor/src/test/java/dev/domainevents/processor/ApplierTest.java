@@ -29,7 +29,8 @@ class ApplierTest {
       JavaFileObjects.forSourceString(
           "shop.Restocked", "package shop; public record Restocked(int amount) {}");
   private static final JavaFileObject TAKEN =
-      JavaFileObjects.forSourceString("shop.Taken", "package shop; public record Taken(int amount) {}");
+      JavaFileObjects.forSourceString(
+          "shop.Taken", "package shop; public record Taken(int amount) {}");
 
   /** An aggregate raising Stock:Restock and Stock:Take, with {@code body} added to it. */
   private static JavaFileObject stock(String body) {
@@ -89,7 +90,7 @@ class ApplierTest {
   private static final JavaFileObject DEMO =
       JavaFileObjects.forSourceString(
           "shop.Demo",
-          """
+"""
           package shop;
 
           import dev.domainevents.EventEnvelope;
@@ -131,7 +132,10 @@ import java.util.stream.Stream;
             .resolve("generatesAnApplierThatCallsApplyMethodsDirectly")
             .resolve("shop.Stock_Applier.java");
     String text =
-        compilation.generatedSourceFile("shop.Stock_Applier").orElseThrow().getCharContent(true)
+        compilation
+            .generatedSourceFile("shop.Stock_Applier")
+            .orElseThrow()
+            .getCharContent(true)
             .toString();
     if (Boolean.getBoolean("goldens.update")) {
       Files.createDirectories(golden.getParent());

@@ -40,7 +40,7 @@ class BehaviourTest {
         "app.SellMessage", "package app; public record SellMessage(String sku, int quantity) {}"),
     JavaFileObjects.forSourceString(
         "app.Goods",
-        """
+"""
         package app;
 
         import dev.domainevents.Entity;

@@ -831,9 +831,13 @@ class DiagnosticsTest {
         JavaFileObjects.forSourceString(
             "shop." + entity,
             "package shop;\n"
-                + "public final class " + entity + " extends dev.domainevents.Entity {\n"
+                + "public final class "
+                + entity
+                + " extends dev.domainevents.Entity {\n"
                 + "  public void go() {\n"
-                + "    domainEvent(\"" + event + "\", new GoodsObj(1, \"tea\", 3));\n"
+                + "    domainEvent(\""
+                + event
+                + "\", new GoodsObj(1, \"tea\", 3));\n"
                 + "  }\n"
                 + "  @Override public String identity() { return \"1\"; }\n"
                 + "}\n");

@@ -79,23 +79,38 @@ class DispatcherShapesTest {
     StringBuilder packer = new StringBuilder();
     for (String method : methods) {
       String event = "Crate:" + capitalize(method);
-      crate.append("  public void ").append(method).append("(int n) {\n")
-          .append("    domainEvent(\"").append(event).append("\", new Item(n));\n  }\n");
-      packer.append("  @EventHandler(\"").append(event).append("\")\n")
-          .append("  void on").append(capitalize(method)).append("(Item item) {\n")
-          .append("    last = \"").append(method).append(":\" + item.n();\n  }\n");
+      crate
+          .append("  public void ")
+          .append(method)
+          .append("(int n) {\n")
+          .append("    domainEvent(\"")
+          .append(event)
+          .append("\", new Item(n));\n  }\n");
+      packer
+          .append("  @EventHandler(\"")
+          .append(event)
+          .append("\")\n")
+          .append("  void on")
+          .append(capitalize(method))
+          .append("(Item item) {\n")
+          .append("    last = \"")
+          .append(method)
+          .append(":\" + item.n();\n  }\n");
     }
     return new JavaFileObject[] {
-      JavaFileObjects.forSourceString("crates.Item", "package crates; public record Item(int n) {}"),
+      JavaFileObjects.forSourceString(
+          "crates.Item", "package crates; public record Item(int n) {}"),
       JavaFileObjects.forSourceString(
           "crates.Crate",
           "package crates;\n\nimport dev.domainevents.Entity;\n\n"
-              + "public final class Crate extends Entity {\n" + crate
+              + "public final class Crate extends Entity {\n"
+              + crate
               + "  @Override\n  public String identity() {\n    return \"1\";\n  }\n}\n"),
       JavaFileObjects.forSourceString(
           "crates.Packer",
           "package crates;\n\nimport dev.domainevents.EventHandler;\n\n"
-              + "public final class Packer {\n  private String last = \"\";\n\n" + packer
+              + "public final class Packer {\n  private String last = \"\";\n\n"
+              + packer
               + "  @Override\n  public String toString() {\n    return last;\n  }\n}\n")
     };
   }

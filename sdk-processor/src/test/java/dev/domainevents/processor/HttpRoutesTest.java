@@ -12,12 +12,13 @@ import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
- * The route table written for sdk-http's proxy, against its golden file. Regenerate it
- * deliberately with {@code -Dgoldens.update=true} and review the diff.
+ * The route table written for sdk-http's proxy, against its golden file. Regenerate it deliberately
+ * with {@code -Dgoldens.update=true} and review the diff.
  */
 class HttpRoutesTest {
   private static final Path GOLDEN =
-      Path.of("src/test/resources/goldens/HttpRoutesTest/representativeHandlers/http-routes.properties");
+      Path.of(
+          "src/test/resources/goldens/HttpRoutesTest/representativeHandlers/http-routes.properties");
 
   @Test
   void representativeHandlers() throws IOException {
@@ -25,7 +26,8 @@ class HttpRoutesTest {
     assertThat(compilation).succeededWithoutWarnings();
     String text =
         compilation
-            .generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/domainevents/http-routes.properties")
+            .generatedFile(
+                StandardLocation.CLASS_OUTPUT, "META-INF/domainevents/http-routes.properties")
             .orElseThrow()
             .getCharContent(true)
             .toString();
@@ -37,9 +39,13 @@ class HttpRoutesTest {
 
   @Test
   void noHandlersNoTable() {
-    Compilation compilation = Compilers.sdk()
+    Compilation compilation =
+        Compilers.sdk()
             .compile(
-                ShopSources.GOODS_OBJ, ShopSources.LINE_ADDED, ShopSources.RESTOCKED, ShopSources.GOODS);
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
+                ShopSources.GOODS);
     assertThat(compilation).succeeded();
     assertThat(
             compilation.generatedFile(

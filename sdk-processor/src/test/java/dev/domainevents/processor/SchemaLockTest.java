@@ -156,7 +156,9 @@ class SchemaLockTest {
     assertThat(full).hadErrorContaining("the old schema cannot read data written with the new one");
     Compilation none =
         compile(
-            lock(LOCKED_V1), goodsObj("int goodsId, long amount"), "-Adomainevents.compatibility=NONE");
+            lock(LOCKED_V1),
+            goodsObj("int goodsId, long amount"),
+            "-Adomainevents.compatibility=NONE");
     assertThat(none).succeeded();
     assertThat(none).hadWarningContaining("[SdkSchemaUnlocked]");
   }
@@ -180,9 +182,7 @@ class SchemaLockTest {
     Path lock = lock(LOCKED_V1 + "  version 2\n    amount: int\n    goodsId: int\n");
     JavaFileObject goods = goods("");
     Compilation compilation =
-        Compilers.sdk()
-            .withOptions("-Adomainevents.lock=" + lock)
-            .compile(goods, unchanged());
+        Compilers.sdk().withOptions("-Adomainevents.lock=" + lock).compile(goods, unchanged());
     assertThat(compilation)
         .hadErrorContaining(
             "[SdkVersionLowered] \"Goods:Shopping\" is at version 1, but version 2 is locked")

@@ -67,8 +67,7 @@ class TreelessCompilerTest {
     assertThat(compilation)
         .generatedSourceFile("shop.GoodsEvents")
         .contentsAsUtf8String()
-        .contains(
-            "SHOPPING = EventType.of(\"Goods:Shopping\", GoodsObj.class, \"goods\", 1)");
+        .contains("SHOPPING = EventType.of(\"Goods:Shopping\", GoodsObj.class, \"goods\", 1)");
     // Without trees the undeclared call is invisible: only the declared event is registered.
     assertThat(compilation)
         .generatedSourceFile("shop.GoodsEvents")

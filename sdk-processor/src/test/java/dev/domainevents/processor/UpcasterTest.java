@@ -124,7 +124,9 @@ class UpcasterTest {
       EventCatalog catalog = EventCatalog.load(loader);
       Map<String, Object> v1 = new HashMap<>(Map.of("goodsId", 7, "amount", 2));
       Map<String, Object> v3 =
-          catalog.upcaster("Goods:Shopping", 2).apply(catalog.upcaster("Goods:Shopping", 1).apply(v1));
+          catalog
+              .upcaster("Goods:Shopping", 2)
+              .apply(catalog.upcaster("Goods:Shopping", 1).apply(v1));
       assertThat(v3).containsExactly("goodsId", 7, "quantity", 2, "note", "none");
       assertThat(catalog.upcaster("Goods:Shopping", 3)).isNull();
     }
@@ -142,8 +144,9 @@ class UpcasterTest {
         .inFile(goods)
         .onLineContaining("public void shopping");
     assertThat(compilation)
-        .hadErrorContaining("no upcaster turns version 2 into 3; add `@Upcaster(event ="
-            + " \"Goods:Shopping\", from = 2)");
+        .hadErrorContaining(
+            "no upcaster turns version 2 into 3; add `@Upcaster(event ="
+                + " \"Goods:Shopping\", from = 2)");
   }
 
   @Test
@@ -157,7 +160,8 @@ class UpcasterTest {
                     return v2;
                   }
                 """);
-    assertThat(Compilers.sdk().withOptions("-Adomainevents.lock=" + lock()).compile(goods, GOODS_OBJ))
+    assertThat(
+            Compilers.sdk().withOptions("-Adomainevents.lock=" + lock()).compile(goods, GOODS_OBJ))
         .hadErrorContaining("[SdkUpcasterSignature] upcaster Goods.notStatic must be declared")
         .inFile(goods)
         .onLineContaining("notStatic(");
@@ -224,9 +228,9 @@ class UpcasterTest {
                     return v1;
                   }
                 """);
-    assertThat(compile(""))
-        .hadErrorContaining("[SdkMissingUpcaster]");
-    assertThat(Compilers.sdk().withOptions("-Adomainevents.lock=" + lock()).compile(goods, GOODS_OBJ))
+    assertThat(compile("")).hadErrorContaining("[SdkMissingUpcaster]");
+    assertThat(
+            Compilers.sdk().withOptions("-Adomainevents.lock=" + lock()).compile(goods, GOODS_OBJ))
         .hadErrorContaining(
             "[SdkDuplicateUpcaster] Goods.amountBecomesQuantity and Goods.again both upcast"
                 + " \"Goods:Shopping\" from version 1")

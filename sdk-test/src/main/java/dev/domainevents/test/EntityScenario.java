@@ -89,13 +89,21 @@ public final class EntityScenario {
       Objects.requireNonNull(type, "type");
       if (next >= events.size()) {
         throw new AssertionError(
-            "expected " + type.name() + " as event #" + (next + 1) + " but "
+            "expected "
+                + type.name()
+                + " as event #"
+                + (next + 1)
+                + " but "
                 + RecordedEvents.describe(events));
       }
       EventEnvelope event = events.get(next);
       if (!event.name().equals(type.name())) {
         throw new AssertionError(
-            "expected " + type.name() + " as event #" + (next + 1) + " but "
+            "expected "
+                + type.name()
+                + " as event #"
+                + (next + 1)
+                + " but "
                 + RecordedEvents.describe(events));
       }
       next++;
@@ -107,7 +115,10 @@ public final class EntityScenario {
     public void andNothingElse() {
       if (next != events.size()) {
         throw new AssertionError(
-            "expected " + next + " event(s) and nothing else, but " + RecordedEvents.describe(events));
+            "expected "
+                + next
+                + " event(s) and nothing else, but "
+                + RecordedEvents.describe(events));
       }
     }
 

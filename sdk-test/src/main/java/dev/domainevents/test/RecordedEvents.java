@@ -38,8 +38,8 @@ public final class RecordedEvents {
   }
 
   /**
-   * Asserts that exactly one event of {@code type} was recorded, and returns it for further
-   * checks. Use {@link #raised(EventType, int)} when several are expected.
+   * Asserts that exactly one event of {@code type} was recorded, and returns it for further checks.
+   * Use {@link #raised(EventType, int)} when several are expected.
    */
   public <T> Event<T> raised(EventType<T> type) {
     List<Event<T>> matching = all(type);
@@ -131,7 +131,10 @@ public final class RecordedEvents {
       Object payload = envelope.payload();
       if (!type.payloadType().isInstance(payload)) {
         throw new AssertionError(
-            type.name() + " should carry " + type.payloadType().getName() + " but carries "
+            type.name()
+                + " should carry "
+                + type.payloadType().getName()
+                + " but carries "
                 + payload.getClass().getName());
       }
       return type.payloadType().cast(payload);
@@ -156,7 +159,12 @@ public final class RecordedEvents {
     public Event<T> withHeader(String key, String value) {
       if (!Objects.equals(value, envelope.header(key))) {
         throw new AssertionError(
-            type.name() + " header " + key + ": expected " + value + " but headers are "
+            type.name()
+                + " header "
+                + key
+                + ": expected "
+                + value
+                + " but headers are "
                 + envelope.headers());
       }
       return this;
@@ -175,7 +183,10 @@ public final class RecordedEvents {
     public Event<T> withAggregateId(String aggregateId) {
       if (!Objects.equals(aggregateId, envelope.aggregateId())) {
         throw new AssertionError(
-            type.name() + " aggregate id: expected " + aggregateId + " but was "
+            type.name()
+                + " aggregate id: expected "
+                + aggregateId
+                + " but was "
                 + envelope.aggregateId());
       }
       return this;

@@ -64,12 +64,20 @@ class DomainEventAssertionsTest {
   void failuresListWhatWasRecorded() {
     Shelf shelf = new Shelf(5);
     shelf.shopping(2);
-    AssertionError error = assertThrows(AssertionError.class, () -> assertThat(shelf).raised(EMPTY));
-    assertTrue(error.getMessage().contains("expected exactly one Shelf:Empty but found 0"), error.getMessage());
-    assertTrue(error.getMessage().contains("Shelf:Shopping Bought[id=1, amount=2]"), error.getMessage());
+    AssertionError error =
+        assertThrows(AssertionError.class, () -> assertThat(shelf).raised(EMPTY));
+    assertTrue(
+        error.getMessage().contains("expected exactly one Shelf:Empty but found 0"),
+        error.getMessage());
+    assertTrue(
+        error.getMessage().contains("Shelf:Shopping Bought[id=1, amount=2]"), error.getMessage());
 
-    assertThrows(AssertionError.class, () -> assertThat(shelf).raised(SHOPPING).withPayload(new Bought(1, 3)));
-    assertThrows(AssertionError.class, () -> assertThat(shelf).raised(SHOPPING).withHeader("x-action", "sell"));
+    assertThrows(
+        AssertionError.class,
+        () -> assertThat(shelf).raised(SHOPPING).withPayload(new Bought(1, 3)));
+    assertThrows(
+        AssertionError.class,
+        () -> assertThat(shelf).raised(SHOPPING).withHeader("x-action", "sell"));
     assertThrows(AssertionError.class, () -> assertThat(shelf).raisedNothing());
   }
 

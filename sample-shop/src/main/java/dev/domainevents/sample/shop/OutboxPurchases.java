@@ -44,11 +44,11 @@ final class OutboxPurchases implements AutoCloseable {
   }
 
   /**
-   * Opens the database named by {@code setting}: {@code h2} for a private in-memory H2 database,
-   * or a JDBC URL of H2 or PostgreSQL (e.g. {@code
-   * jdbc:postgresql://localhost/shop?user=shop}), whose driver must be on the class path. Creates
-   * the outbox tables and the {@code goods} table (each goods starting with {@code initialStock})
-   * if they are missing, and starts the relay. Install the Kafka infra first.
+   * Opens the database named by {@code setting}: {@code h2} for a private in-memory H2 database, or
+   * a JDBC URL of H2 or PostgreSQL (e.g. {@code jdbc:postgresql://localhost/shop?user=shop}), whose
+   * driver must be on the class path. Creates the outbox tables and the {@code goods} table (each
+   * goods starting with {@code initialStock}) if they are missing, and starts the relay. Install
+   * the Kafka infra first.
    */
   static OutboxPurchases open(String setting, int firstGoods, int lastGoods, int initialStock)
       throws SQLException {
@@ -157,8 +157,7 @@ final class OutboxPurchases implements AutoCloseable {
   }
 
   private static void createGoods(
-      Connection connection, int firstGoods, int lastGoods, int initialStock)
-      throws SQLException {
+      Connection connection, int firstGoods, int lastGoods, int initialStock) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS goods (id INT PRIMARY KEY, stock INT NOT NULL)");

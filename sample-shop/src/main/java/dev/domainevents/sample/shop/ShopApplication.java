@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       memory and publishes directly;
  *   <li>{@code SHOP_DELIVERY}: {@code http} runs the store's handler behind the HTTP proxy, as the
  *       seed does: the shop serves the receiver at {@code /events}, and an {@code HttpProxy} in the
- *       same process consumes the events and POSTs them there. When unset, the store consumes
- *       from Kafka itself.
+ *       same process consumes the events and POSTs them there. When unset, the store consumes from
+ *       Kafka itself.
  * </ul>
  */
 public final class ShopApplication implements AutoCloseable {
@@ -97,8 +97,7 @@ public final class ShopApplication implements AutoCloseable {
     } else if (infra.equals("kafka")) {
       Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
       boolean httpDelivery = "http".equals(environment.get("SHOP_DELIVERY"));
-      shop =
-          start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox, httpDelivery);
+      shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox, httpDelivery);
     } else {
       throw new IllegalStateException("SHOP_INFRA must be kafka or amqp, was " + infra);
     }
@@ -106,10 +105,7 @@ public final class ShopApplication implements AutoCloseable {
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
         "sample-shop started in %d ms: http://localhost:%d (%s%s)%n",
-        millis,
-        shop.port(),
-        shop.where,
-        shop.outbox == null ? "" : ", outbox mode");
+        millis, shop.port(), shop.where, shop.outbox == null ? "" : ", outbox mode");
     if (shop.proxy != null) {
       System.out.printf(
           "events reach the store through the HTTP proxy, at http://127.0.0.1:%d/events%n",
@@ -163,11 +159,11 @@ public final class ShopApplication implements AutoCloseable {
   }
 
   /**
-   * Starts the shop on {@code port} with its events shipped through RabbitMQ at {@code uri}
-   * instead of Kafka; nothing else changes. {@code amqp} holds the infra's settings.
+   * Starts the shop on {@code port} with its events shipped through RabbitMQ at {@code uri} instead
+   * of Kafka; nothing else changes. {@code amqp} holds the infra's settings.
    */
-  public static ShopApplication startOnAmqp(
-      int port, String uri, Properties amqp, String outbox) throws IOException {
+  public static ShopApplication startOnAmqp(int port, String uri, Properties amqp, String outbox)
+      throws IOException {
     AmqpInfra infra = AmqpInfra.builder().properties(amqp).uri(uri).build();
     return start(port, infra, null, "RabbitMQ, " + infra, outbox, null);
   }

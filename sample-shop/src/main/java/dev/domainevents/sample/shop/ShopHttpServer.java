@@ -2,9 +2,9 @@ package dev.domainevents.sample.shop;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.domainevents.http.EventReceiver;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
+import dev.domainevents.http.EventReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -84,8 +84,15 @@ final class ShopHttpServer implements AutoCloseable {
         respond(
             exchange,
             201,
-            "{\"eventId\":\"" + event.eventId() + "\",\"goodsId\":" + goodsId + ",\"amount\":"
-                + amount + ",\"correlationId\":\"" + json(scope.correlationId()) + "\"}");
+            "{\"eventId\":\""
+                + event.eventId()
+                + "\",\"goodsId\":"
+                + goodsId
+                + ",\"amount\":"
+                + amount
+                + ",\"correlationId\":\""
+                + json(scope.correlationId())
+                + "\"}");
       } catch (UnknownGoodsException e) {
         respond(exchange, 404, error(e.getMessage()));
       } catch (OutOfStockException e) {

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Store {
   private final Map<Integer, AtomicInteger> stock = new ConcurrentHashMap<>();
 
-  /** Creates a store holding {@code initialStock} of each goods from {@code firstId} to {@code lastId}. */
+  /**
+   * Creates a store holding {@code initialStock} of each goods from {@code firstId} to {@code
+   * lastId}.
+   */
   public Store(int firstId, int lastId, int initialStock) {
     for (int id = firstId; id <= lastId; id++) {
       stock.put(id, new AtomicInteger(initialStock));

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * payloads the sample's codec really encodes.
  */
 class EventCatalogTest {
-  private static final Path GENERATED = Path.of("target/classes/META-INF/domainevents/asyncapi.yaml");
+  private static final Path GENERATED =
+      Path.of("target/classes/META-INF/domainevents/asyncapi.yaml");
   private static final Path GOLDEN = Path.of("src/test/resources/golden/asyncapi.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -69,8 +70,7 @@ class EventCatalogTest {
   @Test
   void encodedPayloadsOfTheSampleValidateAgainstTheirSchema() throws Exception {
     JsonNode payloadSchema =
-        YAML.readTree(GENERATED.toFile())
-            .at("/components/messages/Goods.Shopping/payload");
+        YAML.readTree(GENERATED.toFile()).at("/components/messages/Goods.Shopping/payload");
     assertFalse(payloadSchema.isMissingNode());
     JsonSchema schema =
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(payloadSchema);

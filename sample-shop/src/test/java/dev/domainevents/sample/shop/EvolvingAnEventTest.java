@@ -107,7 +107,8 @@ class EvolvingAnEventTest {
                   "-d",
                   Files.createDirectories(classes).toString(),
                   "-s",
-                  Files.createDirectories(work.resolve("generated-" + UUID.randomUUID())).toString(),
+                  Files.createDirectories(work.resolve("generated-" + UUID.randomUUID()))
+                      .toString(),
                   "-classpath",
                   System.getProperty("java.class.path"),
                   "-Adomainevents.registry=dev.domainevents.sample.shop.ShopEventRegistry",

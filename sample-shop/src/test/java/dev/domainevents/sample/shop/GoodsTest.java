@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Unit tests of the entity, with no broker: the events are checked through the generated constants. */
+/**
+ * Unit tests of the entity, with no broker: the events are checked through the generated constants.
+ */
 class GoodsTest {
   @Test
   void shoppingRaisesGoodsShoppingWithTheAction() {

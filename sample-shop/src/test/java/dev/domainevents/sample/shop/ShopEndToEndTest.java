@@ -56,7 +56,8 @@ class ShopEndToEndTest {
     HttpResponse<String> response = client.post("/shop/2?amount=1");
     assertEquals(201, response.statusCode(), response.body());
     String generated = response.headers().firstValue("X-Request-Id").orElseThrow();
-    assertTrue(response.body().contains("\"correlationId\":\"" + generated + "\""), response.body());
+    assertTrue(
+        response.body().contains("\"correlationId\":\"" + generated + "\""), response.body());
     ShopClient.await(() -> shop.stock(2) == 99);
   }
 

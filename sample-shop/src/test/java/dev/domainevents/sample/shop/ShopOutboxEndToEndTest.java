@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Starts the shop in outbox mode ({@code SHOP_OUTBOX=h2}) on an embedded Kafka broker and drives
- * it over real HTTP: each purchase updates the {@code goods} table and writes its event to the
- * outbox in one H2 transaction, and the relay ships it to the store through Kafka. The tests share
- * one shop, so they run in a fixed order and each asserts on what it changed.
+ * Starts the shop in outbox mode ({@code SHOP_OUTBOX=h2}) on an embedded Kafka broker and drives it
+ * over real HTTP: each purchase updates the {@code goods} table and writes its event to the outbox
+ * in one H2 transaction, and the relay ships it to the store through Kafka. The tests share one
+ * shop, so they run in a fixed order and each asserts on what it changed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopOutboxEndToEndTest {

@@ -18,12 +18,12 @@ import javax.sql.DataSource;
  * handler's database effects happen once however often Kafka (or any infra) redelivers the event.
  *
  * <p>For each delivery, {@link #handleOnce} takes a connection from the {@link DataSource}, opens a
- * transaction, inserts the row {@code (consumer group, event id, handled at)} first, then calls
- * the handler, and commits both together. If the row exists the event is a duplicate: the
- * transaction is rolled back and the handler not called. A concurrent delivery of the same event
- * (after a rebalance) waits on the row's unique key and then finds it, or fails and is retried
- * later; it never runs alongside. A handler failure rolls back its writes and the row alike, so a
- * retry handles the event afresh.
+ * transaction, inserts the row {@code (consumer group, event id, handled at)} first, then calls the
+ * handler, and commits both together. If the row exists the event is a duplicate: the transaction
+ * is rolled back and the handler not called. A concurrent delivery of the same event (after a
+ * rebalance) waits on the row's unique key and then finds it, or fails and is retried later; it
+ * never runs alongside. A handler failure rolls back its writes and the row alike, so a retry
+ * handles the event afresh.
  *
  * <p>The handler writes through the transaction's connection, {@link #connection(EventContext)}:
  *
@@ -49,6 +49,7 @@ import javax.sql.DataSource;
 public final class JdbcDedupeStore implements DedupeStore {
   /** The table's name, as created by {@link #ddl}. */
   public static final String TABLE = "domain_event_dedupe";
+
   /** The longest consumer group name the table holds. */
   public static final int MAX_GROUP_LENGTH = 255;
 
@@ -100,9 +101,9 @@ public final class JdbcDedupeStore implements DedupeStore {
    * The connection of the transaction that handles {@code context}'s event: the handler's writes
    * through it commit together with the event's dedupe row.
    *
-   * @throws IllegalStateException if {@code context} is not one a {@code JdbcDedupeStore} passed
-   *     to a handler (the infra was installed without this store, or the handler declares no
-   *     {@code EventContext}), or if that handling is over
+   * @throws IllegalStateException if {@code context} is not one a {@code JdbcDedupeStore} passed to
+   *     a handler (the infra was installed without this store, or the handler declares no {@code
+   *     EventContext}), or if that handling is over
    */
   public static Connection connection(EventContext context) {
     Objects.requireNonNull(context, "context");

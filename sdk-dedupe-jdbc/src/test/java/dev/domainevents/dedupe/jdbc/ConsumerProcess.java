@@ -17,15 +17,16 @@ import java.util.UUID;
 /**
  * A consuming service in a child JVM, for tests that kill it with SIGKILL: a {@link KafkaInfra}
  * with a {@link JdbcDedupeStore} whose handler counts each event in its transaction. It runs until
- * killed, or until its standard input closes (the test JVM died). Each duplicate the store skips
- * is logged to {@code skipped_duplicate} (auto-commit), so a test can see that the kills did cause
+ * killed, or until its standard input closes (the test JVM died). Each duplicate the store skips is
+ * logged to {@code skipped_duplicate} (auto-commit), so a test can see that the kills did cause
  * redeliveries.
  */
 public final class ConsumerProcess {
   private ConsumerProcess() {}
 
   /** Starts the child JVM; its output goes to {@code log}. */
-  static Process start(String bootstrapServers, String topic, String group, String jdbcUrl, Path log)
+  static Process start(
+      String bootstrapServers, String topic, String group, String jdbcUrl, Path log)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
@@ -52,8 +53,7 @@ public final class ConsumerProcess {
     String topic = args[1];
     String group = args[2];
     String url = args[3];
-    DedupeStore store =
-        new SkipLogging(JdbcDedupeStore.create(TestDatabase.pooled(url)), url);
+    DedupeStore store = new SkipLogging(JdbcDedupeStore.create(TestDatabase.pooled(url)), url);
     KafkaInfra infra =
         KafkaInfra.builder()
             .bootstrapServers(bootstrapServers)

@@ -55,7 +55,8 @@ final class CounterEvents {
     Connection transaction = JdbcDedupeStore.connection(context);
     Tick tick = (Tick) context.envelope().payload();
     try (PreparedStatement update =
-        transaction.prepareStatement("UPDATE effect_counter SET handled = handled + 1 WHERE id = 1")) {
+        transaction.prepareStatement(
+            "UPDATE effect_counter SET handled = handled + 1 WHERE id = 1")) {
       update.executeUpdate();
     }
     try (PreparedStatement insert =

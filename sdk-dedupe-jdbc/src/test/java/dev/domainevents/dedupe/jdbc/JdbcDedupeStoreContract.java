@@ -10,7 +10,6 @@ import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.kafka.KafkaInfra;
-import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
 import java.nio.file.Files;
@@ -79,7 +78,11 @@ abstract class JdbcDedupeStoreContract {
 
   private long rows(String group) throws SQLException {
     return database.count(
-        "SELECT COUNT(*) FROM " + JdbcDedupeStore.TABLE + " WHERE consumer_group = '" + group + "'");
+        "SELECT COUNT(*) FROM "
+            + JdbcDedupeStore.TABLE
+            + " WHERE consumer_group = '"
+            + group
+            + "'");
   }
 
   private long logged(EventEnvelope event) throws SQLException {
@@ -94,10 +97,13 @@ abstract class JdbcDedupeStoreContract {
     AtomicInteger runs = new AtomicInteger();
 
     assertTrue(
-        store.handleOnce(group, EventContext.of(event), context -> {
-          runs.incrementAndGet();
-          CounterEvents.count(context);
-        }));
+        store.handleOnce(
+            group,
+            EventContext.of(event),
+            context -> {
+              runs.incrementAndGet();
+              CounterEvents.count(context);
+            }));
     assertFalse(
         store.handleOnce(group, EventContext.of(event, 2), context -> runs.incrementAndGet()),
         "a redelivery is a duplicate");
@@ -117,10 +123,14 @@ abstract class JdbcDedupeStoreContract {
     Exception thrown =
         assertThrows(
             Exception.class,
-            () -> store.handleOnce(group, EventContext.of(event), context -> {
-              CounterEvents.count(context);
-              throw failure;
-            }));
+            () ->
+                store.handleOnce(
+                    group,
+                    EventContext.of(event),
+                    context -> {
+                      CounterEvents.count(context);
+                      throw failure;
+                    }));
     assertSame(failure, thrown, "the handler's failure comes back unchanged");
     assertEquals(0, logged(event), "the handler's write was rolled back");
     assertEquals(0, rows(group), "the row was rolled back");
@@ -136,7 +146,8 @@ abstract class JdbcDedupeStoreContract {
     IllegalStateException outside =
         assertThrows(
             IllegalStateException.class, () -> JdbcDedupeStore.connection(EventContext.of(event)));
-    assertTrue(outside.getMessage().contains("dedupeStore(JdbcDedupeStore.create"), outside.getMessage());
+    assertTrue(
+        outside.getMessage().contains("dedupeStore(JdbcDedupeStore.create"), outside.getMessage());
 
     AtomicReference<EventContext> kept = new AtomicReference<>();
     store.handleOnce(group(), EventContext.of(event), kept::set);
@@ -153,8 +164,11 @@ abstract class JdbcDedupeStoreContract {
     IllegalStateException misuse =
         assertThrows(
             IllegalStateException.class,
-            () -> store.handleOnce(group, EventContext.of(event), context ->
-                JdbcDedupeStore.connection(context).setAutoCommit(true)));
+            () ->
+                store.handleOnce(
+                    group,
+                    EventContext.of(event),
+                    context -> JdbcDedupeStore.connection(context).setAutoCommit(true)));
     assertTrue(misuse.getMessage().contains("auto-commit"), misuse.getMessage());
   }
 
@@ -169,15 +183,23 @@ abstract class JdbcDedupeStoreContract {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
       Future<Boolean> first =
-          threads.submit(() -> store.handleOnce(group, EventContext.of(event), context -> {
-            runs.incrementAndGet();
-            CounterEvents.count(context);
-            firstRunning.countDown();
-            assertTrue(release.await(30, TimeUnit.SECONDS));
-          }));
+          threads.submit(
+              () ->
+                  store.handleOnce(
+                      group,
+                      EventContext.of(event),
+                      context -> {
+                        runs.incrementAndGet();
+                        CounterEvents.count(context);
+                        firstRunning.countDown();
+                        assertTrue(release.await(30, TimeUnit.SECONDS));
+                      }));
       assertTrue(firstRunning.await(30, TimeUnit.SECONDS));
       Future<Boolean> second =
-          threads.submit(() -> store.handleOnce(group, EventContext.of(event), context -> runs.incrementAndGet()));
+          threads.submit(
+              () ->
+                  store.handleOnce(
+                      group, EventContext.of(event), context -> runs.incrementAndGet()));
       Thread.sleep(300); // the second insert is now waiting on the first one's key (or failed)
       release.countDown();
       assertTrue(first.get(30, TimeUnit.SECONDS));
@@ -185,7 +207,8 @@ abstract class JdbcDedupeStoreContract {
         assertFalse(second.get(30, TimeUnit.SECONDS), "the second delivery saw the first's row");
       } catch (java.util.concurrent.ExecutionException e) {
         // A lock timeout: the infra keeps the record and tries again, which then skips it.
-        assertFalse(store.handleOnce(group, EventContext.of(event), context -> runs.incrementAndGet()));
+        assertFalse(
+            store.handleOnce(group, EventContext.of(event), context -> runs.incrementAndGet()));
       }
     } finally {
       threads.shutdownNow();
@@ -217,7 +240,10 @@ abstract class JdbcDedupeStoreContract {
           }
         };
     JdbcDedupeStore aging =
-        JdbcDedupeStore.builder(database.dataSource()).retention(Duration.ofHours(1)).clock(clock).build();
+        JdbcDedupeStore.builder(database.dataSource())
+            .retention(Duration.ofHours(1))
+            .clock(clock)
+            .build();
     EventEnvelope old = CounterEvents.ticked("f", 1);
     EventEnvelope recent = CounterEvents.ticked("f", 2);
     aging.add(group, old.eventId());
@@ -243,7 +269,9 @@ abstract class JdbcDedupeStoreContract {
   @Test
   void aGroupNameThatDoesNotFitIsRejectedClearly() {
     IllegalArgumentException error =
-        assertThrows(IllegalArgumentException.class, () -> store.contains("g".repeat(256), java.util.UUID.randomUUID()));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> store.contains("g".repeat(256), java.util.UUID.randomUUID()));
     assertTrue(error.getMessage().contains("consumerGroup"), error.getMessage());
   }
 
@@ -276,7 +304,8 @@ abstract class JdbcDedupeStoreContract {
     Path log = logs.resolve(getClass().getSimpleName() + ".log");
     long step = EVENTS / (KILLS + 1);
     for (int kill = 1; kill <= KILLS; kill++) {
-      Process consumer = ConsumerProcess.start(KAFKA.bootstrapServers(), topic, group, database.url, log);
+      Process consumer =
+          ConsumerProcess.start(KAFKA.bootstrapServers(), topic, group, database.url, log);
       try {
         long target = before + step * kill;
         awaitCount(consumer, target, Duration.ofSeconds(90), log);
@@ -297,10 +326,12 @@ abstract class JdbcDedupeStoreContract {
     }
 
     assertEquals(EVENTS, counted() - before, "the counter moved once per event");
-    assertEquals(EVENTS, database.count("SELECT COUNT(*) FROM effect_log WHERE counter LIKE 'crash-%'"));
+    assertEquals(
+        EVENTS, database.count("SELECT COUNT(*) FROM effect_log WHERE counter LIKE 'crash-%'"));
     assertEquals(
         EVENTS,
-        database.count("SELECT COUNT(DISTINCT event_id) FROM effect_log WHERE counter LIKE 'crash-%'"));
+        database.count(
+            "SELECT COUNT(DISTINCT event_id) FROM effect_log WHERE counter LIKE 'crash-%'"));
     assertEquals(EVENTS, rows(group), "one dedupe row per event");
     long skipped = database.count("SELECT COUNT(*) FROM skipped_duplicate");
     assertTrue(skipped > 0, "the kills caused redeliveries that the store skipped: " + skipped);
@@ -310,14 +341,21 @@ abstract class JdbcDedupeStoreContract {
             "SELECT COUNT(*) FROM effect_log a JOIN effect_log b ON a.counter = b.counter"
                 + " AND a.sequence = b.sequence AND a.event_id <> b.event_id"),
         "no aggregate sequence handled under two ids");
-    System.out.println("crash test: " + EVENTS + " events, " + KILLS + " kills, " + skipped + " duplicate(s) skipped");
+    System.out.println(
+        "crash test: "
+            + EVENTS
+            + " events, "
+            + KILLS
+            + " kills, "
+            + skipped
+            + " duplicate(s) skipped");
   }
 
   /**
    * Publishes {@code batch}, with a fresh producer up to three times: right after a topic is
    * created, a partition's leader can lag its metadata, and an idempotent producer that met that
-   * may keep failing the partition until its delivery timeout. Events written by a failed try
-   * are duplicates in the topic, which the store skips like any other.
+   * may keep failing the partition until its delivery timeout. Events written by a failed try are
+   * duplicates in the topic, which the store skips like any other.
    */
   private static void publish(List<EventEnvelope> batch, EventCatalog catalog) {
     for (int attempt = 1; ; attempt++) {
@@ -347,7 +385,8 @@ abstract class JdbcDedupeStoreContract {
     return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
   }
 
-  private void awaitCount(Process consumer, long target, Duration timeout, Path log) throws Exception {
+  private void awaitCount(Process consumer, long target, Duration timeout, Path log)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     long count = 0;
     while (System.nanoTime() < deadline) {
@@ -357,11 +396,21 @@ abstract class JdbcDedupeStoreContract {
       }
       if (!consumer.isAlive()) {
         throw new AssertionError(
-            "the consumer process exited with " + consumer.exitValue() + "; see " + log.toAbsolutePath());
+            "the consumer process exited with "
+                + consumer.exitValue()
+                + "; see "
+                + log.toAbsolutePath());
       }
       Thread.sleep(50);
     }
     throw new AssertionError(
-        "timed out after " + timeout + " with " + count + " of " + target + " handled; see " + log.toAbsolutePath());
+        "timed out after "
+            + timeout
+            + " with "
+            + count
+            + " of "
+            + target
+            + " handled; see "
+            + log.toAbsolutePath());
   }
 }

@@ -26,8 +26,10 @@ final class TestDatabase implements AutoCloseable {
   private static final String MARIADB = "jdbc:mariadb://127.0.0.1:3306/";
 
   final JdbcDedupeStore.Dialect dialect;
+
   /** A JDBC URL that works from any process on this machine. */
   final String url;
+
   private final Server h2Server;
   private final String drop;
 
@@ -41,7 +43,11 @@ final class TestDatabase implements AutoCloseable {
   static TestDatabase h2(Path directory) throws SQLException {
     Server server =
         Server.createTcpServer(
-                "-tcpPort", Integer.toString(freePort()), "-ifNotExists", "-baseDir", directory.toString())
+                "-tcpPort",
+                Integer.toString(freePort()),
+                "-ifNotExists",
+                "-baseDir",
+                directory.toString())
             .start();
     String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/dedupe";
     return new TestDatabase(JdbcDedupeStore.Dialect.H2, url, server, null);
@@ -131,7 +137,8 @@ final class TestDatabase implements AutoCloseable {
       h2Server.stop();
       return;
     }
-    String admin = dialect == JdbcDedupeStore.Dialect.POSTGRESQL ? POSTGRES : MARIADB + "test?user=root";
+    String admin =
+        dialect == JdbcDedupeStore.Dialect.POSTGRESQL ? POSTGRES : MARIADB + "test?user=root";
     try (Connection connection = DriverManager.getConnection(admin);
         Statement statement = connection.createStatement()) {
       statement.execute(drop);

@@ -15,25 +15,26 @@ import redis.clients.jedis.params.SetParams;
  *
  * <p>Each delivery first <em>claims</em> its key ({@code SET key <token> NX PX claimTtl}), runs the
  * handler, then <em>confirms</em> it ({@code SET key done PX ttl}). A key already confirmed is a
- * duplicate: the handler is not called. A key claimed by another delivery (another instance after
- * a rebalance) makes this one fail, so the infra keeps the record and tries again later, when the
- * key is confirmed (a duplicate) or the claim expired (the other delivery died). A handler failure
+ * duplicate: the handler is not called. A key claimed by another delivery (another instance after a
+ * rebalance) makes this one fail, so the infra keeps the record and tries again later, when the key
+ * is confirmed (a duplicate) or the claim expired (the other delivery died). A handler failure
  * releases the claim, so a retry handles the event afresh.
  *
- * <p><b>This narrows the window for a repeated effect but cannot close it.</b> Redis does not
- * share the handler's transaction: if the process dies after the handler's effect and before the
- * confirm (or Redis is unreachable then), the claim expires and the redelivered event is handled
- * again. It is also not durable beyond Redis's own persistence. Where the effect is a database
- * write, use {@code sdk-dedupe-jdbc}'s {@code JdbcDedupeStore}, which commits with it.
+ * <p><b>This narrows the window for a repeated effect but cannot close it.</b> Redis does not share
+ * the handler's transaction: if the process dies after the handler's effect and before the confirm
+ * (or Redis is unreachable then), the claim expires and the redelivered event is handled again. It
+ * is also not durable beyond Redis's own persistence. Where the effect is a database write, use
+ * {@code sdk-dedupe-jdbc}'s {@code JdbcDedupeStore}, which commits with it.
  *
- * <p>The claim TTL must exceed the handler's longest run (with the infra's in-place retries):
- * after it a second delivery may run alongside. The TTL must exceed the longest redelivery delay:
- * a duplicate later than that is handled again. Thread-safe if the {@link UnifiedJedis} is (a
- * {@code RedisClient} or {@code JedisPooled} is).
+ * <p>The claim TTL must exceed the handler's longest run (with the infra's in-place retries): after
+ * it a second delivery may run alongside. The TTL must exceed the longest redelivery delay: a
+ * duplicate later than that is handled again. Thread-safe if the {@link UnifiedJedis} is (a {@code
+ * RedisClient} or {@code JedisPooled} is).
  */
 public final class RedisDedupeStore implements DedupeStore {
   private static final String DONE = "done";
   private static final String CLAIM = "claim:";
+
   /** Deletes the key only if it still holds this delivery's claim. */
   private static final String RELEASE =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";

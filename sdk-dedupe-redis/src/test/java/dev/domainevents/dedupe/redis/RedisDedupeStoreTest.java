@@ -50,8 +50,16 @@ class RedisDedupeStoreTest {
   private static EventContext event() {
     return EventContext.of(
         new EventEnvelope(
-            UUID.randomUUID(), "Goods:Shopping", "Goods", "1", "p", Map.of(), Instant.now(), "c",
-            null, 1));
+            UUID.randomUUID(),
+            "Goods:Shopping",
+            "Goods",
+            "1",
+            "p",
+            Map.of(),
+            Instant.now(),
+            "c",
+            null,
+            1));
   }
 
   private String key(EventContext context) {
@@ -70,7 +78,9 @@ class RedisDedupeStoreTest {
     assertTrue(store.contains(GROUP, event.eventId()));
 
     long ttl = redis.pttl(key(event));
-    assertTrue(ttl > Duration.ofMinutes(9).toMillis() && ttl <= Duration.ofMinutes(10).toMillis(), "ttl " + ttl);
+    assertTrue(
+        ttl > Duration.ofMinutes(9).toMillis() && ttl <= Duration.ofMinutes(10).toMillis(),
+        "ttl " + ttl);
   }
 
   @Test
@@ -78,9 +88,15 @@ class RedisDedupeStoreTest {
     EventContext event = event();
     Exception failure = new Exception("handler failed");
     Exception thrown =
-        assertThrows(Exception.class, () -> store.handleOnce(GROUP, event, context -> {
-          throw failure;
-        }));
+        assertThrows(
+            Exception.class,
+            () ->
+                store.handleOnce(
+                    GROUP,
+                    event,
+                    context -> {
+                      throw failure;
+                    }));
     assertSame(failure, thrown, "the handler's failure comes back unchanged");
     assertNull(redis.get(key(event)), "the claim is released");
     assertFalse(store.contains(GROUP, event.eventId()));
@@ -93,17 +109,22 @@ class RedisDedupeStoreTest {
   void aDeliveryClaimedElsewhereFailsAndIsNotHandledAlongside() throws Exception {
     EventContext event = event();
     AtomicInteger runs = new AtomicInteger();
-    store.handleOnce(GROUP, event, context -> {
-      runs.incrementAndGet();
-      // A second delivery (another instance after a rebalance) arrives while this one runs.
-      IllegalStateException busy =
-          assertThrows(
-              IllegalStateException.class,
-              () -> store.handleOnce(GROUP, event, again -> runs.incrementAndGet()));
-      assertTrue(busy.getMessage().contains("being handled by another delivery"), busy.getMessage());
-    });
+    store.handleOnce(
+        GROUP,
+        event,
+        context -> {
+          runs.incrementAndGet();
+          // A second delivery (another instance after a rebalance) arrives while this one runs.
+          IllegalStateException busy =
+              assertThrows(
+                  IllegalStateException.class,
+                  () -> store.handleOnce(GROUP, event, again -> runs.incrementAndGet()));
+          assertTrue(
+              busy.getMessage().contains("being handled by another delivery"), busy.getMessage());
+        });
     assertEquals(1, runs.get());
-    assertFalse(store.handleOnce(GROUP, event, context -> runs.incrementAndGet()), "then a duplicate");
+    assertFalse(
+        store.handleOnce(GROUP, event, context -> runs.incrementAndGet()), "then a duplicate");
   }
 
   @Test
@@ -113,7 +134,8 @@ class RedisDedupeStoreTest {
     EventContext event = event();
     // What a process killed inside its handler leaves behind: a claim, never confirmed.
     redis.set(key(event), "claim:dead", SetParams.setParams().px(300));
-    assertThrows(IllegalStateException.class, () -> shortClaims.handleOnce(GROUP, event, context -> {}));
+    assertThrows(
+        IllegalStateException.class, () -> shortClaims.handleOnce(GROUP, event, context -> {}));
 
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (redis.exists(key(event)) && System.nanoTime() < deadline) {

@@ -219,13 +219,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Creates a topic with {@code partitions} partitions and replication factor 1, and waits until the
-   * broker leads every partition. An existing topic is left as it is.
+   * Creates a topic with {@code partitions} partitions and replication factor 1, and waits until
+   * the broker leads every partition. An existing topic is left as it is.
    *
    * <p>Waiting for the leaders matters to idempotent producers: a produce request that reaches a
-   * partition before the broker has applied its creation fails and is retried, and a later batch
-   * of the same producer that arrives after it is accepted first; the retried batch is then
-   * refused with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until it expires (KAFKA-15591).
+   * partition before the broker has applied its creation fails and is retried, and a later batch of
+   * the same producer that arrives after it is accepted first; the retried batch is then refused
+   * with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} until it expires (KAFKA-15591).
    */
   public void createTopic(String name, int partitions) {
     Objects.requireNonNull(name, "name");
@@ -253,7 +253,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       while (true) {
         try {
           TopicDescription description =
-              admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+              admin
+                  .describeTopics(List.of(topic))
+                  .allTopicNames()
+                  .get(10, TimeUnit.SECONDS)
+                  .get(topic);
           if (description.partitions().stream().allMatch(p -> p.leader() != null)) {
             return;
           }

@@ -133,8 +133,7 @@ public enum Compatibility {
     String wantedContainer = container(wanted);
     String writtenContainer = container(written);
     if (wantedContainer != null && writtenContainer != null) {
-      boolean bothSequences =
-          !wantedContainer.equals("map") && !writtenContainer.equals("map");
+      boolean bothSequences = !wantedContainer.equals("map") && !writtenContainer.equals("map");
       if (!wantedContainer.equals(writtenContainer) && !bothSequences) {
         return false;
       }

@@ -130,7 +130,8 @@ public final class LockFile {
    */
   public boolean record(String event, int version, Schema schema) {
     List<Schema> schemas =
-        events.computeIfAbsent(event, e -> new TreeMap<>())
+        events
+            .computeIfAbsent(event, e -> new TreeMap<>())
             .computeIfAbsent(version, v -> new ArrayList<>());
     if (!schemas.isEmpty() && schemas.get(schemas.size() - 1).equals(schema)) {
       return false;

@@ -178,8 +178,7 @@ public final class SchemaReader {
         TypeMirror memberType =
             accessor == null
                 ? component.asType()
-                : ((ExecutableType) types.asMemberOf(type, accessor))
-                    .getReturnType();
+                : ((ExecutableType) types.asMemberOf(type, accessor)).getReturnType();
         properties.add(
             new Property(
                 component.getSimpleName().toString(),
@@ -210,8 +209,7 @@ public final class SchemaReader {
               property,
               new Property(
                   property,
-                  ((ExecutableType) types.asMemberOf(type, method))
-                      .getReturnType(),
+                  ((ExecutableType) types.asMemberOf(type, method)).getReturnType(),
                   nullable(method) || nullable(method.getReturnType())));
         }
       }

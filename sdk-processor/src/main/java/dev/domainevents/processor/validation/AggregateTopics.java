@@ -10,8 +10,8 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Decides the topic of each event an entity raises: its {@code @RaisesEvent(topic = ...)}, else
- * the entity's {@code @EventTopic}, else the default topic of the aggregate type ({@link
+ * Decides the topic of each event an entity raises: its {@code @RaisesEvent(topic = ...)}, else the
+ * entity's {@code @EventTopic}, else the default topic of the aggregate type ({@link
  * Topics#defaultTopic}). One topic per aggregate is what keeps an aggregate's events in the order
  * raised, so a split is reported as {@link Messages#SPLIT_AGGREGATE}, a warning.
  */
@@ -47,7 +47,8 @@ final class AggregateTopics {
     for (RaisedEvent event : events) {
       String topic = event.topic() == null ? entityTopic : event.topic();
       resolved.add(
-          new RaisedEvent(event.name(), event.methodName(), event.payload(), topic, event.version()));
+          new RaisedEvent(
+              event.name(), event.methodName(), event.payload(), topic, event.version()));
     }
     for (RaisedEvent event : resolved) {
       if (event.topic().equals(entityTopic)) {
@@ -84,8 +85,7 @@ final class AggregateTopics {
     AnnotationValue value = Annotations.value(mirror, "value");
     String topic = String.valueOf(value.getValue());
     boolean legal =
-        EventTopics.check(
-            topic, "\"" + topic + "\"", Spot.at(context, entity, mirror, value));
+        EventTopics.check(topic, "\"" + topic + "\"", Spot.at(context, entity, mirror, value));
     return legal ? topic : null;
   }
 

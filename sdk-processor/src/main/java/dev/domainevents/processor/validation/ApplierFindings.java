@@ -5,8 +5,8 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 
 /**
- * An event-sourced aggregate and its {@code @Apply} methods, one per event it raises, as
- * validation found them.
+ * An event-sourced aggregate and its {@code @Apply} methods, one per event it raises, as validation
+ * found them.
  *
  * <p>Internal to the processor; not an API.
  *

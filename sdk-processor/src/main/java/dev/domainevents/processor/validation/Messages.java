@@ -191,12 +191,9 @@ public enum Messages {
       "SdkUpcasterSignature",
       "upcaster %1$s must be declared `public static Map<String, Object> %2$s(Map<String, Object>"
           + " tree)` in a public class, so that the generated registry can call it; %3$s"),
-  UPCASTER_TARGET(
-      "SdkUpcasterTarget",
-      "@Upcaster(event = \"%1$s\", from = %2$d) on %3$s %4$s"),
+  UPCASTER_TARGET("SdkUpcasterTarget", "@Upcaster(event = \"%1$s\", from = %2$d) on %3$s %4$s"),
   DUPLICATE_UPCASTER(
-      "SdkDuplicateUpcaster",
-      "%1$s and %2$s both upcast \"%3$s\" from version %4$d; keep one"),
+      "SdkDuplicateUpcaster", "%1$s and %2$s both upcast \"%3$s\" from version %4$d; keep one"),
   MISSING_UPCASTER(
       "SdkMissingUpcaster",
       "\"%1$s\" is at version %2$d and records of version %3$d are locked in %4$s, but no"

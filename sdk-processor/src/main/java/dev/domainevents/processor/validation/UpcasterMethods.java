@@ -85,7 +85,8 @@ public final class UpcasterMethods {
     if (!method.getModifiers().contains(Modifier.PUBLIC)) {
       return "it is not public";
     }
-    for (Element e = method.getEnclosingElement(); e instanceof TypeElement t;
+    for (Element e = method.getEnclosingElement();
+        e instanceof TypeElement t;
         e = e.getEnclosingElement()) {
       if (!t.getModifiers().contains(Modifier.PUBLIC)) {
         return t.getSimpleName() + " is not public";

@@ -79,8 +79,7 @@ public final class AsyncApiWriter {
       message.put("contentType", "application/json");
       message.put("headers", headers());
       Schema schema = schemas.get(event.name());
-      message.put(
-          "payload", schema == null ? Map.of("type", "object") : JsonSchemas.of(schema));
+      message.put("payload", schema == null ? Map.of("type", "object") : JsonSchemas.of(schema));
       message.put("x-schema-version", event.version());
       message.put("x-payload-class", event.payload().canonicalName());
       messages.put(id, message);
@@ -107,8 +106,7 @@ public final class AsyncApiWriter {
         } else {
           channel.put("description", "A plain topic, decoded as " + method.payload());
         }
-        operations.put(
-            handler.handler().simpleName() + "." + method.methodName(), receive);
+        operations.put(handler.handler().simpleName() + "." + method.methodName(), receive);
       }
     }
     Map<String, Object> info = new LinkedHashMap<>();

@@ -37,9 +37,7 @@ final class ContractFixtures {
 
     void shopping(int amount) {
       domainEvent(
-          SHOPPING,
-          new GoodsObj(id, "goods-" + id, amount, sequence++),
-          Map.of("x-action", "buy"));
+          SHOPPING, new GoodsObj(id, "goods-" + id, amount, sequence++), Map.of("x-action", "buy"));
     }
 
     @Override
@@ -53,7 +51,8 @@ final class ContractFixtures {
    * Kafka broker never share a topic (brokers that route by event name ignore it).
    */
   static EventCatalog newCatalog() {
-    String topic = "goods.contract-" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+    String topic =
+        "goods.contract-" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() % 100_000;
     EventType<GoodsObj> shopping = EventType.of(SHOPPING, GoodsObj.class, topic, 2);
     return EventCatalog.of(
         new EventRegistry() {

@@ -9,9 +9,9 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DomainEventInfra;
+import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
-import dev.domainevents.spi.Envelopes;
 import dev.domainevents.test.contract.ContractFixtures.Goods;
 import dev.domainevents.test.contract.ContractFixtures.GoodsObj;
 import dev.domainevents.test.contract.ContractFixtures.RecordingHandler;
@@ -85,8 +85,7 @@ public interface DeliveryContract {
   }
 
   @Test
-  default void manyEventsOverManyAggregatesAreHandledOnceAndInOrderPerAggregate()
-      throws Exception {
+  default void manyEventsOverManyAggregatesAreHandledOnceAndInOrderPerAggregate() throws Exception {
     int aggregates = 50;
     int eventsEach = 40;
     EventCatalog catalog = ContractFixtures.newCatalog();
@@ -151,5 +150,4 @@ public interface DeliveryContract {
       }
     }
   }
-
 }

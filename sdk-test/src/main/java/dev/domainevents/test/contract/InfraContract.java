@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every broker-backed infra does, written once and run against each (Kafka, AMQP): {@link
  * DeliveryContract}, plus retries in place, dead letters for a handler that always fails and for
- * poison, and a consumer that goes on after either. A subclass starts instances configured to
- * retry {@link #IN_PLACE_ATTEMPTS} times in place with short delays, and reads its dead letters.
+ * poison, and a consumer that goes on after either. A subclass starts instances configured to retry
+ * {@link #IN_PLACE_ATTEMPTS} times in place with short delays, and reads its dead letters.
  */
 public abstract class InfraContract implements DeliveryContract {
   /** The in-place attempts a subclass configures; at least 3, so a handler may fail twice. */
@@ -37,8 +37,8 @@ public abstract class InfraContract implements DeliveryContract {
   protected InfraContract() {}
 
   /**
-   * Publishes, outside the infra, a record of {@code type} with every envelope header set (event
-   * id {@code eventId}, aggregate {@code aggregateId}) whose body is not JSON.
+   * Publishes, outside the infra, a record of {@code type} with every envelope header set (event id
+   * {@code eventId}, aggregate {@code aggregateId}) whose body is not JSON.
    */
   protected abstract void publishInvalidJson(EventType<?> type, String aggregateId, UUID eventId)
       throws Exception;

@@ -7,8 +7,8 @@ import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 
 /**
- * The delivery contract on the in-memory infra. It has no broker between instances, no retries
- * and no dead letters, so it runs {@link DeliveryContract} only, with one instance.
+ * The delivery contract on the in-memory infra. It has no broker between instances, no retries and
+ * no dead letters, so it runs {@link DeliveryContract} only, with one instance.
  */
 class InMemoryInfraContractTest implements DeliveryContract {
   @Override
