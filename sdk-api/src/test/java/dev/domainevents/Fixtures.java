@@ -51,6 +51,7 @@ final class Fixtures {
   static class StoreController {
     final List<EventContext> handled = new ArrayList<>();
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the in-memory infra publishes before it returns
     void onShopping(GoodsObj goods, EventContext context) {
       handled.add(context);
       Goods restocked = new Goods(goods.id());

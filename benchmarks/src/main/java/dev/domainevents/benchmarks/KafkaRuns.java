@@ -89,6 +89,7 @@ final class KafkaRuns {
    * the occurred-at time as epoch milliseconds in decimal (no date formatting), the constant header
    * values encoded once. Records per second.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // publish outcomes are counted in the callbacks
   double publishRaw(int events) throws Exception {
     Properties settings = producerSettings();
     ObjectWriter writer = mapper.writerFor(Purchase.class);
@@ -183,6 +184,7 @@ final class KafkaRuns {
    * Publishes {@code events} pings through the SDK at {@code ratePerSecond} and returns each
    * publish-to-handler latency in nanoseconds, sorted.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // publish outcomes are counted in the callbacks
   long[] latency(int events, int ratePerSecond) throws InterruptedException {
     Properties settings = producerSettings();
     settings.setProperty("group.id", "latency-" + (++groups));

@@ -103,6 +103,7 @@ final class AmqpPublisher {
   }
 
   /** Publishes {@code messages} in order; see the class documentation. */
+  @SuppressWarnings("FutureReturnValueIgnored") // the callback only cancels the timeout
   CompletableFuture<Void> publish(List<Outgoing> messages) {
     Batch batch = new Batch(messages.size());
     if (messages.isEmpty()) {

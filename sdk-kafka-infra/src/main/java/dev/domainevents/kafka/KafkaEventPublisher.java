@@ -66,6 +66,8 @@ final class KafkaEventPublisher {
    * Publishes {@code events} in order to the given cluster, or when {@code cluster} is {@code
    * null}, to each topic's routed cluster or the default one.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // each send's outcome reaches the batch through its
+  // Acknowledgement callback
   CompletableFuture<Void> publish(ClusterProducer cluster, List<EventEnvelope> events) {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -89,7 +90,7 @@ final class KafkaSettings {
               "unknown setting "
                   + key
                   + "; the SDK's settings are "
-                  + new java.util.TreeSet<>(KNOWN)
+                  + new TreeSet<>(KNOWN)
                   + " and "
                   + ROUTE_PREFIX
                   + "<topic>");

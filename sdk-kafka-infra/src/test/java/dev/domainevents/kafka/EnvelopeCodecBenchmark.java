@@ -7,6 +7,7 @@ import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,7 +71,7 @@ public class EnvelopeCodecBenchmark {
             produced.key(),
             produced.value(),
             produced.headers(),
-            java.util.Optional.empty());
+            Optional.empty());
   }
 
   @Benchmark

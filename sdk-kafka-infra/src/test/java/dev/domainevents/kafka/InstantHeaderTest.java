@@ -3,6 +3,7 @@ package dev.domainevents.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +63,7 @@ class InstantHeaderTest {
   }
 
   private static String ascii(byte[] bytes) {
-    return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(bytes, StandardCharsets.US_ASCII);
   }
 
   @Test

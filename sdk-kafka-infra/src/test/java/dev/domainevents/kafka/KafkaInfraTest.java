@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -237,8 +241,7 @@ class KafkaInfraTest {
               GoodsObj goods = (GoodsObj) envelope.payload();
               sequences
                   .computeIfAbsent(
-                      envelope.aggregateId(),
-                      k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                      envelope.aggregateId(), k -> Collections.synchronizedList(new ArrayList<>()))
                   .add(goods.sequence());
               consumersPerAggregate
                   .computeIfAbsent(envelope.aggregateId(), k -> ConcurrentHashMap.newKeySet())
@@ -261,9 +264,7 @@ class KafkaInfraTest {
                 (envelope, attempt) -> {
                   threads.add(Thread.currentThread().getName());
                   sequences
-                      .computeIfAbsent(
-                          envelope.aggregateId(),
-                          k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                      .computeIfAbsent(envelope.aggregateId(), k -> new CopyOnWriteArrayList<>())
                       .add(((GoodsObj) envelope.payload()).sequence());
                 });
     try (KafkaInfra infra = start(props, EventCatalog.of(Fixtures.registry(topic)), handler)) {
@@ -281,7 +282,7 @@ class KafkaInfraTest {
       await(WAIT, "200 events", () -> handler.handled.size() == 200);
     }
     assertEquals(2, threads.size(), "two consumer threads handled events: " + threads);
-    List<Integer> inOrder = java.util.stream.IntStream.range(0, 20).boxed().toList();
+    List<Integer> inOrder = IntStream.range(0, 20).boxed().toList();
     sequences.forEach((aggregate, seen) -> assertEquals(inOrder, seen, "aggregate " + aggregate));
   }
 
@@ -572,8 +573,8 @@ class KafkaInfraTest {
     String topic = unique("goods.shutdown");
     String group = unique("shutdown");
     EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic));
-    List<UUID> first = new java.util.concurrent.CopyOnWriteArrayList<>();
-    List<UUID> second = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<UUID> first = new CopyOnWriteArrayList<>();
+    List<UUID> second = new CopyOnWriteArrayList<>();
     Properties props = props(group);
     props.put("max.poll.records", "20");
     List<EventEnvelope> events;
@@ -613,8 +614,7 @@ class KafkaInfraTest {
   void aFailingDedupeStoreDelaysARecordButNeitherLosesNorStopsAnything() {
     String topic = unique("goods.dedupe-down");
     DedupeStore real = DedupeStore.create(10);
-    java.util.concurrent.atomic.AtomicInteger outages =
-        new java.util.concurrent.atomic.AtomicInteger(2);
+    AtomicInteger outages = new AtomicInteger(2);
     DedupeStore flaky =
         new DedupeStore() {
           @Override

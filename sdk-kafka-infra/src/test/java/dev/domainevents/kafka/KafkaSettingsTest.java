@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventPublishException;
+import dev.domainevents.spi.Envelopes;
+import dev.domainevents.spi.EventCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -147,14 +152,11 @@ class KafkaSettingsTest {
   @Test
   void publishingAnUnregisteredEventFailsWithAClearError() {
     KafkaInfra infra = KafkaInfra.builder().properties(base()).build();
-    infra.start(dev.domainevents.spi.EventCatalog.of(Fixtures.registry("goods.unused")));
+    infra.start(EventCatalog.of(Fixtures.registry("goods.unused")));
     try (infra) {
-      dev.domainevents.EventEnvelope stranger =
-          dev.domainevents.spi.Envelopes.event("Stranger:Came", "1", "x", Map.of());
-      dev.domainevents.EventPublishException error =
-          assertThrows(
-              dev.domainevents.EventPublishException.class,
-              () -> infra.publishAndWait(java.util.List.of(stranger)));
+      EventEnvelope stranger = Envelopes.event("Stranger:Came", "1", "x", Map.of());
+      EventPublishException error =
+          assertThrows(EventPublishException.class, () -> infra.publishAndWait(List.of(stranger)));
       assertTrue(error.getMessage().contains("Stranger:Came"), error.getMessage());
       assertTrue(error.getMessage().contains("sdk-processor"), error.getMessage());
     }

@@ -122,6 +122,8 @@ public final class OutboxCleaner implements AutoCloseable {
   }
 
   /** Runs {@link #deleteExpired} now and then every interval, on a daemon thread. */
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the task is stopped by shutting the scheduler down in close()
   public synchronized OutboxCleaner start() {
     if (scheduler != null) {
       throw new IllegalStateException("the cleaner is already started");

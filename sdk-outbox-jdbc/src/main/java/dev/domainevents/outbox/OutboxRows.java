@@ -19,7 +19,7 @@ import java.util.UUID;
 final class OutboxRows {
   static final String OUTBOX = "domain_event_outbox";
 
-  /** The envelope's columns, in the order {@link #bindEnvelope} and {@link #readEnvelope} use. */
+  /** The envelope's columns, in the order {@link #bindEnvelope} and {@link #readStored} use. */
   static final String ENVELOPE_COLUMNS =
       "event_id, event_name, aggregate_type, aggregate_id, payload, headers, occurred_at_ms,"
           + " correlation_id, causation_id, schema_version";

@@ -413,6 +413,8 @@ public final class TransactionalMessages implements AutoCloseable {
   }
 
   /** Runs {@link #checkOverdue} every check interval on a daemon thread. */
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the task is stopped by shutting the scheduler down in close()
   public synchronized TransactionalMessages start() {
     if (scheduler != null) {
       throw new IllegalStateException("the transaction checker is already started");

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbox's delivery guarantees, against a real database. Subclasses pick the database; the
@@ -243,7 +245,7 @@ abstract class OutboxContract {
     awaitCount("status = " + OutboxRows.SENT, total);
     assertTrue(shippedByA.get() > 0 && shippedByB.get() > 0, "both relays worked");
     assertEquals(total, shippedByA.get() + shippedByB.get());
-    org.slf4j.LoggerFactory.getLogger(getClass())
+    LoggerFactory.getLogger(getClass())
         .info(
             "two relays shipped {} events in {} ms (a: {}, b: {})",
             total,
@@ -576,8 +578,8 @@ abstract class OutboxContract {
     }
   }
 
-  static List<java.util.UUID> ids(List<EventEnvelope> events) {
-    List<java.util.UUID> ids = new ArrayList<>();
+  static List<UUID> ids(List<EventEnvelope> events) {
+    List<UUID> ids = new ArrayList<>();
     for (EventEnvelope event : events) {
       ids.add(event.eventId());
     }

@@ -7,6 +7,7 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.Entity;
+import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
 import dev.domainevents.EventType;
@@ -252,7 +253,7 @@ import java.util.UUID;
             "c",
             null,
             1);
-    assertThat(dispatcher.dispatch(dev.domainevents.EventContext.of(other))).isFalse();
+    assertThat(dispatcher.dispatch(EventContext.of(other))).isFalse();
   }
 
   private static Object goodsObj(Class<?> type, long id, String title, int stock) throws Exception {

@@ -7,6 +7,7 @@ import static com.google.testing.compile.Compiler.javac;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -167,7 +168,7 @@ class TreelessCompilerTest {
 
   private interface Replacement {
     /** Returns a replacement result, or {@code null} to call the real method. */
-    Object apply(java.lang.reflect.Method method, Object[] args);
+    Object apply(Method method, Object[] args);
   }
 
   private static <T> T proxy(Class<T> type, T target, Replacement override) {

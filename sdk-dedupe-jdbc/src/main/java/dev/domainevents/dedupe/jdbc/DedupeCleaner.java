@@ -17,6 +17,8 @@ final class DedupeCleaner implements AutoCloseable {
     this.executor = executor;
   }
 
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the task is stopped by shutting the executor down in close()
   static DedupeCleaner start(JdbcDedupeStore store, Duration interval) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(

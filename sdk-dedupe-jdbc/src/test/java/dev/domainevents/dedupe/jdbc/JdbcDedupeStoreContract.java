@@ -19,10 +19,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -205,7 +208,7 @@ abstract class JdbcDedupeStoreContract {
       assertTrue(first.get(30, TimeUnit.SECONDS));
       try {
         assertFalse(second.get(30, TimeUnit.SECONDS), "the second delivery saw the first's row");
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         // A lock timeout: the infra keeps the record and tries again, which then skips it.
         assertFalse(
             store.handleOnce(group, EventContext.of(event), context -> runs.incrementAndGet()));
@@ -225,12 +228,12 @@ abstract class JdbcDedupeStoreContract {
     Clock clock =
         new Clock() {
           @Override
-          public java.time.ZoneId getZone() {
+          public ZoneId getZone() {
             return ZoneOffset.UTC;
           }
 
           @Override
-          public Clock withZone(java.time.ZoneId zone) {
+          public Clock withZone(ZoneId zone) {
             return this;
           }
 
@@ -271,7 +274,7 @@ abstract class JdbcDedupeStoreContract {
     IllegalArgumentException error =
         assertThrows(
             IllegalArgumentException.class,
-            () -> store.contains("g".repeat(256), java.util.UUID.randomUUID()));
+            () -> store.contains("g".repeat(256), UUID.randomUUID()));
     assertTrue(error.getMessage().contains("consumerGroup"), error.getMessage());
   }
 

@@ -14,7 +14,9 @@ import java.sql.Statement;
 import java.util.UUID;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.tools.Server;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
 
 /**
  * A private database for one test class: an H2 file database served over TCP by this JVM (so a
@@ -101,10 +103,10 @@ final class TestDatabase implements AutoCloseable {
    */
   static DataSource pooled(String url) throws SQLException {
     if (url.startsWith("jdbc:h2:")) {
-      return org.h2.jdbcx.JdbcConnectionPool.create(url, "", "");
+      return JdbcConnectionPool.create(url, "", "");
     }
     if (url.startsWith("jdbc:mariadb:")) {
-      return new org.mariadb.jdbc.MariaDbPoolDataSource(url);
+      return new MariaDbPoolDataSource(url);
     }
     return new UrlDataSource(url);
   }
