@@ -195,6 +195,7 @@ final class OutboxRuns implements AutoCloseable {
    * one {@code UPDATE ... WHERE id IN (...)}, commit. It keeps no per-aggregate order across loops;
    * with one loop, id order is aggregate order. Returns events per second.
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // publish outcomes are counted in the callbacks
   double handwrittenRelayThroughput(int events) throws Exception {
     fillOutbox(events);
     try (KafkaProducer<byte[], byte[]> producer =
