@@ -1,5 +1,6 @@
 package dev.domainevents.eventstore;
 
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +52,8 @@ final class GlobalSequencer {
   int sequence() throws SQLException {
     // Read committed: under MariaDB's default repeatable read, a snapshot older than the lock
     // would show rows as unnumbered that another reader numbered meanwhile.
-    return Transactions.<Integer, SQLException>run(dataSource, true, GlobalSequencer::sequence);
+    return JdbcTransactions.<Integer, SQLException>run(
+        dataSource, Connection.TRANSACTION_READ_COMMITTED, GlobalSequencer::sequence);
   }
 
   private static int sequence(Connection connection) throws SQLException {

@@ -4,6 +4,7 @@ import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,7 +115,7 @@ public final class Projection {
    * @throws Exception whatever a handler throws; the batch is rolled back
    */
   public int runOnce() throws Exception {
-    return Transactions.<Integer, Exception>run(store.dataSource(), false, this::runBatch);
+    return JdbcTransactions.<Integer, Exception>run(store.dataSource(), this::runBatch);
   }
 
   /**
@@ -156,9 +157,8 @@ public final class Projection {
    */
   public void rebuild(Reset reset) throws SQLException {
     Objects.requireNonNull(reset, "reset");
-    Transactions.<Void, SQLException>run(
+    JdbcTransactions.<Void, SQLException>run(
         store.dataSource(),
-        false,
         connection -> {
           lockPosition(connection);
           reset.run(connection);

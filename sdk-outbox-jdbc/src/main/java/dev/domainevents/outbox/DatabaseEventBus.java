@@ -6,6 +6,7 @@ import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.InstalledInfra;
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -132,7 +133,7 @@ public final class DatabaseEventBus implements AutoCloseable {
 
   private BusPoll poll() throws SQLException {
     Dispatch dispatch = dispatch();
-    return Transactions.run(
+    return JdbcTransactions.run(
         dataSource,
         connection -> {
           BusSequencer.sequence(connection);

@@ -1,5 +1,6 @@
 package dev.domainevents.outbox;
 
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -155,7 +156,7 @@ final class FailedEvents {
         update.setString(next, eventId.toString());
       }
       int changed = update.executeUpdate();
-      Transactions.commitUnlessAutoCommit(connection);
+      JdbcTransactions.commitUnlessAutoCommit(connection);
       return changed;
     }
   }

@@ -6,6 +6,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.UnitOfWork;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.InstalledInfra;
+import dev.domainevents.spi.JdbcTransactions;
 import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -117,7 +118,7 @@ public final class JdbcOutbox {
   public <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) throws SQLException {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(work, "work");
-    T result = Transactions.run(dataSource, work);
+    T result = JdbcTransactions.run(dataSource, work::run);
     committed();
     return result;
   }

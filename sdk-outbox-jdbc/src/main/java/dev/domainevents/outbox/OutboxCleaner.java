@@ -1,5 +1,6 @@
 package dev.domainevents.outbox;
 
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -89,7 +90,7 @@ public final class OutboxCleaner implements AutoCloseable {
    */
   public int deleteExpired() throws SQLException {
     long cutoff = clock.millis() - retentionMillis;
-    return Transactions.run(
+    return JdbcTransactions.run(
         dataSource,
         connection -> {
           int deleted = 0;

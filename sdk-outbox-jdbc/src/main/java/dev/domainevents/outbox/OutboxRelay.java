@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.InstalledInfra;
+import dev.domainevents.spi.JdbcTransactions;
 import dev.domainevents.spi.PayloadCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -159,7 +160,7 @@ public final class OutboxRelay implements AutoCloseable {
       }
       try {
         // On a failure nothing is marked: the claimed rows are unlocked and shipped next poll.
-        return Transactions.run(connection, c -> shipBatch(c, target, now));
+        return JdbcTransactions.run(connection, c -> shipBatch(c, target, now));
       } finally {
         if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
           connection.setTransactionIsolation(isolation);

@@ -5,6 +5,7 @@ import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.InstalledInfra;
+import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,7 +102,7 @@ public final class TransactionalMessages implements AutoCloseable {
       payloads[i] = OutboxRows.encodePayload(outbox.codec(), held.get(i));
     }
     long now = clock.millis();
-    return Transactions.run(
+    return JdbcTransactions.run(
         dataSource,
         connection -> {
           long id;
@@ -163,7 +164,7 @@ public final class TransactionalMessages implements AutoCloseable {
   }
 
   private void decide(long id, TransactionDecision decision) throws SQLException {
-    Transactions.run(
+    JdbcTransactions.run(
         dataSource,
         connection -> {
           try (PreparedStatement lock =
@@ -262,7 +263,7 @@ public final class TransactionalMessages implements AutoCloseable {
 
   /** Checks one transaction under its row lock; returns the decision carried out, or null. */
   private TransactionDecision check(long id) throws SQLException {
-    return Transactions.run(
+    return JdbcTransactions.run(
         dataSource,
         connection -> {
           long now = clock.millis();
