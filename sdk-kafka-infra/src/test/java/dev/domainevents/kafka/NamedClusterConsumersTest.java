@@ -56,7 +56,8 @@ class NamedClusterConsumersTest {
     infra.start(EventCatalog.of(Fixtures.registry(topic)));
     try (infra) {
       EventEnvelope shopping =
-          Envelopes.event(SHOPPING, "1", new GoodsObj(1, "p", 1, 0, null, null), Map.of());
+          Envelopes.event(SHOPPING, "1", new GoodsObj(1, "p", 1, 0, null, null), Map.of())
+              .withSchemaVersion(Fixtures.SCHEMA_VERSION);
       infra.publishAndWait(List.of(shopping));
       infra
           .message(euTopic, new SellMessage("sku", 2))
