@@ -45,9 +45,9 @@ class EventCatalogTest {
   void anAsyncApiLibraryReadsEveryChannelMessageAndOperation() throws Exception {
     AsyncAPI document = YAML.readValue(GENERATED.toFile(), AsyncAPI.class);
     assertEquals("3.0.0", document.getAsyncapi());
-    assertEquals(Set.of("goods.shopping"), document.getChannels().keySet());
-    Channel channel = (Channel) document.getChannels().get("goods.shopping");
-    assertEquals("goods.shopping", channel.getAddress());
+    assertEquals(Set.of("goods"), document.getChannels().keySet());
+    Channel channel = (Channel) document.getChannels().get("goods");
+    assertEquals("goods", channel.getAddress());
     assertEquals(Set.of("Goods.Shopping"), channel.getMessages().keySet());
 
     assertEquals(
@@ -55,12 +55,12 @@ class EventCatalogTest {
         document.getOperations().keySet());
     Operation send = (Operation) document.getOperations().get("Goods.Shopping.send");
     assertEquals(OperationAction.SEND, send.getAction());
-    assertEquals("#/channels/goods.shopping", send.getChannel().getRef());
+    assertEquals("#/channels/goods", send.getChannel().getRef());
     Operation receive = (Operation) document.getOperations().get("StoreController.onShopping");
     assertEquals(OperationAction.RECEIVE, receive.getAction());
-    assertEquals("#/channels/goods.shopping", receive.getChannel().getRef());
+    assertEquals("#/channels/goods", receive.getChannel().getRef());
     assertEquals(
-        "#/channels/goods.shopping/messages/Goods.Shopping", receive.getMessages().get(0).getRef());
+        "#/channels/goods/messages/Goods.Shopping", receive.getMessages().get(0).getRef());
 
     Message message = (Message) document.getComponents().getMessages().get("Goods.Shopping");
     assertEquals("Goods:Shopping", message.getName());
