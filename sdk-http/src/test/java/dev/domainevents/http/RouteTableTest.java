@@ -34,7 +34,7 @@ class RouteTableTest {
 
     assertEquals(
         List.of(
-            new RouteTable.Route("Goods:Restock", "goods.restock", "/stock", "eu"),
+            new RouteTable.Route("Goods:Restock", "goods", "/stock", "eu"),
             new RouteTable.Route(
                 "Goods:Shopping", "goods.shopping", "/events/Goods:Shopping", null),
             new RouteTable.Route("event-sell", "event-sell", "/events/event-sell", null)),
