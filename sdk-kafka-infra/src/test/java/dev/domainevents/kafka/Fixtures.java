@@ -174,6 +174,10 @@ final class Fixtures {
     props.put("max.poll.interval.ms", "20000");
     props.put("metadata.max.age.ms", "2000");
     props.put("linger.ms", "2");
+    // One request in flight: tests publish into topics the broker auto-creates, and a second
+    // request that overtakes a first one refused during creation leaves the first failing with
+    // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591).
+    props.put("max.in.flight.requests.per.connection", "1");
     props.put("domainevents.retry.backoff.ms", "20");
     props.put("domainevents.close.timeout.ms", "5000");
     return props;
