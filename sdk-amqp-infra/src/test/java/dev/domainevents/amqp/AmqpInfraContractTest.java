@@ -71,7 +71,7 @@ class AmqpInfraContractTest extends InfraContract {
       channel.confirmSelect();
       channel.basicPublish(
           AmqpTopology.exchange(type),
-          type.topic(),
+          AmqpTopology.routingKey(type),
           true,
           Fixtures.rawProperties(type.name(), eventId.toString()),
           "{not json".getBytes(StandardCharsets.UTF_8));
