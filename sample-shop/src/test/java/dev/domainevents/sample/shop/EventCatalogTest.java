@@ -59,8 +59,7 @@ class EventCatalogTest {
     Operation receive = (Operation) document.getOperations().get("StoreController.onShopping");
     assertEquals(OperationAction.RECEIVE, receive.getAction());
     assertEquals("#/channels/goods", receive.getChannel().getRef());
-    assertEquals(
-        "#/channels/goods/messages/Goods.Shopping", receive.getMessages().get(0).getRef());
+    assertEquals("#/channels/goods/messages/Goods.Shopping", receive.getMessages().get(0).getRef());
 
     Message message = (Message) document.getComponents().getMessages().get("Goods.Shopping");
     assertEquals("Goods:Shopping", message.getName());
