@@ -39,14 +39,26 @@ public final class DomainEvents {
   private DomainEvents() {}
 
   /**
-   * Installs {@code infra} with the events of every generated registry on the class path, and
-   * subscribes the given handlers: objects with {@link EventHandler} methods, or dispatchers.
+   * Installs {@code infra} with the events of every generated registry on the class path and the
+   * {@linkplain EventInterceptors#defaults() default interceptors}, and subscribes the given
+   * handlers: objects with {@link EventHandler} methods, or dispatchers.
    *
    * @throws IllegalStateException if an infra is already installed
    * @throws IllegalArgumentException if a handler has no generated dispatcher
    */
   public static Installation install(DomainEventInfra infra, Object... handlers) {
-    return install(infra, EventCatalog.load(), handlers);
+    return install(infra, EventCatalog.load(), EventInterceptors.defaults(), handlers);
+  }
+
+  /**
+   * Installs {@code infra} like {@link #install(DomainEventInfra, Object...)}, running {@code
+   * interceptors} around every publish and every handling.
+   *
+   * @throws UnsupportedOperationException if {@code infra} cannot run interceptors
+   */
+  public static Installation install(
+      DomainEventInfra infra, EventInterceptors interceptors, Object... handlers) {
+    return install(infra, EventCatalog.load(), interceptors, handlers);
   }
 
   /**
@@ -55,8 +67,21 @@ public final class DomainEvents {
    */
   public static Installation install(
       DomainEventInfra infra, EventCatalog catalog, Object... handlers) {
+    return install(infra, catalog, EventInterceptors.defaults(), handlers);
+  }
+
+  /**
+   * Installs {@code infra} with an explicit catalog and interceptors; see {@link
+   * #install(DomainEventInfra, EventInterceptors, Object...)}.
+   */
+  public static Installation install(
+      DomainEventInfra infra,
+      EventCatalog catalog,
+      EventInterceptors interceptors,
+      Object... handlers) {
     Objects.requireNonNull(infra, "infra");
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(interceptors, "interceptors");
     synchronized (LOCK) {
       if (installed != null) {
         throw alreadyInstalled(installed.infra());
@@ -66,7 +91,7 @@ public final class DomainEvents {
         dispatchers.add(catalog.dispatcherFor(handler));
       }
       dispatchers.forEach(infra::subscribe);
-      infra.start(catalog);
+      infra.start(catalog, interceptors);
       Installation installation = new Installation(infra, catalog);
       if (!InstalledInfra.attach(installation, infra, catalog)) {
         infra.close();

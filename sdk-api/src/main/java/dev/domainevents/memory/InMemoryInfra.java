@@ -1,7 +1,10 @@
 package dev.domainevents.memory;
 
-import dev.domainevents.EventContext;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptor.Outcome;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
@@ -34,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InMemoryInfra implements DomainEventInfra {
   private static final Logger log = LoggerFactory.getLogger(InMemoryInfra.class);
+  private static final String SYSTEM = "memory";
 
   private final List<EventDispatcher> dispatchers = new ArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -42,6 +46,7 @@ public final class InMemoryInfra implements DomainEventInfra {
   private final List<Failure> failures = new ArrayList<>();
   private DispatchTable table;
   private EventCatalog catalog;
+  private EventInterceptors interceptors = EventInterceptors.none();
   private boolean closed;
 
   /** Creates an in-memory infra with no subscribers. */
@@ -66,14 +71,22 @@ public final class InMemoryInfra implements DomainEventInfra {
 
   @Override
   public void start(EventCatalog catalog) {
+    start(catalog, EventInterceptors.none());
+  }
+
+  /** Starts with {@code interceptors} around each publish and each delivery. */
+  @Override
+  public void start(EventCatalog catalog, EventInterceptors interceptors) {
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(interceptors, "interceptors");
     lock.lock();
     try {
       if (table != null) {
         throw new IllegalStateException("InMemoryInfra is already started");
       }
       this.catalog = catalog;
-      this.table = DispatchTable.of(dispatchers);
+      this.interceptors = interceptors;
+      this.table = DispatchTable.of(dispatchers, interceptors, SYSTEM);
     } finally {
       lock.unlock();
     }
@@ -82,6 +95,31 @@ public final class InMemoryInfra implements DomainEventInfra {
   @Override
   public CompletableFuture<Void> publish(List<EventEnvelope> events) {
     Objects.requireNonNull(events, "events");
+    EventInterceptors chain = interceptors;
+    return chain.isEmpty()
+        ? record(events)
+        : chain.publishBatch(events, SYSTEM, this::interceptEach);
+  }
+
+  /** Runs each event through the interceptors' publish, then records the ones they passed on. */
+  private CompletableFuture<Void> interceptEach(List<EventEnvelope> events) {
+    List<EventEnvelope> passed = new ArrayList<>(events.size());
+    List<CompletableFuture<Void>> outcomes = new ArrayList<>(events.size());
+    for (EventEnvelope event : events) {
+      outcomes.add(
+          interceptors.publish(
+              new EventInterceptor.Publication(event, SYSTEM, event.name()),
+              envelope -> {
+                passed.add(envelope);
+                return CompletableFuture.completedFuture(null);
+              }));
+    }
+    CompletableFuture<Void> recorded = record(passed);
+    return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0]))
+        .thenCombine(recorded, (a, b) -> null);
+  }
+
+  private CompletableFuture<Void> record(List<EventEnvelope> events) {
     lock.lock();
     try {
       if (table == null) {
@@ -131,9 +169,13 @@ public final class InMemoryInfra implements DomainEventInfra {
     Throwable firstFailure = null;
     EventEnvelope event;
     while ((event = queue.poll()) != null) {
+      Delivery delivery = Delivery.of(event, 1, SYSTEM, event.name(), null, -1, -1);
+      long start = System.nanoTime();
       try {
-        table.dispatch(EventContext.of(event));
+        table.dispatch(delivery);
+        interceptors.outcome(delivery, Outcome.HANDLED, null, System.nanoTime() - start);
       } catch (Exception | AssertionError e) {
+        interceptors.outcome(delivery, Outcome.DEAD_LETTERED, e, System.nanoTime() - start);
         log.warn("handler of {} ({}) failed", event.name(), event.eventId(), e);
         failures.add(new Failure(event, e));
         if (firstFailure == null) {

@@ -1,6 +1,8 @@
 package dev.domainevents.spi;
 
+import dev.domainevents.Delivery;
 import dev.domainevents.EventContext;
+import dev.domainevents.EventInterceptors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -18,8 +21,13 @@ import java.util.Set;
 public final class DispatchTable {
   private final Map<String, EventDispatcher[]> byName;
   private final Map<String, Class<?>> topics;
+  private final EventInterceptors interceptors;
+  private final String system;
 
-  private DispatchTable(List<EventDispatcher> dispatchers) {
+  private DispatchTable(
+      List<EventDispatcher> dispatchers, EventInterceptors interceptors, String system) {
+    this.interceptors = Objects.requireNonNull(interceptors, "interceptors");
+    this.system = Objects.requireNonNull(system, "system");
     Map<String, List<EventDispatcher>> index = new LinkedHashMap<>();
     Map<String, Class<?>> topicTypes = new LinkedHashMap<>();
     for (EventDispatcher dispatcher : dispatchers) {
@@ -47,9 +55,26 @@ public final class DispatchTable {
     this.topics = Collections.unmodifiableMap(topicTypes);
   }
 
-  /** Indexes {@code dispatchers}. */
+  /** Indexes {@code dispatchers}, with no interceptor. */
   public static DispatchTable of(List<EventDispatcher> dispatchers) {
-    return new DispatchTable(List.copyOf(dispatchers));
+    return new DispatchTable(List.copyOf(dispatchers), EventInterceptors.none(), "unknown");
+  }
+
+  /**
+   * Indexes {@code dispatchers}; every dispatch runs inside {@code interceptors}' {@link
+   * EventInterceptors#handle}.
+   *
+   * @param system the infra that delivers, e.g. {@code kafka}: what interceptors see when a
+   *     dispatched context is not a {@link Delivery}
+   */
+  public static DispatchTable of(
+      List<EventDispatcher> dispatchers, EventInterceptors interceptors, String system) {
+    return new DispatchTable(List.copyOf(dispatchers), interceptors, system);
+  }
+
+  /** The interceptors every dispatch runs inside. */
+  public EventInterceptors interceptors() {
+    return interceptors;
   }
 
   /** The domain event names that have at least one handler. */
@@ -70,7 +95,9 @@ public final class DispatchTable {
   }
 
   /**
-   * Calls every handler of {@code context.name()}, in subscription order, inside a handling scope.
+   * Calls every handler of {@code context.name()}, in subscription order, inside a handling scope
+   * and the interceptors. Pass a {@link Delivery} so that interceptors see where the event came
+   * from.
    *
    * @return {@code false} if no handler handles that name
    * @throws Exception the first handler failure; later handlers of the event are not called
@@ -82,8 +109,12 @@ public final class DispatchTable {
     }
     Envelopes.Scope scope = Envelopes.beginHandling(context.envelope());
     try {
-      for (EventDispatcher dispatcher : dispatchers) {
-        dispatcher.dispatch(context);
+      if (interceptors.isEmpty()) {
+        callEach(dispatchers, context);
+      } else {
+        Delivery delivery =
+            context instanceof Delivery d ? d : Delivery.of(context, system, context.name(), null);
+        interceptors.handle(delivery, () -> callEach(dispatchers, context));
       }
     } catch (Throwable failure) {
       try {
@@ -95,5 +126,12 @@ public final class DispatchTable {
     }
     Envelopes.endHandling(scope);
     return true;
+  }
+
+  private static void callEach(EventDispatcher[] dispatchers, EventContext context)
+      throws Exception {
+    for (EventDispatcher dispatcher : dispatchers) {
+      dispatcher.dispatch(context);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.domainevents.spi;
 
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptors;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +17,22 @@ public interface DomainEventInfra extends AutoCloseable {
 
   /** Starts publishing and delivering, with the catalog of known events. Called once. */
   void start(EventCatalog catalog);
+
+  /**
+   * Starts publishing and delivering, with the catalog of known events, running {@code
+   * interceptors} around every publish and every handling. Called once, instead of {@link
+   * #start(EventCatalog)}. An infra that cannot run interceptors keeps this default, which accepts
+   * only none or the defaults and fails loudly otherwise.
+   *
+   * @throws UnsupportedOperationException if {@code interceptors} holds more than the defaults
+   */
+  default void start(EventCatalog catalog, EventInterceptors interceptors) {
+    if (!interceptors.isEmpty() && interceptors != EventInterceptors.defaults()) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " does not run interceptors; install it without them");
+    }
+    start(catalog);
+  }
 
   /**
    * Publishes a batch of envelopes, in order. The future completes when every envelope is durably
