@@ -190,6 +190,11 @@ public final class DomainEvents {
       return catalog;
     }
 
+    /** A snapshot of the infra's health; see {@link InfraHealth}. */
+    public InfraHealth health() {
+      return infra.health();
+    }
+
     /** Closes the infra and uninstalls it. */
     @Override
     public void close() {

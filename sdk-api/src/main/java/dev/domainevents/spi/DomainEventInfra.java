@@ -2,6 +2,7 @@ package dev.domainevents.spi;
 
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptors;
+import dev.domainevents.InfraHealth;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,6 +41,33 @@ public interface DomainEventInfra extends AutoCloseable {
    * never drops an envelope silently.
    */
   CompletableFuture<Void> publish(List<EventEnvelope> events);
+
+  /**
+   * Returns a snapshot of this infra's health. The default reports nothing beyond being installed;
+   * infra with consumers reports each one's state, partitions and lag.
+   */
+  default InfraHealth health() {
+    return InfraHealth.unreported(getClass().getSimpleName());
+  }
+
+  /**
+   * Pauses delivery to the handlers of {@code handlerClass}, or to every handler when it is {@code
+   * null}, until {@link #resume}. Records stay in the broker; nothing is lost or committed.
+   *
+   * @throws UnsupportedOperationException if this infra cannot pause
+   */
+  default void pause(Class<?> handlerClass) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot pause consumption");
+  }
+
+  /**
+   * Resumes what {@link #pause} paused.
+   *
+   * @throws UnsupportedOperationException if this infra cannot pause
+   */
+  default void resume(Class<?> handlerClass) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot pause consumption");
+  }
 
   /** Stops publishing and delivering, and releases resources. Must not throw checked exceptions. */
   @Override
