@@ -204,6 +204,60 @@ abstract class EventStoreContract {
     }
   }
 
+  /**
+   * Upcasting on load: a row written by code at schema version 1, in the old JSON shape, is read by
+   * code at version 2 through its {@code @Upcaster}, from its stream and from the global log.
+   */
+  @Test
+  void upcastsOldSchemaVersionsOnLoadAndInTheGlobalLog() throws Exception {
+    EventEnvelope v1 = sold("u", 7);
+    inTransaction(c -> store.append(c, goods("u"), 0, List.of(v1)));
+    assertEquals(
+        "1 {\"sku\":\"u\",\"amount\":7}",
+        database()
+            .text(
+                "SELECT schema_version, payload FROM domain_event_store WHERE aggregate_id = 'u'"),
+        "stored at version 1 in the old shape");
+
+    JdbcEventStore v2 =
+        JdbcEventStore.create(database().dataSource(), database().dialect(), GoodsV2.CATALOG);
+    List<RecordedEvent> loaded = inTransaction(c -> v2.load(c, goods("u"), 0));
+    List<RecordedEvent> read = v2.readAll(0, 10);
+    for (List<RecordedEvent> events : List.of(loaded, read)) {
+      assertEquals(1, events.size());
+      EventEnvelope event = events.get(0).envelope();
+      assertEquals(new GoodsV2.Sold("u", 7), event.payload());
+      assertEquals(2, event.schemaVersion(), "the envelope carries the version it was upcast to");
+      assertEquals(v1.eventId(), event.eventId());
+      assertEquals(v1.headers(), event.headers());
+    }
+
+    // Code at version 2 without its upcaster, and code at version 1 reading a version-2 row, are
+    // refused with the reason, never misread; the rows stay.
+    JdbcEventStore forgotten =
+        JdbcEventStore.create(
+            database().dataSource(), database().dialect(), GoodsV2.WITHOUT_UPCASTER);
+    IllegalStateException noUpcaster =
+        assertThrows(
+            IllegalStateException.class,
+            () -> inTransaction(c -> forgotten.load(c, goods("u"), 0)));
+    assertTrue(
+        noUpcaster.getMessage().contains("@Upcaster(event = \"Goods:Sell\", from = 1)"),
+        noUpcaster.getMessage());
+    inTransaction(
+        c ->
+            v2.append(
+                c,
+                goods("u"),
+                1,
+                List.of(Envelopes.event(GoodsV2.SELL, "u", new GoodsV2.Sold("u", 1), Map.of()))));
+    IllegalStateException newer =
+        assertThrows(
+            IllegalStateException.class, () -> inTransaction(c -> store.load(c, goods("u"), 1)));
+    assertTrue(newer.getMessage().contains("schema version 2"), newer.getMessage());
+    assertEquals(2, database().count("SELECT COUNT(*) FROM domain_event_store"));
+  }
+
   @Test
   void writesTheOutboxInTheSameTransaction() throws Exception {
     JdbcEventStore withOutbox = store.withOutbox(JdbcOutbox.create()::writeEnvelopes);
