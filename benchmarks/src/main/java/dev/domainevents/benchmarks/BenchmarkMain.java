@@ -13,16 +13,17 @@ import java.util.Map;
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
  * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
  * compile_overhead=… amqp_publish_vs_raw=… amqp_publish_vs_spring=… amqp_consume_vs_raw=…
- * amqp_consume_vs_spring=…}. A figure not measured in the run prints as {@code NaN}; the AMQP
- * ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
+ * amqp_consume_vs_spring=… store_append_16x1=… store_append_16x10=… store_load=…
+ * store_load_snapshot=…}. A figure not measured in the run prints as {@code NaN}; the AMQP ratios
+ * print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
- * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the
- * PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only
- * SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox} or
- * {@code amqp} alone). {@code --events N} also sets the events per AMQP run (10,000 with {@code
- * --quick}, 50,000 by default).
+ * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox and event
+ * store runs use the PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory
+ * H2), {@code --only SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka},
+ * {@code outbox}, {@code amqp} or {@code store} alone). {@code --events N} also sets the events per
+ * AMQP run (10,000 with {@code --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -36,7 +37,7 @@ public final class BenchmarkMain {
     Integer events = null;
     int rate = 0;
     boolean postgres = false;
-    String only = null; // dispatch, compile, kafka, outbox or amqp: that section alone
+    String only = null; // dispatch, compile, kafka, outbox, amqp or store: that section alone
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -235,6 +236,8 @@ public final class BenchmarkMain {
 
     int amqpEvents = events != null ? events : quick ? 10_000 : 50_000;
     AmqpFigures amqp = runs(only, "amqp") ? AmqpFigures.run(amqpEvents) : AmqpFigures.skipped();
+    StoreRuns.Figures store =
+        runs(only, "store") ? StoreRuns.figures(postgres, quick) : StoreRuns.Figures.skipped();
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
     double p99 = latencies.isEmpty() ? Double.NaN : millis(latencies.get(1_000), 0.99);
@@ -398,6 +401,7 @@ public final class BenchmarkMain {
             outboxP99,
             outboxMax));
     amqp.appendTo(table);
+    store.appendTo(table);
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
     System.out.println(
@@ -411,7 +415,7 @@ public final class BenchmarkMain {
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
             + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
-            + " compile_overhead=%.2f %s%n",
+            + " compile_overhead=%.2f %s %s%n",
         publishRatio,
         consumeRatio,
         generated / direct,
@@ -428,7 +432,8 @@ public final class BenchmarkMain {
         relayScaling,
         startupAdded,
         compileOverhead,
-        amqp.ratios());
+        amqp.ratios(),
+        store.ratios());
   }
 
   /** One measured run. */

@@ -169,13 +169,15 @@ public final class JdbcEventStore {
       payloads[i] = StoreRows.encode(codec, event, event.payload(), "payload");
       headers[i] = StoreRows.encode(codec, event, event.headers(), "headers");
     }
-    // The unique constraint decides between racing writers; this read only keeps an append from
-    // leaving a hole, when the expected version is ahead of the stream.
-    if (expectedVersion > 0 && !versionExists(connection, stream, expectedVersion)) {
+    // The unique constraint decides between racing writers; the check of the expected version's
+    // event only keeps an append from leaving a hole, when the expected version is ahead of the
+    // stream. PostgreSQL checks it in the insert itself (InsertSql.guarded), saving a round trip.
+    boolean guarded = expectedVersion > 0 && dialect == EventStoreDialect.POSTGRESQL;
+    if (expectedVersion > 0 && !guarded && !versionExists(connection, stream, expectedVersion)) {
       throw new ConcurrencyConflictException(
           stream, expectedVersion, currentVersion(connection, stream));
     }
-    insert(connection, stream, expectedVersion, events, payloads, headers);
+    insert(connection, stream, expectedVersion, events, payloads, headers, guarded);
     if (outbox != null) {
       outbox.write(connection, events);
     }
@@ -318,10 +320,12 @@ public final class JdbcEventStore {
       long expectedVersion,
       List<EventEnvelope> events,
       String[] payloads,
-      String[] headers)
+      String[] headers,
+      boolean guarded)
       throws SQLException {
     int count = events.size();
-    try (PreparedStatement insert = connection.prepareStatement(InsertSql.of(dialect, count))) {
+    String sql = guarded ? InsertSql.guarded(count) : InsertSql.of(dialect, count);
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
       for (int i = 0; i < count; i++) {
         StoreRows.bind(
             insert,
@@ -331,10 +335,16 @@ public final class JdbcEventStore {
             payloads[i],
             headers[i]);
       }
+      if (guarded) {
+        int next = count * StoreRows.INSERT_COLUMN_COUNT + 1;
+        insert.setString(next, stream.aggregateType());
+        insert.setString(next + 1, stream.aggregateId());
+        insert.setLong(next + 2, expectedVersion);
+      }
       int inserted = insert.executeUpdate();
       if (inserted != count) {
         // PostgreSQL skipped a row at a taken version (ON CONFLICT DO NOTHING), after waiting for
-        // the writer that took it to commit.
+        // the writer that took it to commit, or inserted nothing: no event at the expected version.
         throw new ConcurrencyConflictException(
             stream, expectedVersion, currentVersion(connection, stream));
       }

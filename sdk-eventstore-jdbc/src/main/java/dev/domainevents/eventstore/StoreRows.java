@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.PayloadCodec;
+import dev.domainevents.spi.Upcasting;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,8 @@ final class StoreRows {
 
   /**
    * Reads and decodes the row {@link #SELECT_COLUMNS} selected. The payload type comes from the
-   * catalog, by event name, never from the row.
+   * catalog, by event name, never from the row; a payload stored with an older schema version is
+   * upcast, and the envelope carries the current version.
    *
    * @throws IllegalStateException if the catalog does not know the event or its payload does not
    *     decode; the row stays as it is
@@ -122,7 +124,15 @@ final class StoreRows {
     Object payload;
     Map<String, String> headers;
     try {
-      payload = decodePayload(codec, type, schemaVersion, row.getString(7));
+      // An older schema version goes through the catalog's @Upcaster chain, as on every infra; a
+      // newer one is refused, never misread.
+      payload =
+          Upcasting.decode(
+              codec,
+              catalog,
+              type,
+              schemaVersion,
+              row.getString(7).getBytes(StandardCharsets.UTF_8));
       headers = decodeHeaders(codec, row.getString(8));
     } catch (RuntimeException e) {
       throw new IllegalStateException(
@@ -139,26 +149,8 @@ final class StoreRows {
             Instant.ofEpochMilli(row.getLong(9)),
             row.getString(10),
             row.getString(11),
-            schemaVersion);
+            type.schemaVersion()); // upcast, if it was older: the payload is the current version
     return new RecordedEvent(position, streamVersion, envelope);
-  }
-
-  /**
-   * Decodes a stored payload into the catalog's type for its name. This is the seam for upcasting:
-   * a payload stored with an older {@code storedVersion} than {@code type.schemaVersion()} is where
-   * the contracts issue's upcasters will apply, before decoding. Until they land, the stored JSON
-   * is decoded as the current type, which tolerates added fields (unknown ones are ignored).
-   */
-  private static Object decodePayload(
-      PayloadCodec codec, EventType<?> type, int storedVersion, String text) {
-    if (storedVersion > type.schemaVersion()) {
-      throw new IllegalStateException(
-          "it was stored with schema version "
-              + storedVersion
-              + ", newer than this code's "
-              + type.schemaVersion());
-    }
-    return codec.decode(text.getBytes(StandardCharsets.UTF_8), type.payloadType());
   }
 
   private static Map<String, String> decodeHeaders(PayloadCodec codec, String text) {

@@ -119,6 +119,20 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** The first row of {@code sql}, its columns joined by spaces. */
+  String text(String sql) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      StringBuilder row = new StringBuilder();
+      for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+        row.append(i > 1 ? " " : "").append(result.getString(i));
+      }
+      return row.toString();
+    }
+  }
+
   @Override
   public void close() {
     drop.run();

@@ -1,14 +1,20 @@
 package dev.domainevents.sample.shop;
 
-import dev.domainevents.Entity;
+import dev.domainevents.Apply;
+import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventSourcedEntity;
 import java.util.Map;
 
 /**
  * The goods aggregate of the shop: it owns the sellable stock and raises {@code Goods:Shopping}
  * when goods are bought. The annotation processor checks the event name against this class and
  * generates {@code GoodsEvents.SHOPPING}.
+ *
+ * <p>The stock changes only by applying events, so in the event-sourced mode ({@code
+ * SHOP_STORE=eventsourced}) the goods are rebuilt by replaying their {@code Goods:Shopping} events
+ * onto the initial stock; {@code Goods_Applier}, generated, calls {@link #onShopping}.
  */
-public final class Goods extends Entity {
+public final class Goods extends EventSourcedEntity {
   /** The header that names the action, as in the seed's {@code x-action}. */
   public static final String ACTION_HEADER = "x-action";
 
@@ -33,8 +39,17 @@ public final class Goods extends Entity {
     if (amount > stock) {
       throw new OutOfStockException(id, amount, stock);
     }
-    stock -= amount;
     domainEvent("Goods:Shopping", new GoodsObj(id, amount), Map.of(ACTION_HEADER, "shopping"));
+  }
+
+  @Apply
+  void onShopping(GoodsObj goods) {
+    stock -= goods.amount();
+  }
+
+  @Override
+  protected void apply(EventEnvelope event) {
+    Goods_Applier.apply(this, event);
   }
 
   /** How many can still be bought. */

@@ -188,7 +188,7 @@ final class OutboxPurchases implements AutoCloseable {
    * Connections straight from the driver, one per transaction. A real service would use a pool
    * (e.g. HikariCP); the sample keeps its dependencies to the JDK and the driver.
    */
-  private static final class UrlDataSource implements DataSource {
+  static final class UrlDataSource implements DataSource {
     private final String url;
 
     UrlDataSource(String url) {

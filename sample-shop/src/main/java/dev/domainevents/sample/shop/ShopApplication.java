@@ -42,7 +42,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code SHOP_DELIVERY}: {@code http} runs the store's handler behind the HTTP proxy, as the
  *       seed does: the shop serves the receiver at {@code /events}, and an {@code HttpProxy} in the
  *       same process consumes the events and POSTs them there. When unset, the store consumes from
- *       Kafka itself.
+ *       Kafka itself;
+ *   <li>{@code SHOP_STORE}: {@code eventsourced} keeps the goods as their events in an event store
+ *       at {@code SHOP_STORE_URL}: {@code h2} (the default) for a private in-memory H2 database, or
+ *       a JDBC URL ({@code jdbc:h2:file:...}, or {@code jdbc:postgresql:...} with the driver added
+ *       to the class path). A purchase loads the goods by replaying their events and appends the
+ *       new one, with the outbox, in one transaction; {@code GET /store/{id}} answers from a
+ *       projection of the store's log, rebuilt from the events at each start. Not together with
+ *       {@code SHOP_OUTBOX}.
  * </ul>
  */
 public final class ShopApplication implements AutoCloseable {
@@ -58,6 +65,7 @@ public final class ShopApplication implements AutoCloseable {
   private final Store store;
   private final StoreController storeController;
   private final OutboxPurchases outbox;
+  private final EventSourcedGoods eventSourced;
   private final HttpProxy proxy;
 
   private ShopApplication(
@@ -68,6 +76,7 @@ public final class ShopApplication implements AutoCloseable {
       Store store,
       StoreController storeController,
       OutboxPurchases outbox,
+      EventSourcedGoods eventSourced,
       HttpProxy proxy) {
     this.broker = broker;
     this.where = where;
@@ -77,6 +86,7 @@ public final class ShopApplication implements AutoCloseable {
     this.store = store;
     this.storeController = storeController;
     this.outbox = outbox;
+    this.eventSourced = eventSourced;
   }
 
   /** Starts the shop from the environment; see the class documentation. */
@@ -86,6 +96,14 @@ public final class ShopApplication implements AutoCloseable {
     int port = Integer.parseInt(environment.getOrDefault("PORT", "8000"));
     String outbox = environment.get("SHOP_OUTBOX");
     String infra = environment.getOrDefault("SHOP_INFRA", "kafka").toLowerCase(Locale.ROOT);
+    String storeMode = environment.getOrDefault("SHOP_STORE", "").trim();
+    String eventStore = null;
+    if (storeMode.equalsIgnoreCase("eventsourced")) {
+      eventStore = environment.getOrDefault("SHOP_STORE_URL", "h2");
+    } else if (!storeMode.isEmpty()) {
+      throw new IllegalStateException(
+          "SHOP_STORE must be eventsourced, or unset for the in-memory goods; was " + storeMode);
+    }
     ShopApplication shop;
     if (infra.equals("amqp")) {
       String uri = environment.get("AMQP_URI");
@@ -93,11 +111,12 @@ public final class ShopApplication implements AutoCloseable {
         throw new IllegalStateException(
             "SHOP_INFRA=amqp needs AMQP_URI, e.g. AMQP_URI=amqp://guest:guest@127.0.0.1:5672/");
       }
-      shop = startOnAmqp(port, uri, settings("/shop-amqp.properties", null), outbox);
+      shop = startOnAmqp(port, uri, settings("/shop-amqp.properties", null), outbox, eventStore);
     } else if (infra.equals("kafka")) {
       Properties kafka = kafkaSettings(environment.get("SHOP_KAFKA_CONFIG"));
       boolean httpDelivery = "http".equals(environment.get("SHOP_DELIVERY"));
-      shop = start(port, environment.get("KAFKA_BOOTSTRAP_SERVERS"), kafka, outbox, httpDelivery);
+      String servers = environment.get("KAFKA_BOOTSTRAP_SERVERS");
+      shop = start(port, servers, kafka, outbox, httpDelivery, eventStore);
     } else {
       throw new IllegalStateException("SHOP_INFRA must be kafka or amqp, was " + infra);
     }
@@ -105,7 +124,12 @@ public final class ShopApplication implements AutoCloseable {
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
         "sample-shop started in %d ms: http://localhost:%d (%s%s)%n",
-        millis, shop.port(), shop.where, shop.outbox == null ? "" : ", outbox mode");
+        millis,
+        shop.port(),
+        shop.where,
+        shop.outbox != null
+            ? ", outbox mode"
+            : shop.eventSourced != null ? ", event-sourced goods" : "");
     if (shop.proxy != null) {
       System.out.printf(
           "events reach the store through the HTTP proxy, at http://127.0.0.1:%d/events%n",
@@ -138,6 +162,22 @@ public final class ShopApplication implements AutoCloseable {
   public static ShopApplication start(
       int port, String bootstrapServers, Properties kafka, String outbox, boolean httpDelivery)
       throws IOException {
+    return start(port, bootstrapServers, kafka, outbox, httpDelivery, null);
+  }
+
+  /**
+   * Starts the shop like {@link #start(int, String, Properties, String, boolean)}; with {@code
+   * eventStore} set ({@code h2} or a JDBC URL, as {@code SHOP_STORE_URL} with {@code
+   * SHOP_STORE=eventsourced}), the goods are event-sourced.
+   */
+  public static ShopApplication start(
+      int port,
+      String bootstrapServers,
+      Properties kafka,
+      String outbox,
+      boolean httpDelivery,
+      String eventStore)
+      throws IOException {
     EmbeddedBroker broker = null;
     String servers = bootstrapServers;
     if (servers == null || servers.isBlank()) {
@@ -155,6 +195,7 @@ public final class ShopApplication implements AutoCloseable {
         broker,
         "Kafka at " + servers,
         outbox,
+        eventStore,
         httpDelivery ? settings : null);
   }
 
@@ -164,8 +205,17 @@ public final class ShopApplication implements AutoCloseable {
    */
   public static ShopApplication startOnAmqp(int port, String uri, Properties amqp, String outbox)
       throws IOException {
+    return startOnAmqp(port, uri, amqp, outbox, null);
+  }
+
+  /**
+   * Starts the shop on RabbitMQ like {@link #startOnAmqp(int, String, Properties, String)}; with
+   * {@code eventStore} set, the goods are event-sourced.
+   */
+  public static ShopApplication startOnAmqp(
+      int port, String uri, Properties amqp, String outbox, String eventStore) throws IOException {
     AmqpInfra infra = AmqpInfra.builder().properties(amqp).uri(uri).build();
-    return start(port, infra, null, "RabbitMQ, " + infra, outbox, null);
+    return start(port, infra, null, "RabbitMQ, " + infra, outbox, eventStore, null);
   }
 
   /** Starts the shop on {@code infra}; with {@code proxySettings}, behind the HTTP proxy. */
@@ -175,10 +225,18 @@ public final class ShopApplication implements AutoCloseable {
       EmbeddedBroker broker,
       String where,
       String outbox,
+      String eventStore,
       Properties proxySettings)
       throws IOException {
+    boolean withOutbox = outbox != null && !outbox.isBlank();
+    boolean eventSourcing = eventStore != null && !eventStore.isBlank();
+    if (withOutbox && eventSourcing) {
+      throw new IllegalStateException(
+          "SHOP_OUTBOX and SHOP_STORE=eventsourced are two ways to store purchases; set one");
+    }
     DomainEvents.Installation installation = null;
     OutboxPurchases purchases = null;
+    EventSourcedGoods eventSourced = null;
     HttpProxy proxy = null;
     try {
       Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
@@ -188,7 +246,7 @@ public final class ShopApplication implements AutoCloseable {
           proxySettings != null
               ? DomainEvents.install(infra)
               : DomainEvents.install(infra, storeController);
-      if (outbox != null && !outbox.isBlank()) {
+      if (withOutbox) {
         try {
           purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
         } catch (SQLException e) {
@@ -198,8 +256,22 @@ public final class ShopApplication implements AutoCloseable {
         }
         log.info("SHOP_OUTBOX is set: purchases go through the transactional outbox");
       }
+      if (eventSourcing) {
+        try {
+          eventSourced = EventSourcedGoods.open(eventStore, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
+        } catch (SQLException e) {
+          // Not the URL: it may hold a password.
+          throw new IllegalStateException(
+              "could not open the SHOP_STORE_URL database: " + e.getMessage(), e);
+        }
+        log.info("SHOP_STORE=eventsourced: the goods are stored as their events");
+      }
       GoodsRepository goods = new GoodsRepository(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
-      ShopHttpServer http = new ShopHttpServer(port, new ShopService(goods, purchases), store);
+      ShopHttpServer http =
+          new ShopHttpServer(
+              port,
+              new ShopService(goods, purchases, eventSourced),
+              eventSourced != null ? eventSourced::stock : store::stock);
       if (proxySettings != null) {
         http.receiveEvents(EventReceiver.create(storeController));
       }
@@ -215,13 +287,24 @@ public final class ShopApplication implements AutoCloseable {
         log.info("SHOP_DELIVERY=http: events reach the store through the HTTP proxy");
       }
       return new ShopApplication(
-          broker, where, installation, http, store, storeController, purchases, proxy);
+          broker,
+          where,
+          installation,
+          http,
+          store,
+          storeController,
+          purchases,
+          eventSourced,
+          proxy);
     } catch (IOException | RuntimeException e) {
       if (proxy != null) {
         proxy.close();
       }
       if (purchases != null) {
         purchases.close();
+      }
+      if (eventSourced != null) {
+        eventSourced.close();
       }
       if (installation != null) {
         installation.close();
@@ -270,6 +353,11 @@ public final class ShopApplication implements AutoCloseable {
     return outbox;
   }
 
+  /** In the event-sourced mode, the goods' event store side; null otherwise. */
+  EventSourcedGoods eventSourced() {
+    return eventSourced;
+  }
+
   /** How many {@code Goods:Shopping} events the store has handled. */
   public long handledCount() {
     return storeController.handledCount();
@@ -287,6 +375,9 @@ public final class ShopApplication implements AutoCloseable {
     http.close();
     if (outbox != null) {
       outbox.close(); // before the infra: the relay ships to it
+    }
+    if (eventSourced != null) {
+      eventSourced.close(); // before the infra too
     }
     installation.close();
     log.info("HTTP server stopped; consumers stopped, publishes flushed");

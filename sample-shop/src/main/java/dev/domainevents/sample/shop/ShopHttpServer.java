@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /shop/{goodsId}?amount=N}: buys, answers 201 with the event id;
- *   <li>{@code GET /store/{goodsId}}: answers the store's stock.
+ *   <li>{@code GET /store/{goodsId}}: answers the store's stock (in the event-sourced mode, from
+ *       its projection).
  * </ul>
  *
  * <p>The correlation id is the request's {@code X-Request-Id}, or a new one; it is returned in the
@@ -35,11 +37,11 @@ final class ShopHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final ShopService shop;
-  private final Store store;
+  private final IntFunction<OptionalInt> stock;
 
-  ShopHttpServer(int port, ShopService shop, Store store) throws IOException {
+  ShopHttpServer(int port, ShopService shop, IntFunction<OptionalInt> stock) throws IOException {
     this.shop = shop;
-    this.store = store;
+    this.stock = stock;
     this.server = HttpServer.create(new InetSocketAddress(port), 128);
     this.executor = Executors.newFixedThreadPool(16);
     server.setExecutor(executor);
@@ -111,7 +113,7 @@ final class ShopHttpServer implements AutoCloseable {
         return;
       }
       Integer goodsId = idAfter(exchange.getRequestURI(), "/store/");
-      OptionalInt stock = goodsId == null ? OptionalInt.empty() : store.stock(goodsId);
+      OptionalInt stock = goodsId == null ? OptionalInt.empty() : this.stock.apply(goodsId);
       if (stock.isEmpty()) {
         respond(exchange, 404, error("no such goods: " + exchange.getRequestURI().getPath()));
         return;

@@ -8,15 +8,20 @@ import java.util.List;
 final class ShopService {
   private final GoodsRepository goods;
   private final OutboxPurchases outbox;
+  private final EventSourcedGoods eventSourced;
 
   ShopService(GoodsRepository goods) {
-    this(goods, null);
+    this(goods, null, null);
   }
 
-  /** With {@code outbox} non-null, purchases go through the database and its outbox instead. */
-  ShopService(GoodsRepository goods, OutboxPurchases outbox) {
+  /**
+   * With {@code outbox} non-null, purchases go through the database and its outbox instead; with
+   * {@code eventSourced} non-null, through the event store.
+   */
+  ShopService(GoodsRepository goods, OutboxPurchases outbox, EventSourcedGoods eventSourced) {
     this.goods = goods;
     this.outbox = outbox;
+    this.eventSourced = eventSourced;
   }
 
   /**
@@ -24,6 +29,9 @@ final class ShopService {
    * has accepted it. Returns the published event.
    */
   EventEnvelope buy(int goodsId, int amount) {
+    if (eventSourced != null) {
+      return eventSourced.buy(goodsId, amount); // appended to the goods' stream, with the outbox
+    }
     if (outbox != null) {
       return outbox.buy(goodsId, amount); // committed with the stock update; the relay ships it
     }

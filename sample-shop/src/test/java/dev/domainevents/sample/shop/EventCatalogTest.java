@@ -51,7 +51,7 @@ class EventCatalogTest {
     assertEquals(Set.of("Goods.Shopping"), channel.getMessages().keySet());
 
     assertEquals(
-        Set.of("Goods.Shopping.send", "StoreController.onShopping"),
+        Set.of("Goods.Shopping.send", "StockView.onShopping", "StoreController.onShopping"),
         document.getOperations().keySet());
     Operation send = (Operation) document.getOperations().get("Goods.Shopping.send");
     assertEquals(OperationAction.SEND, send.getAction());
