@@ -2,12 +2,14 @@ package dev.domainevents.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.Delivery;
 import dev.domainevents.EventContext;
+import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptor;
 import dev.domainevents.EventInterceptors;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ class DispatchTableBatchTest {
   /** A hand-written dispatcher of the shape the processor generates for a batch method. */
   private static final class BatchRecorder implements EventDispatcher {
     final List<List<Object>> batches = new ArrayList<>();
+    final List<EventEnvelope> raised = new ArrayList<>();
     RuntimeException failWith;
 
     @Override
@@ -55,6 +58,7 @@ class DispatchTableBatchTest {
         payloads.add(context.envelope().payload());
       }
       batches.add(payloads);
+      raised.add(Envelopes.event("Parcel:Counted", "p-1", payloads.size(), Map.of()));
       return true;
     }
   }
@@ -104,6 +108,15 @@ class DispatchTableBatchTest {
     assertEquals(Set.of(SHIPPED), table.batches());
     assertTrue(table.dispatchBatch(SHIPPED, deliveries("a", "b", "c")));
     assertEquals(List.of(List.of("a", "b", "c")), recorder.batches);
+    assertNull(recorder.raised.get(0).causationId(), "a batch has no single cause");
+
+    Delivery one = deliveries("d").get(0);
+    assertTrue(table.dispatch(one));
+    assertEquals(List.of("d"), recorder.batches.get(1), "one event: a one-element list");
+    assertEquals(
+        one.eventId().toString(),
+        recorder.raised.get(1).causationId(),
+        "record by record, the handled event is the cause");
   }
 
   @Test
