@@ -24,6 +24,17 @@ import java.lang.annotation.Target;
  * optional second parameter is an {@link EventEnvelope} or an {@link EventContext}. It may throw;
  * what happens then is the installed infra's failure policy.
  *
+ * <p>A batch handler takes a {@code java.util.List} of the payload type instead, optionally with a
+ * {@code List<EventContext>} of the same length and order:
+ *
+ * <pre>{@code
+ * @EventHandler("Goods:Shopping")
+ * void onShoppings(List<GoodsObj> goods, List<EventContext> contexts) { ... }
+ * }</pre>
+ *
+ * <p>Infra that batches (Kafka) passes it up to a configured number of events per call; any other
+ * infra passes one-element lists. The lists are read-only.
+ *
  * <p>The annotation processor checks all of this at compile time and generates a dispatcher, {@code
  * StoreController_EventDispatcher}, that calls the method directly. Install the handler with {@link
  * DomainEvents#install(dev.domainevents.spi.DomainEventInfra, Object...)}.

@@ -50,6 +50,17 @@ public interface EventInterceptor {
   }
 
   /**
+   * Wraps one call of a batch handler, on the consumer's thread: {@code deliveries} are the records
+   * it receives, in order. {@code next} calls the batch handler; what it throws propagates, and the
+   * infra then handles each record on its own, through {@link #handle}. The default only proceeds:
+   * the log context, for one, has no single event to show for a batch. Call {@code next} exactly
+   * once.
+   */
+  default void handleBatch(List<? extends Delivery> deliveries, HandleStep next) throws Exception {
+    next.handle();
+  }
+
+  /**
    * Tells what became of a delivery: handled, retried, sent to the retry or dead-letter
    * destination, skipped or a duplicate. Called once per attempt that reaches an outcome, after
    * {@link #handle}, and for deliveries that never reach a handler (skips, duplicates, poison).

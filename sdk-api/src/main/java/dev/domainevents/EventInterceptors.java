@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@linkplain #logContext() log context} alone. {@link #none()} holds nothing: the infra then takes
  * its direct path, which allocates nothing for interception.
  *
- * <p>Infrastructure calls {@link #publishBatch}, {@link #publish}, {@link #handle} and {@link
- * #outcome}; each reports an interceptor that throws and goes on without it.
+ * <p>Infrastructure calls {@link #publishBatch}, {@link #publish}, {@link #handle}, {@link
+ * #handleBatch} and {@link #outcome}; each reports an interceptor that throws and goes on without
+ * it.
  */
 public final class EventInterceptors {
   private static final Logger log = LoggerFactory.getLogger(EventInterceptors.class);
@@ -103,10 +104,29 @@ public final class EventInterceptors {
       handlers.handle();
       return;
     }
-    HandleChain run = new HandleChain(delivery, handlers);
+    HandleChain run = new HandleChain(delivery, null, handlers);
     run.run(0);
     if (run.failure != null) {
       // A handler failed and an interceptor swallowed it: the infra must still see it.
+      throwUnchecked(run.failure);
+    }
+  }
+
+  /**
+   * Calls a batch handler inside every interceptor's {@link EventInterceptor#handleBatch}.
+   *
+   * @param deliveries the batch's records, in order; not empty
+   * @throws Exception what the handler threw, whatever the interceptors did with it
+   */
+  public void handleBatch(List<? extends Delivery> deliveries, EventInterceptor.HandleStep handler)
+      throws Exception {
+    if (chain.length == 0) {
+      handler.handle();
+      return;
+    }
+    HandleChain run = new HandleChain(deliveries.get(0), deliveries, handler);
+    run.run(0);
+    if (run.failure != null) {
       throwUnchecked(run.failure);
     }
   }
@@ -221,14 +241,20 @@ public final class EventInterceptors {
     }
   }
 
-  /** One run of {@link #handle}: remembers the handlers' failure so no interceptor can hide it. */
+  /**
+   * One run of {@link #handle}, or of {@link #handleBatch} when {@code batch} is set: remembers the
+   * handlers' failure so no interceptor can hide it.
+   */
   private final class HandleChain {
     private final Delivery delivery;
+    private final List<? extends Delivery> batch;
     private final EventInterceptor.HandleStep handlers;
     Throwable failure;
 
-    HandleChain(Delivery delivery, EventInterceptor.HandleStep handlers) {
+    HandleChain(
+        Delivery delivery, List<? extends Delivery> batch, EventInterceptor.HandleStep handlers) {
       this.delivery = delivery;
+      this.batch = batch;
       this.handlers = handlers;
     }
 
@@ -245,17 +271,21 @@ public final class EventInterceptors {
       EventInterceptor interceptor = chain[index];
       boolean[] called = new boolean[1];
       try {
-        interceptor.handle(
-            delivery,
+        EventInterceptor.HandleStep next =
             () -> {
               called[0] = true;
               run(index + 1);
-            });
+            };
+        if (batch == null) {
+          interceptor.handle(delivery, next);
+        } else {
+          interceptor.handleBatch(batch, next);
+        }
       } catch (Exception | Error e) {
         if (failure != null) {
           throw e; // the handlers' failure, or the interceptor's reaction to it
         }
-        report(interceptor, "handle", delivery.envelope(), e);
+        report(interceptor, batch == null ? "handle" : "handleBatch", delivery.envelope(), e);
         if (!called[0]) {
           run(index + 1);
         }

@@ -20,6 +20,7 @@ import java.util.Set;
  */
 public final class DispatchTable {
   private final Map<String, EventDispatcher[]> byName;
+  private final Set<String> batches;
   private final Map<String, Class<?>> topics;
   private final EventInterceptors interceptors;
   private final String system;
@@ -52,6 +53,14 @@ public final class DispatchTable {
     Map<String, EventDispatcher[]> frozen = new HashMap<>();
     index.forEach((name, list) -> frozen.put(name, list.toArray(new EventDispatcher[0])));
     this.byName = frozen;
+    Set<String> batchNames = new LinkedHashSet<>();
+    index.forEach(
+        (name, list) -> {
+          if (list.stream().allMatch(d -> d.batchEvents().contains(name))) {
+            batchNames.add(name);
+          }
+        });
+    this.batches = Collections.unmodifiableSet(batchNames);
     this.topics = Collections.unmodifiableMap(topicTypes);
   }
 
@@ -92,6 +101,48 @@ public final class DispatchTable {
   /** Returns whether some handler handles {@code name}, an event name or a plain topic. */
   public boolean handles(String name) {
     return byName.containsKey(name);
+  }
+
+  /**
+   * The names that only batch methods handle, which {@link #dispatchBatch} takes. A name that a
+   * batch method and a single-event method both handle is not among them: it is dispatched record
+   * by record, and the batch method receives one-element lists.
+   */
+  public Set<String> batches() {
+    return batches;
+  }
+
+  /**
+   * Calls every batch handler of {@code name} once with the payloads of {@code deliveries}, in
+   * subscription order, inside the interceptors' {@link EventInterceptors#handleBatch}. No handling
+   * scope is open: a batch has no single event that causes what its handler raises.
+   *
+   * @param deliveries events named {@code name}, in the order they were read; not empty
+   * @return {@code false} if {@code name} is not among {@link #batches()}
+   * @throws Exception the first handler failure; later handlers of the event are not called
+   */
+  public boolean dispatchBatch(String name, List<? extends Delivery> deliveries) throws Exception {
+    if (!batches.contains(name)) {
+      return false;
+    }
+    if (deliveries.isEmpty()) {
+      throw new IllegalArgumentException("an empty batch of " + name);
+    }
+    EventDispatcher[] dispatchers = byName.get(name);
+    if (interceptors.isEmpty()) {
+      callEachBatch(dispatchers, name, deliveries);
+    } else {
+      interceptors.handleBatch(deliveries, () -> callEachBatch(dispatchers, name, deliveries));
+    }
+    return true;
+  }
+
+  private static void callEachBatch(
+      EventDispatcher[] dispatchers, String name, List<? extends Delivery> deliveries)
+      throws Exception {
+    for (EventDispatcher dispatcher : dispatchers) {
+      dispatcher.dispatchBatch(name, deliveries);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.domainevents.spi;
 
 import dev.domainevents.EventContext;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,4 +25,25 @@ public interface EventDispatcher {
    * @throws Exception whatever the handler method throws
    */
   boolean dispatch(EventContext context) throws Exception;
+
+  /**
+   * The names (events or topics) this dispatcher handles with a batch method, one that takes a
+   * {@code List} of payloads. {@link #dispatch} calls such a method with a one-element list, so an
+   * infra that does not batch needs nothing else.
+   */
+  default Set<String> batchEvents() {
+    return Set.of();
+  }
+
+  /**
+   * Calls the batch method bound to {@code name} once with the payloads of {@code contexts}, in
+   * their order. Every context must carry an event of that name.
+   *
+   * @return {@code false} if no batch method of this dispatcher handles that name
+   * @throws Exception whatever the handler method throws
+   */
+  default boolean dispatchBatch(String name, List<? extends EventContext> contexts)
+      throws Exception {
+    return false;
+  }
 }

@@ -52,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * transient reason (the broker is unreachable) is sent again after a pause of its partition,
  * without calling the handler again; the record stays uncommitted meanwhile.
  *
+ * <p>Records of events that only batch handlers handle go through a {@link BatchCollector}, which
+ * hands them over in batches and falls back to this record-by-record path when a batch fails.
+ *
  * <p>Not thread-safe except {@link #close()} and {@link #abort()}: the Kafka consumer belongs to
  * this consumer's thread.
  */
@@ -132,6 +135,10 @@ final class KafkaEventConsumer implements Runnable {
   private final Set<TopicPartition> uncommitted = new HashSet<>();
   private final Map<TopicPartition, Long> delayedUntil = new HashMap<>();
   private final Map<TopicPartition, Pending> pending = new HashMap<>();
+
+  /** Collects the records of batch handlers' events, or {@code null} if there are none. */
+  private final BatchCollector batches;
+
   private long waitUntil;
   private long lastCommitNanos;
 
@@ -174,6 +181,31 @@ final class KafkaEventConsumer implements Runnable {
         retryTopics.add(topic);
       }
     }
+    this.batches =
+        BatchCollector.of(
+            table,
+            codec,
+            dedupe,
+            group,
+            retryTopics,
+            settings,
+            new BatchCollector.RecordPath() {
+              @Override
+              public boolean handle(ConsumerRecord<byte[], byte[]> record, TopicPartition partition)
+                  throws InterruptedException {
+                return handleOne(record, partition);
+              }
+
+              @Override
+              public void done(TopicPartition partition, long offset) {
+                markDone(partition, offset);
+              }
+
+              @Override
+              public boolean waiting(TopicPartition partition) {
+                return pending.containsKey(partition);
+              }
+            });
   }
 
   void start() {
@@ -238,12 +270,18 @@ final class KafkaEventConsumer implements Runnable {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
         long nextDue = resumeDuePartitions();
+        if (batches != null) {
+          nextDue = Math.min(nextDue, batches.millisUntilDue());
+        }
         ConsumerRecords<byte[], byte[]> records =
             consumer.poll(Duration.ofMillis(Math.min(POLL_TIMEOUT_MS, nextDue)));
         // Rebalance callbacks run only inside poll, and nothing in handle() polls: what it
         // returned stays ours, at the positions it read, until the next poll.
         if (!records.isEmpty()) {
           handle(records);
+        }
+        if (batches != null && running) {
+          batches.flushDue();
         }
         commitAsync();
       }
@@ -277,43 +315,61 @@ final class KafkaEventConsumer implements Runnable {
   }
 
   private void handle(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    if (batches != null) {
+      batches.beginPoll();
+    }
     for (TopicPartition partition : records.partitions()) {
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
         if (!running) {
           return;
         }
-        Outcome outcome;
-        try {
-          outcome = process(record, partition);
-        } catch (WakeupException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          // Not the handler (its failures are caught in process) but e.g. the dedupe store:
-          // keep the record uncommitted and try it again, rather than stop consuming.
-          log.error(
-              "processing record {}-{}@{} failed outside the handler; retrying it in {} ms: {}",
-              record.topic(),
-              record.partition(),
-              record.offset(),
-              FAILURE_BACKOFF_MS,
-              e.toString(),
-              e);
-          outcome = waitFor(FAILURE_BACKOFF_MS);
+        if (!(batches == null ? handleOne(record, partition) : batches.offer(record, partition))) {
+          break;
         }
-        if (outcome == Outcome.DONE) {
-          pending.remove(partition);
-          done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-          uncommitted.add(partition);
-          continue;
-        }
-        // Only this partition waits: rewinding it drops what was fetched after the record, and
-        // pausing it lets the next polls serve the consumer's other partitions meanwhile.
-        consumer.seek(partition, record.offset());
-        consumer.pause(List.of(partition));
-        delayedUntil.put(partition, waitUntil);
-        break;
       }
     }
+  }
+
+  /**
+   * Handles one record; returns {@code false} if its partition now waits, rewound to it and paused,
+   * so the partition's later records of this poll must be dropped.
+   */
+  private boolean handleOne(ConsumerRecord<byte[], byte[]> record, TopicPartition partition)
+      throws InterruptedException {
+    Outcome outcome;
+    try {
+      outcome = process(record, partition);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Not the handler (its failures are caught in process) but e.g. the dedupe store:
+      // keep the record uncommitted and try it again, rather than stop consuming.
+      log.error(
+          "processing record {}-{}@{} failed outside the handler; retrying it in {} ms: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          FAILURE_BACKOFF_MS,
+          e.toString(),
+          e);
+      outcome = waitFor(FAILURE_BACKOFF_MS);
+    }
+    if (outcome == Outcome.DONE) {
+      markDone(partition, record.offset());
+      return true;
+    }
+    // Only this partition waits: rewinding it drops what was fetched after the record, and
+    // pausing it lets the next polls serve the consumer's other partitions meanwhile.
+    consumer.seek(partition, record.offset());
+    consumer.pause(List.of(partition));
+    delayedUntil.put(partition, waitUntil);
+    return false;
+  }
+
+  private void markDone(TopicPartition partition, long offset) {
+    pending.remove(partition);
+    done.put(partition, new OffsetAndMetadata(offset + 1));
+    uncommitted.add(partition);
   }
 
   private Outcome process(ConsumerRecord<byte[], byte[]> record, TopicPartition partition)
@@ -713,6 +769,9 @@ final class KafkaEventConsumer implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (batches != null) {
+        batches.forget(partitions);
+      }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       for (TopicPartition partition : partitions) {
         OffsetAndMetadata offset = done.remove(partition);
@@ -730,6 +789,9 @@ final class KafkaEventConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another consumer owns them already: committing would fail, so only forget them.
+      if (batches != null) {
+        batches.forget(partitions);
+      }
       for (TopicPartition partition : partitions) {
         done.remove(partition);
         uncommitted.remove(partition);

@@ -631,6 +631,16 @@ public final class KafkaInfra implements DomainEventInfra {
       return property(KafkaSettings.RETRY_TOPIC_DELAY_MS, Long.toString(delay.toMillis()));
     }
 
+    /**
+     * How batch handlers, those taking a {@code List} of payloads, are fed: at most {@code maxSize}
+     * records of one event per call (default 500), and a batch waits at most {@code maxWait} for
+     * more records after its first (default 200 ms).
+     */
+    public Builder batch(int maxSize, Duration maxWait) {
+      property(KafkaSettings.BATCH_MAX_SIZE, Integer.toString(maxSize));
+      return property(KafkaSettings.BATCH_MAX_WAIT_MS, Long.toString(maxWait.toMillis()));
+    }
+
     /** Replaces the default bounded in-memory {@link DedupeStore}. */
     public Builder dedupeStore(DedupeStore store) {
       this.dedupeStore = Objects.requireNonNull(store, "store");

@@ -33,6 +33,10 @@ final class KafkaSettings {
   static final String DEDUPE_MAX_ENTRIES = "domainevents.dedupe.max.entries";
   static final String CLOSE_TIMEOUT_MS = "domainevents.close.timeout.ms";
   static final String WIRE_FORMAT = "domainevents.wire.format";
+  static final String BATCH_MAX_SIZE = "domainevents.batch.max.size";
+  static final String BATCH_MAX_WAIT_MS = "domainevents.batch.max.wait.ms";
+  static final int BATCH_SIZE_LIMIT = 100_000;
+  static final long BATCH_WAIT_LIMIT_MS = 60_000;
   static final String DEFAULT_CLUSTER = "default";
   static final String RETRY_TOPIC_PREFIX = "retry-";
   static final String DEAD_LETTER_PREFIX = "fail-";
@@ -50,7 +54,9 @@ final class KafkaSettings {
           ORDERED,
           DEDUPE_MAX_ENTRIES,
           CLOSE_TIMEOUT_MS,
-          WIRE_FORMAT);
+          WIRE_FORMAT,
+          BATCH_MAX_SIZE,
+          BATCH_MAX_WAIT_MS);
 
   /** One named Kafka cluster and the client configs to reach it. */
   record Cluster(String name, Map<String, Object> producer, Map<String, Object> consumer) {
@@ -72,6 +78,8 @@ final class KafkaSettings {
   final int dedupeMaxEntries;
   final Duration closeTimeout;
   final WireFormat wireFormat;
+  final int batchMaxSize;
+  final long batchMaxWaitMs;
 
   private KafkaSettings(Properties properties) {
     Map<String, String> all = new LinkedHashMap<>();
@@ -159,6 +167,24 @@ final class KafkaSettings {
     this.ordered = bool(all, ORDERED, false);
     this.dedupeMaxEntries = integer(all, DEDUPE_MAX_ENTRIES, 100_000, 1);
     this.closeTimeout = Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000));
+    this.batchMaxSize = integer(all, BATCH_MAX_SIZE, 500, 1);
+    this.batchMaxWaitMs = longValue(all, BATCH_MAX_WAIT_MS, 200);
+    if (batchMaxSize > BATCH_SIZE_LIMIT || batchMaxWaitMs > BATCH_WAIT_LIMIT_MS) {
+      // A batch is held in memory and blocks its partitions while it fills.
+      throw new IllegalArgumentException(
+          BATCH_MAX_SIZE
+              + "="
+              + batchMaxSize
+              + ", "
+              + BATCH_MAX_WAIT_MS
+              + "="
+              + batchMaxWaitMs
+              + ": a batch holds at most "
+              + BATCH_SIZE_LIMIT
+              + " records and waits at most "
+              + BATCH_WAIT_LIMIT_MS
+              + " ms");
+    }
     String wireFormat = all.get(WIRE_FORMAT);
     this.wireFormat = wireFormat == null ? WireFormat.DOMAINEVENTS : WireFormat.of(wireFormat);
   }

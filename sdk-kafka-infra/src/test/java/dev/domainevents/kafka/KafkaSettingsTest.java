@@ -62,6 +62,25 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void batchLimitsDefaultAndAreBounded() {
+    KafkaSettings defaults = KafkaSettings.parse(base());
+    assertEquals(500, defaults.batchMaxSize);
+    assertEquals(200, defaults.batchMaxWaitMs);
+    Properties props = base();
+    props.put("domainevents.batch.max.size", "50");
+    props.put("domainevents.batch.max.wait.ms", "0");
+    assertEquals(50, KafkaSettings.parse(props).batchMaxSize);
+    assertEquals(0, KafkaSettings.parse(props).batchMaxWaitMs);
+    props.put("domainevents.batch.max.size", "0");
+    assertTrue(message(props).contains("domainevents.batch.max.size=0"), message(props));
+    props.put("domainevents.batch.max.size", "100001");
+    assertTrue(message(props).contains("at most 100000 records"), message(props));
+    props.put("domainevents.batch.max.size", "10");
+    props.put("domainevents.batch.max.wait.ms", "60001");
+    assertTrue(message(props).contains("waits at most 60000 ms"), message(props));
+  }
+
+  @Test
   void settingsThatWouldLoseEventsOrBreakDecodingAreRejected() {
     Properties autoCommit = base();
     autoCommit.put("enable.auto.commit", "true");

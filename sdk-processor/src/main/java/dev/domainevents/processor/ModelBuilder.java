@@ -71,7 +71,8 @@ final class ModelBuilder {
               method.topic(),
               method.method().getSimpleName().toString(),
               TypeName.get(types.erasure(method.payload())),
-              method.argument()));
+              method.argument(),
+              method.batch()));
     }
     methods.sort(Comparator.comparing(HandlerModel.Method::key));
     TypeElement handler = findings.handler();

@@ -124,6 +124,24 @@ import java.util.UUID;
             seen.add(message);
           }
         }
+        """),
+    JavaFileObjects.forSourceString(
+        "app.StockAudit",
+        """
+        package app;
+
+        import dev.domainevents.EventHandler;
+        import java.util.ArrayList;
+        import java.util.List;
+
+        public final class StockAudit {
+          public final List<List<StockReserved>> batches = new ArrayList<>();
+
+          @EventHandler("Stock:Reserve")
+          void onReserved(List<StockReserved> reserved) {
+            batches.add(reserved);
+          }
+        }
         """)
   };
 
@@ -258,5 +276,41 @@ import java.util.UUID;
 
   private static Object goodsObj(Class<?> type, long id, String title, int stock) throws Exception {
     return type.getConstructor(long.class, String.class, int.class).newInstance(id, title, stock);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aBatchMethodReceivesOneElementListsFromInfraThatDoesNotBatchAndWholeBatchesOtherwise()
+      throws Exception {
+    EventCatalog catalog = EventCatalog.load(loader);
+    Object audit = loader.loadClass("app.StockAudit").getConstructor().newInstance();
+    List<List<Object>> batches =
+        (List<List<Object>>) audit.getClass().getField("batches").get(audit);
+    Class<?> stockClass = loader.loadClass("app.Stock");
+    Entity stock = (Entity) stockClass.getConstructor(String.class).newInstance("sku-1");
+    stockClass.getMethod("reserve", int.class).invoke(stock, 2);
+    stockClass.getMethod("reserve", int.class).invoke(stock, 3);
+    List<EventEnvelope> reserved = new ArrayList<>(stock.pendingEvents());
+
+    InMemoryInfra infra = new InMemoryInfra();
+    try (DomainEvents.Installation installation = DomainEvents.install(infra, catalog, audit)) {
+      DomainEvents.publish(stock).join();
+      assertThat(infra.failures()).isEmpty();
+    }
+    assertThat(batches)
+        .containsExactly(List.of(reserved.get(0).payload()), List.of(reserved.get(1).payload()))
+        .inOrder();
+
+    batches.clear();
+    var dispatcher = catalog.dispatcherFor(audit);
+    assertThat(dispatcher.batchEvents()).containsExactly("Stock:Reserve");
+    assertThat(
+            dispatcher.dispatchBatch(
+                "Stock:Reserve",
+                List.of(EventContext.of(reserved.get(0)), EventContext.of(reserved.get(1)))))
+        .isTrue();
+    assertThat(batches)
+        .containsExactly(List.of(reserved.get(0).payload(), reserved.get(1).payload()));
+    assertThat(dispatcher.dispatchBatch("Goods:Shopping", List.of())).isFalse();
   }
 }

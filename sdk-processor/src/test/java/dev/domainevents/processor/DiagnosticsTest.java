@@ -548,14 +548,15 @@ class DiagnosticsTest {
         controller(
             """
               @EventHandler(topic = "lines")
-              void onLines(List<String> lines) {}
+              void onLines(java.util.Optional<String> lines) {}
             """);
+    // A List would be a batch handler, checked on its elements (see batchElementType).
     assertThat(compile(VALID_GOODS, controller))
         .hadErrorContaining(
             "[SdkGenericPayload] the payload of handler onLines is"
-                + " java.util.List<java.lang.String>")
+                + " java.util.Optional<java.lang.String>")
         .inFile(controller)
-        .onLineContaining("List<String> lines");
+        .onLineContaining("Optional<String> lines");
   }
 
   @Test
@@ -1026,5 +1027,112 @@ class DiagnosticsTest {
         .generatedSourceFile("shop.GoodsEvents")
         .contentsAsUtf8String()
         .contains("EventType<Level> RESTOCK = EventType.of(\"Goods:Restock\", Level.class");
+  }
+
+  @Test
+  void batchElementType() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onSold(List<GoodsSold> sold) {}
+            """);
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining(
+            "[SdkBatchElementType] batch handler onSold takes List<GoodsSold> but"
+                + " \"Goods:Shopping\" carries GoodsObj; change the parameter to List<GoodsObj>")
+        .inFile(controller)
+        .onLineContaining("List<GoodsSold> sold");
+  }
+
+  @Test
+  void batchRawList() {
+    JavaFileObject controller =
+        controller(
+            """
+              @SuppressWarnings("rawtypes")
+              @EventHandler("Goods:Shopping")
+              void onShopping(List goods) {}
+            """);
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining("[SdkBatchRawList] handler onShopping takes a raw List")
+        .inFile(controller)
+        .onLineContaining("List goods");
+  }
+
+  @Test
+  void batchWildcard() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(List<? extends GoodsObj> goods) {}
+            """);
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining(
+            "[SdkBatchWildcard] handler onShopping takes java.util.List<? extends"
+                + " shop.GoodsObj>; a batch handler takes a List of the payload type itself, e.g."
+                + " List<GoodsObj>, without a wildcard")
+        .inFile(controller)
+        .onLineContaining("List<? extends GoodsObj> goods");
+  }
+
+  @Test
+  void batchCollection() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(java.util.Set<GoodsObj> goods) {}
+
+              @EventHandler("Goods:Restock")
+              void onRestock(Restocked[] restocked) {}
+            """);
+    Compilation compilation = compile(VALID_GOODS, controller);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[SdkBatchCollection] handler onShopping takes java.util.Set<shop.GoodsObj>; a batch"
+                + " handler takes a java.util.List of the payload type, e.g. List<GoodsObj>")
+        .inFile(controller)
+        .onLineContaining("Set<GoodsObj> goods");
+    assertThat(compilation)
+        .hadErrorContaining("[SdkBatchCollection] handler onRestock takes shop.Restocked[]")
+        .inFile(controller)
+        .onLineContaining("Restocked[] restocked");
+  }
+
+  @Test
+  void batchSecondParameter() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(List<GoodsObj> goods, EventContext context) {}
+            """);
+    assertThat(compile(VALID_GOODS, controller))
+        .hadErrorContaining(
+            "[SdkBatchSecondParameter] the second parameter of batch handler onShopping is"
+                + " dev.domainevents.EventContext; it must be List<EventContext>")
+        .inFile(controller)
+        .onLineContaining("EventContext context");
+  }
+
+  @Test
+  void batchHandlersOfEventsAndTopicsAreAccepted() {
+    JavaFileObject controller =
+        controller(
+            """
+              @EventHandler("Goods:Shopping")
+              void onShopping(List<GoodsObj> goods, List<EventContext> contexts) {}
+
+              @EventHandler(topic = "event-sell")
+              void onSell(List<GoodsSold> sold) {}
+            """);
+    Compilation compilation = compile(VALID_GOODS, controller);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("shop.StoreController_EventDispatcher")
+        .contentsAsUtf8String()
+        .contains("BATCH_EVENTS = Set.of(\"Goods:Shopping\", \"event-sell\")");
   }
 }

@@ -115,12 +115,18 @@ final class ShopSources {
           """
           package shop.audit;
 
+          import dev.domainevents.EventContext;
           import dev.domainevents.EventHandler;
+          import java.util.List;
+          import shop.GoodsObj;
           import shop.Restocked;
 
           final class AuditTrail {
             @EventHandler("Goods:Restock")
             void onRestock(Restocked restocked) {}
+
+            @EventHandler("Goods:Archive")
+            void onArchived(List<GoodsObj> archived, List<EventContext> contexts) {}
           }
           """);
 

@@ -2,10 +2,14 @@ package shop.audit;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.spi.EventDispatcher;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.annotation.processing.Generated;
+import shop.GoodsObj;
 import shop.Restocked;
 
 /**
@@ -13,9 +17,11 @@ import shop.Restocked;
  */
 @Generated("dev.domainevents.processor.DomainEventProcessor")
 public final class AuditTrail_EventDispatcher implements EventDispatcher {
-  private static final Set<String> EVENTS = Set.of("Goods:Restock");
+  private static final Set<String> EVENTS = Set.of("Goods:Archive", "Goods:Restock");
 
   private static final Map<String, Class<?>> TOPICS = Map.of();
+
+  private static final Set<String> BATCH_EVENTS = Set.of("Goods:Archive");
 
   private final AuditTrail handler;
 
@@ -44,10 +50,33 @@ public final class AuditTrail_EventDispatcher implements EventDispatcher {
   }
 
   @Override
+  public Set<String> batchEvents() {
+    return BATCH_EVENTS;
+  }
+
+  @Override
   public boolean dispatch(EventContext context) throws Exception {
     String name = context.name();
+    if ("Goods:Archive".equals(name)) {
+      handler.onArchived(Collections.singletonList((GoodsObj) context.envelope().payload()), Collections.singletonList(context));
+      return true;
+    }
     if ("Goods:Restock".equals(name)) {
       handler.onRestock((Restocked) context.envelope().payload());
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public boolean dispatchBatch(String name, List<? extends EventContext> contexts) throws
+      Exception {
+    if ("Goods:Archive".equals(name)) {
+      List<GoodsObj> payloads = new ArrayList<>(contexts.size());
+      for (EventContext context : contexts) {
+        payloads.add((GoodsObj) context.envelope().payload());
+      }
+      handler.onArchived(Collections.unmodifiableList(payloads), Collections.unmodifiableList(contexts));
       return true;
     }
     return false;

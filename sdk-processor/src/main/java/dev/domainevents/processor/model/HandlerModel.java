@@ -38,7 +38,9 @@ public record HandlerModel(
     /** The {@code EventContext}. */
     CONTEXT,
     /** The {@code EventEnvelope}. */
-    ENVELOPE
+    ENVELOPE,
+    /** A batch method's {@code List<EventContext>}, one per payload. */
+    CONTEXTS
   }
 
   /**
@@ -47,9 +49,16 @@ public record HandlerModel(
    * @param key the event name, or the topic when {@code topic} is true
    * @param topic whether {@code key} is a plain topic
    * @param methodName the method to call
-   * @param payload the first parameter's (erased) type, which the payload is cast to
+   * @param payload the first parameter's (erased) type, or a batch method's element type, which the
+   *     payload is cast to
    * @param argument what is passed after the payload
+   * @param batch whether the method takes a {@code List} of payloads
    */
   public record Method(
-      String key, boolean topic, String methodName, TypeName payload, Argument argument) {}
+      String key,
+      boolean topic,
+      String methodName,
+      TypeName payload,
+      Argument argument,
+      boolean batch) {}
 }

@@ -77,7 +77,7 @@ public final class CrossCheck {
         VariableElement parameter = method.method().getParameters().get(0);
         context.report.report(
             parameter,
-            Messages.PAYLOAD_MISMATCH,
+            method.batch() ? Messages.BATCH_ELEMENT_TYPE : Messages.PAYLOAD_MISMATCH,
             method.method().getSimpleName(),
             simpleName(method.payload()),
             method.key(),

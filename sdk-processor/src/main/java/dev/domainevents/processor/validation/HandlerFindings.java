@@ -26,8 +26,9 @@ public record HandlerFindings(TypeElement handler, List<Method> methods) {
    * @param annotation its {@code @EventHandler} annotation
    * @param key the event name, or the topic when {@code topic} is true
    * @param topic whether {@code key} is a plain topic
-   * @param payload the declared type of the first parameter
+   * @param payload the declared type of the first parameter, or of its elements when {@code batch}
    * @param argument what the handler receives after the payload
+   * @param batch whether the method takes a {@code List} of payloads
    */
   public record Method(
       ExecutableElement method,
@@ -35,5 +36,6 @@ public record HandlerFindings(TypeElement handler, List<Method> methods) {
       String key,
       boolean topic,
       TypeMirror payload,
-      HandlerModel.Argument argument) {}
+      HandlerModel.Argument argument,
+      boolean batch) {}
 }

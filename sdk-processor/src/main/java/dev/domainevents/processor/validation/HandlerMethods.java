@@ -13,8 +13,11 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 
 /**
@@ -134,6 +137,23 @@ public final class HandlerMethods {
       context.report.report(method, Messages.HANDLER_PARAMETERS, methodName, parameters.size());
       return null;
     }
+    VariableElement payloadParameter = parameters.get(0);
+    TypeMirror payloadType = payloadParameter.asType();
+    boolean batch = isList(payloadType);
+    if (batch) {
+      payloadType = batchElement(methodName, payloadParameter);
+      if (payloadType == null) {
+        return null;
+      }
+    } else if (isOtherCollection(payloadType)) {
+      context.report.report(
+          payloadParameter,
+          Messages.BATCH_COLLECTION,
+          methodName,
+          payloadType,
+          elementHint(payloadType));
+      return null;
+    }
     Argument second = Argument.NONE;
     if (parameters.size() == 2) {
       VariableElement parameter = parameters.get(1);
@@ -141,6 +161,15 @@ public final class HandlerMethods {
       if (ValidationContext.isError(type)) {
         Spot.at(context, parameter).unresolved(type.toString(), "handler " + methodName);
         return null;
+      } else if (batch) {
+        if (context.types.isSameType(
+            type,
+            context.types.getDeclaredType(context.listType, context.eventContextType.asType()))) {
+          second = Argument.CONTEXTS;
+        } else {
+          context.report.report(parameter, Messages.BATCH_SECOND_PARAMETER, methodName, type);
+          ok = false;
+        }
       } else if (context.types.isSameType(type, context.eventContextType.asType())) {
         second = Argument.CONTEXT;
       } else if (context.types.isSameType(type, context.eventEnvelopeType.asType())) {
@@ -150,11 +179,10 @@ public final class HandlerMethods {
         ok = false;
       }
     }
-    VariableElement payloadParameter = parameters.get(0);
     boolean isTopic = !topic.isEmpty();
     TypeElement payload =
         PayloadTypes.handled(
-            payloadParameter.asType(),
+            payloadType,
             "handler " + methodName,
             (TypeElement) method.getEnclosingElement(),
             isTopic,
@@ -163,6 +191,71 @@ public final class HandlerMethods {
       return null;
     }
     return new HandlerFindings.Method(
-        method, annotation, isTopic ? topic : event, isTopic, payloadParameter.asType(), second);
+        method, annotation, isTopic ? topic : event, isTopic, payloadType, second, batch);
+  }
+
+  /** Whether {@code type} is {@code java.util.List}, with or without type arguments. */
+  private boolean isList(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && context.listType != null
+        && ((DeclaredType) type).asElement().equals(context.listType);
+  }
+
+  /**
+   * Whether {@code type} is an array, or a generic collection other than {@code List}: a batch
+   * handler written with the wrong container. A non-generic payload class that happens to be {@code
+   * Iterable} is still a payload.
+   */
+  private boolean isOtherCollection(TypeMirror type) {
+    if (type.getKind() == TypeKind.ARRAY) {
+      return true;
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    TypeElement iterable = context.elements.getTypeElement("java.lang.Iterable");
+    return !element.getTypeParameters().isEmpty()
+        && iterable != null
+        && context.types.isSubtype(
+            context.types.erasure(type), context.types.erasure(iterable.asType()));
+  }
+
+  /** The element type of a batch handler's {@code List}, or {@code null} after reporting. */
+  private TypeMirror batchElement(String methodName, VariableElement parameter) {
+    List<? extends TypeMirror> arguments = ((DeclaredType) parameter.asType()).getTypeArguments();
+    if (arguments.isEmpty()) {
+      context.report.report(parameter, Messages.BATCH_RAW_LIST, methodName);
+      return null;
+    }
+    TypeMirror element = arguments.get(0);
+    if (element.getKind() == TypeKind.WILDCARD) {
+      context.report.report(
+          parameter,
+          Messages.BATCH_WILDCARD,
+          methodName,
+          parameter.asType(),
+          elementHint(parameter.asType()));
+      return null;
+    }
+    return element;
+  }
+
+  /** The payload type a wrong container names, for a message's example, or {@code Payload}. */
+  private static String elementHint(TypeMirror container) {
+    TypeMirror element = null;
+    if (container.getKind() == TypeKind.ARRAY) {
+      element = ((ArrayType) container).getComponentType();
+    } else if (container instanceof DeclaredType declared
+        && declared.getTypeArguments().size() == 1) {
+      element = declared.getTypeArguments().get(0);
+      if (element instanceof WildcardType wildcard) {
+        element = wildcard.getExtendsBound();
+      }
+    }
+    if (element instanceof DeclaredType declared) {
+      return declared.asElement().getSimpleName().toString();
+    }
+    return "Payload";
   }
 }

@@ -97,6 +97,26 @@ public enum Messages {
   HANDLER_SECOND_PARAMETER(
       "SdkHandlerSecondParameter",
       "the second parameter of handler %1$s is %2$s; it must be EventContext or EventEnvelope"),
+  BATCH_RAW_LIST(
+      "SdkBatchRawList",
+      "handler %1$s takes a raw List; declare the payload type as its element, e.g."
+          + " List<GoodsObj>, so that the processor can check it and the dispatcher cast to it"),
+  BATCH_WILDCARD(
+      "SdkBatchWildcard",
+      "handler %1$s takes %2$s; a batch handler takes a List of the payload type itself, e.g."
+          + " List<%3$s>, without a wildcard"),
+  BATCH_COLLECTION(
+      "SdkBatchCollection",
+      "handler %1$s takes %2$s; a batch handler takes a java.util.List of the payload type, e.g."
+          + " List<%3$s>; other collections and arrays are not supported"),
+  BATCH_ELEMENT_TYPE(
+      "SdkBatchElementType",
+      "batch handler %1$s takes List<%2$s> but \"%3$s\" carries %4$s; change the parameter to"
+          + " List<%4$s>"),
+  BATCH_SECOND_PARAMETER(
+      "SdkBatchSecondParameter",
+      "the second parameter of batch handler %1$s is %2$s; it must be List<EventContext>, which"
+          + " holds one context per payload, in the same order"),
   HANDLER_CLASS(
       "SdkHandlerClass",
       "handler class %1$s must be a top-level class or a static nested class that is not private,"

@@ -34,6 +34,7 @@ public final class ValidationContext {
   final TypeElement eventTopicType;
   final TypeElement eventContextType;
   final TypeElement eventEnvelopeType;
+  final TypeElement listType;
 
   /**
    * Creates a context.
@@ -54,6 +55,7 @@ public final class ValidationContext {
     this.eventTopicType = type(TypeNames.EVENT_TOPIC);
     this.eventContextType = type(TypeNames.EVENT_CONTEXT);
     this.eventEnvelopeType = type(TypeNames.EVENT_ENVELOPE);
+    this.listType = elements.getTypeElement("java.util.List");
   }
 
   /** Returns whether {@code type} is {@code Entity} or a subtype of it. */

@@ -11,6 +11,7 @@ import com.palantir.javapoet.WildcardTypeName;
 import dev.domainevents.processor.model.HandlerModel;
 import dev.domainevents.processor.model.TypeNames;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,6 +81,7 @@ public final class DispatcherWriter extends SourceWriter<HandlerModel> {
                     TOPIC_MAP, "TOPICS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer(topicsInitializer(handler))
                 .build())
+        .addFields(batchEventsField(handler))
         .addField(handler.handlerType(), "handler", Modifier.PRIVATE, Modifier.FINAL)
         .addMethod(
             MethodSpec.constructorBuilder()
@@ -122,7 +124,84 @@ public final class DispatcherWriter extends SourceWriter<HandlerModel> {
             .returns(TOPIC_MAP)
             .addStatement("return TOPICS")
             .build());
+    if (hasBatches(handler)) {
+      type.addMethod(
+          MethodSpec.methodBuilder("batchEvents")
+              .addAnnotation(Override.class)
+              .addModifiers(Modifier.PUBLIC)
+              .returns(STRING_SET)
+              .addStatement("return BATCH_EVENTS")
+              .build());
+    }
     type.addMethod(dispatchMethod(handler));
+    if (hasBatches(handler)) {
+      type.addMethod(dispatchBatchMethod(handler));
+    }
+  }
+
+  private static boolean hasBatches(HandlerModel handler) {
+    return handler.methods().stream().anyMatch(HandlerModel.Method::batch);
+  }
+
+  /** The names of batch methods; absent when there is none, so other dispatchers stay as before. */
+  private static List<FieldSpec> batchEventsField(HandlerModel handler) {
+    if (!hasBatches(handler)) {
+      return List.of();
+    }
+    List<CodeBlock> names = new ArrayList<>();
+    for (HandlerModel.Method method : handler.methods()) {
+      if (method.batch()) {
+        names.add(CodeBlock.of("$S", method.key()));
+      }
+    }
+    return List.of(
+        FieldSpec.builder(
+                STRING_SET, "BATCH_EVENTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .initializer("$T.of($L)", Set.class, CodeBlock.join(names, ", "))
+            .build());
+  }
+
+  /**
+   * Builds the list of payloads from the contexts and calls the batch method once. Batch methods
+   * are few, so an if-chain serves them whatever the size of the dispatcher.
+   */
+  private static MethodSpec dispatchBatchMethod(HandlerModel handler) {
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (HandlerModel.Method method : handler.methods()) {
+      if (!method.batch()) {
+        continue;
+      }
+      TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), method.payload());
+      body.beginControlFlow("if ($S.equals(name))", method.key())
+          .addStatement("$T payloads = new $T<>(contexts.size())", list, ArrayList.class)
+          .beginControlFlow("for ($T context : contexts)", TypeNames.EVENT_CONTEXT)
+          .addStatement("payloads.add(($T) context.envelope().payload())", method.payload())
+          .endControlFlow();
+      if (method.argument() == HandlerModel.Argument.CONTEXTS) {
+        body.addStatement(
+            "handler.$L($T.unmodifiableList(payloads), $T.unmodifiableList(contexts))",
+            method.methodName(),
+            Collections.class,
+            Collections.class);
+      } else {
+        body.addStatement(
+            "handler.$L($T.unmodifiableList(payloads))", method.methodName(), Collections.class);
+      }
+      body.addStatement("return true").endControlFlow();
+    }
+    body.addStatement("return false");
+    return MethodSpec.methodBuilder("dispatchBatch")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(boolean.class)
+        .addParameter(String.class, "name")
+        .addParameter(
+            ParameterizedTypeName.get(
+                ClassName.get(List.class), WildcardTypeName.subtypeOf(TypeNames.EVENT_CONTEXT)),
+            "contexts")
+        .addException(Exception.class)
+        .addCode(body.build())
+        .build();
   }
 
   private static CodeBlock eventsInitializer(HandlerModel handler) {
@@ -196,11 +275,24 @@ public final class DispatcherWriter extends SourceWriter<HandlerModel> {
 
   private static CodeBlock call(HandlerModel.Method method) {
     CodeBlock payload = CodeBlock.of("($T) context.envelope().payload()", method.payload());
+    if (method.batch()) {
+      // One event through a batch method: a one-element list, for infra that does not batch
+      // and for the record-by-record fallback of one that does.
+      CodeBlock payloads = CodeBlock.of("$T.singletonList($L)", Collections.class, payload);
+      return method.argument() == HandlerModel.Argument.CONTEXTS
+          ? CodeBlock.of(
+              "handler.$L($L, $T.singletonList(context))",
+              method.methodName(),
+              payloads,
+              Collections.class)
+          : CodeBlock.of("handler.$L($L)", method.methodName(), payloads);
+    }
     return switch (method.argument()) {
       case NONE -> CodeBlock.of("handler.$L($L)", method.methodName(), payload);
       case CONTEXT -> CodeBlock.of("handler.$L($L, context)", method.methodName(), payload);
       case ENVELOPE ->
           CodeBlock.of("handler.$L($L, context.envelope())", method.methodName(), payload);
+      case CONTEXTS -> throw new IllegalStateException("only a batch method takes contexts");
     };
   }
 }
