@@ -62,6 +62,9 @@ public final class DomainEventTracing implements EventInterceptor {
   /** The instrumentation scope name of every span this module starts. */
   public static final String INSTRUMENTATION_NAME = "dev.domainevents.opentelemetry";
 
+  /** The schema URL of the semantic conventions version followed, set on the tracer. */
+  static final String SCHEMA_URL = "https://opentelemetry.io/schemas/" + Messaging.SEMCONV_VERSION;
+
   /** The span of the delivery this thread handled last, until its outcome ends it. */
   private final ThreadLocal<Processing> processing = new ThreadLocal<>();
 
@@ -78,7 +81,7 @@ public final class DomainEventTracing implements EventInterceptor {
         openTelemetry
             .getTracerProvider()
             .tracerBuilder(INSTRUMENTATION_NAME)
-            .setSchemaUrl("https://opentelemetry.io/schemas/" + Messaging.SEMCONV_VERSION)
+            .setSchemaUrl(SCHEMA_URL)
             .build());
   }
 
