@@ -15,6 +15,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -155,12 +156,7 @@ public final class DomainEventTracing implements EventInterceptor {
 
   @Override
   public void handle(Delivery delivery, HandleStep next) throws Exception {
-    Processing left = processing.get();
-    if (left != null) {
-      // An earlier delivery whose outcome never came (an infra that reports none): end it now.
-      processing.remove();
-      left.span.end();
-    }
+    endLeftover();
     Context parent = TraceHeaders.extract(Context.current(), delivery.envelope().headers());
     Span span = processSpan(delivery, parent).startSpan();
     Context handling = parent.with(span);
@@ -173,6 +169,61 @@ public final class DomainEventTracing implements EventInterceptor {
       throw e;
     }
     processing.set(new Processing(span, delivery));
+  }
+
+  /**
+   * Wraps one call of a batch handler in a {@code CONSUMER} span "process &lt;destination&gt;" with
+   * {@code messaging.batch.message_count}, a child of the current context, that <b>links</b> to
+   * each record's creation context (the conventions' rule for batches, since a span has one
+   * parent). Events the batch handler raises carry this span's context. The span ends when the
+   * handler returns, in error if it threw; a batch that falls back to record-by-record handling
+   * then gets one process span per record through {@link #handle}.
+   *
+   * <p>This is the batch hook of the interceptor SPI that batch handlers add ({@code
+   * EventInterceptor.handleBatch}, same signature); until that SPI is part of {@code sdk-api}, an
+   * infra does not call it.
+   */
+  public void handleBatch(List<? extends Delivery> deliveries, HandleStep next) throws Exception {
+    endLeftover();
+    Delivery first = deliveries.get(0);
+    Context parent = Context.current();
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(Messaging.spanName(Messaging.PROCESS, first.destination()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(parent)
+            .setAttribute(Messaging.SYSTEM, Messaging.system(first.system()))
+            .setAttribute(Messaging.OPERATION_TYPE, Messaging.PROCESS)
+            .setAttribute(Messaging.OPERATION_NAME, Messaging.PROCESS)
+            .setAttribute(Messaging.BATCH_COUNT, (long) deliveries.size());
+    setIfPresent(builder, Messaging.DESTINATION_NAME, first.destination());
+    setIfPresent(builder, Messaging.CONSUMER_GROUP, first.consumerGroup());
+    int partition = first.partition();
+    for (Delivery delivery : deliveries) {
+      if (delivery.partition() != partition) {
+        partition = -1;
+      }
+      SpanContext created =
+          Span.fromContext(TraceHeaders.extract(Context.root(), delivery.envelope().headers()))
+              .getSpanContext();
+      if (created.isValid()) {
+        builder.addLink(created);
+      }
+    }
+    if (partition >= 0) {
+      builder.setAttribute(Messaging.PARTITION, Integer.toString(partition));
+    }
+    Span span = builder.startSpan();
+    Context handling = parent.with(span);
+    try (Scope ignored = handling.makeCurrent();
+        EventScope raised = EventScope.trace(TraceHeaders.of(handling))) {
+      next.handle();
+    } catch (Exception | Error e) {
+      fail(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   @Override
@@ -197,6 +248,15 @@ public final class DomainEventTracing implements EventInterceptor {
       span.addEvent(event, Attributes.of(Messaging.ATTEMPT, (long) delivery.attempt()));
     }
     span.end();
+  }
+
+  /** Ends the span of an earlier delivery whose outcome never came (an infra that reports none). */
+  private void endLeftover() {
+    Processing left = processing.get();
+    if (left != null) {
+      processing.remove();
+      left.span.end();
+    }
   }
 
   private SpanBuilder processSpan(Delivery delivery, Context parent) {

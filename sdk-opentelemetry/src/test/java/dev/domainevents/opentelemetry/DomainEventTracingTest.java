@@ -252,4 +252,57 @@ class DomainEventTracingTest {
         raised.header(EventScope.TRACEPARENT));
     assertFalse(event(Map.of()).headers().containsKey(EventScope.TRACEPARENT), "closed");
   }
+
+  @Test
+  void aBatchSpanLinksToEveryRecordsCreationContext() throws Exception {
+    String otherSpan = "b7ad6b7169203331";
+    List<Delivery> batch =
+        List.of(
+            kafka(event(Map.of(EventScope.TRACEPARENT, STORED)), 1),
+            kafka(
+                event(Map.of(EventScope.TRACEPARENT, "00-" + TRACE_ID + "-" + otherSpan + "-01")),
+                1),
+            kafka(event(Map.of()), 1));
+    AtomicReference<EventEnvelope> raised = new AtomicReference<>();
+    DomainEventTracing tracing = DomainEventTracing.create(otel);
+    tracing.handleBatch(
+        batch,
+        () ->
+            raised.set(
+                Envelopes.event("Parcel:Shipped", "p-9", new Parcel.Shipped("b"), Map.of())));
+    IllegalStateException down = new IllegalStateException("batch failed");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            tracing.handleBatch(
+                batch,
+                () -> {
+                  throw down;
+                }));
+
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    assertEquals(2, spans.size());
+    SpanData span = spans.get(0);
+    assertEquals("process parcels", span.getName());
+    assertEquals(SpanKind.CONSUMER, span.getKind());
+    assertFalse(span.getParentSpanContext().isValid(), "no single parent for a batch");
+    assertEquals(3L, span.getAttributes().get(Messaging.BATCH_COUNT));
+    assertEquals("3", span.getAttributes().get(Messaging.PARTITION), "all from one partition");
+    assertEquals("shipping", span.getAttributes().get(Messaging.CONSUMER_GROUP));
+    assertNull(span.getAttributes().get(Messaging.MESSAGE_ID));
+    assertEquals(
+        List.of(STORED_SPAN, otherSpan),
+        span.getLinks().stream().map(l -> l.getSpanContext().getSpanId()).toList(),
+        "one link per record that carries a context");
+    assertEquals(
+        "00-"
+            + span.getTraceId()
+            + "-"
+            + span.getSpanId()
+            + "-"
+            + span.getSpanContext().getTraceFlags().asHex(),
+        raised.get().header(EventScope.TRACEPARENT),
+        "an event raised by a batch handler carries the batch span");
+    assertEquals(StatusCode.ERROR, spans.get(1).getStatus().getStatusCode());
+  }
 }
