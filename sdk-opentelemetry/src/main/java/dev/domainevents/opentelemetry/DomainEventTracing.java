@@ -178,11 +178,8 @@ public final class DomainEventTracing implements EventInterceptor {
    * parent). Events the batch handler raises carry this span's context. The span ends when the
    * handler returns, in error if it threw; a batch that falls back to record-by-record handling
    * then gets one process span per record through {@link #handle}.
-   *
-   * <p>This is the batch hook of the interceptor SPI that batch handlers add ({@code
-   * EventInterceptor.handleBatch}, same signature); until that SPI is part of {@code sdk-api}, an
-   * infra does not call it.
    */
+  @Override
   public void handleBatch(List<? extends Delivery> deliveries, HandleStep next) throws Exception {
     endLeftover();
     Delivery first = deliveries.get(0);
