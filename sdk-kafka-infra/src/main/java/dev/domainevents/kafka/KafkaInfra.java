@@ -9,6 +9,7 @@ import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.NewerVersions;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.Topics;
 import java.io.IOException;
@@ -85,6 +86,9 @@ import org.slf4j.LoggerFactory;
  *       {@code domainevents.route.<topic>=<name>} sends a topic to another cluster;
  *   <li>{@code domainevents.wire.format} ({@code domainevents}): the record headers, the SDK's own
  *       or CloudEvents binary mode ({@link WireFormat}); both are read either way;
+ *   <li>{@code domainevents.newer.versions} ({@code dead-letter}): a record of a schema version
+ *       newer than this service's goes to the dead-letter topic, or with {@code skip} is skipped
+ *       and committed, with a warning once per event and version ({@link NewerVersions});
  *   <li>{@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
@@ -204,7 +208,9 @@ public final class KafkaInfra implements DomainEventInfra {
     }
     this.catalog = catalog;
     DispatchTable table = DispatchTable.of(dispatchers);
-    EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table, settings.wireFormat);
+    EnvelopeCodec codec =
+        new EnvelopeCodec(
+            payloadCodec, catalog, table, settings.wireFormat, settings.newerVersions);
     Set<String> topics = subscribedTopics(catalog, table);
     try {
       Map<String, KafkaEventPublisher.ClusterProducer> clusterProducers = new LinkedHashMap<>();
@@ -629,6 +635,17 @@ public final class KafkaInfra implements DomainEventInfra {
     public Builder retryTopic(int rounds, Duration delay) {
       property(KafkaSettings.RETRY_TOPIC_ROUNDS, Integer.toString(rounds));
       return property(KafkaSettings.RETRY_TOPIC_DELAY_MS, Long.toString(delay.toMillis()));
+    }
+
+    /**
+     * Skips records written with a schema version newer than this service's, committing past them
+     * with a warning once per event and version, instead of sending them to the dead-letter topic
+     * (the default). Sets {@code domainevents.newer.versions}.
+     */
+    public Builder skipNewerVersions(boolean skip) {
+      return property(
+          KafkaSettings.NEWER_VERSIONS,
+          (skip ? NewerVersions.skip() : NewerVersions.deadLetter()).value());
     }
 
     /** Replaces the default bounded in-memory {@link DedupeStore}. */

@@ -1,5 +1,6 @@
 package dev.domainevents.kafka;
 
+import dev.domainevents.spi.NewerVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +34,7 @@ final class KafkaSettings {
   static final String DEDUPE_MAX_ENTRIES = "domainevents.dedupe.max.entries";
   static final String CLOSE_TIMEOUT_MS = "domainevents.close.timeout.ms";
   static final String WIRE_FORMAT = "domainevents.wire.format";
+  static final String NEWER_VERSIONS = NewerVersions.SETTING;
   static final String DEFAULT_CLUSTER = "default";
   static final String RETRY_TOPIC_PREFIX = "retry-";
   static final String DEAD_LETTER_PREFIX = "fail-";
@@ -50,7 +52,8 @@ final class KafkaSettings {
           ORDERED,
           DEDUPE_MAX_ENTRIES,
           CLOSE_TIMEOUT_MS,
-          WIRE_FORMAT);
+          WIRE_FORMAT,
+          NEWER_VERSIONS);
 
   /** One named Kafka cluster and the client configs to reach it. */
   record Cluster(String name, Map<String, Object> producer, Map<String, Object> consumer) {
@@ -72,6 +75,7 @@ final class KafkaSettings {
   final int dedupeMaxEntries;
   final Duration closeTimeout;
   final WireFormat wireFormat;
+  final NewerVersions newerVersions;
 
   private KafkaSettings(Properties properties) {
     Map<String, String> all = new LinkedHashMap<>();
@@ -161,6 +165,7 @@ final class KafkaSettings {
     this.closeTimeout = Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000));
     String wireFormat = all.get(WIRE_FORMAT);
     this.wireFormat = wireFormat == null ? WireFormat.DOMAINEVENTS : WireFormat.of(wireFormat);
+    this.newerVersions = NewerVersions.of(all.get(NEWER_VERSIONS));
   }
 
   static KafkaSettings parse(Properties properties) {
