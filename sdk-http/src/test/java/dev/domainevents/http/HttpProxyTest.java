@@ -59,6 +59,7 @@ class HttpProxyTest {
 
   private HttpServer server;
   private String topic;
+  private int maxBodyBytes = EventReceiver.DEFAULT_MAX_BODY_BYTES;
 
   @AfterEach
   void closeAll() throws Exception {
@@ -78,7 +79,9 @@ class HttpProxyTest {
   /** Starts the service: the receiver at /events, behind {@code answer}. */
   private void startService(int port, Answer answer) {
     EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic));
-    EventReceiver receiver = EventReceiver.create(catalog, JsonPayloadCodec.create(), handler);
+    EventReceiver receiver =
+        EventReceiver.create(catalog, JsonPayloadCodec.create(), handler)
+            .withMaxBodyBytes(maxBodyBytes);
     server = Fixtures.server(port);
     HttpHandler real = receiver.handler();
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
@@ -238,6 +241,25 @@ class HttpProxyTest {
     assertTrue(message.contains("answered 400: no such goods: 1"), message);
     assertEquals(published.get(0).eventId().toString(), header(dead, "de-event-id"));
     assertEquals(1, requests.size(), "no retry of a 400");
+    assertTrue(handler.handled.isEmpty());
+  }
+
+  @Test
+  void aBodyTheReceiverRefusesAs413GoesToTheDeadLetterTopicAtOnce() {
+    topic = unique("goods-shopping");
+    maxBodyBytes = 8; // smaller than any event's payload
+    startService(0, (exchange, seen) -> false);
+    startProxy(new Properties());
+    List<EventEnvelope> published = events(1, 1, 0);
+
+    publisher().publishAndWait(published);
+
+    ConsumerRecord<byte[], byte[]> dead = readOne("fail-" + topic);
+    assertEquals("http-413", header(dead, "de-reason"));
+    String message = header(dead, "de-exception-message");
+    assertTrue(message.contains("answered 413: the body is larger than 8 bytes"), message);
+    assertEquals(published.get(0).eventId().toString(), header(dead, "de-event-id"));
+    assertEquals(1, requests.size(), "no retry of a 413");
     assertTrue(handler.handled.isEmpty());
   }
 
