@@ -71,9 +71,12 @@ public final class NewerVersions {
     return skip ? "skip" : "dead-letter";
   }
 
-  /** Whether {@code version} is newer than the version {@code type} has in this service's code. */
+  /**
+   * Whether {@code version} is newer than the version {@code type} has in this service's code;
+   * never for a payload forwarded {@linkplain Upcasting#forwardsRaw raw}, which is not read here.
+   */
   public static boolean isNewer(EventType<?> type, int version) {
-    return version > type.schemaVersion();
+    return version > type.schemaVersion() && !Upcasting.forwardsRaw(type);
   }
 
   /**

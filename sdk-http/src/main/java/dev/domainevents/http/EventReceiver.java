@@ -15,6 +15,7 @@ import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
+import dev.domainevents.spi.Upcasting;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li>200: a handler handled the event;
  *   <li>400: a header is missing or malformed; 404: no handler here handles the event; 413: the
  *       body is larger than {@link #maxBodyBytes()} (16 MiB unless set with {@link
- *       #withMaxBodyBytes}); 422: the body does not decode into the event's payload type. These
- *       never get better; nothing was dispatched, and the body says why;
+ *       #withMaxBodyBytes}); 422: the body does not decode into the event's payload type, or was
+ *       written with a schema version newer than this service's, or older with no upcaster chain to
+ *       the current one. These never get better; nothing was dispatched, and the body says why;
  *   <li>500: a handler threw; try again later.
  * </ul>
  *
@@ -189,6 +191,7 @@ public final class EventReceiver {
     String name = required(lower, EnvelopeHeaders.EVENT_NAME);
     Class<?> payloadType;
     String aggregateType;
+    EventType<?> eventType = null;
     if (EventNames.isEventName(name)) {
       EventType<?> type = catalog.find(name);
       if (type == null || !table.handles(name)) {
@@ -198,6 +201,7 @@ public final class EventReceiver {
       name = type.name();
       payloadType = type.payloadType();
       aggregateType = type.aggregateType();
+      eventType = type;
     } else {
       payloadType = table.topics().get(name);
       if (payloadType == null) {
@@ -229,7 +233,14 @@ public final class EventReceiver {
     int version = number(lower, EnvelopeHeaders.SCHEMA_VERSION, 1, 1);
     int attempt = number(lower, WireHeaders.RETRY_COUNT, 0, 0) + 1;
     Map<String, String> user = WireHeaders.userHeaders(lower);
-    Object payload = codec.decode(body, payloadType);
+    // An older version goes through the upcasters; a newer one fails here, never misread.
+    Object payload =
+        eventType == null
+            ? codec.decode(body, payloadType)
+            : Upcasting.decode(codec, catalog, eventType, version, body);
+    if (eventType != null) {
+      version = eventType.schemaVersion();
+    }
     EventEnvelope envelope =
         new EventEnvelope(
             eventId,

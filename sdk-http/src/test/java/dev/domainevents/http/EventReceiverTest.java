@@ -275,4 +275,28 @@ class EventReceiverTest {
       assertTrue(e.getMessage().contains("maxBytes must be 1 to"), e.getMessage());
     }
   }
+
+  @Test
+  void anOlderVersionIsUpcastAndANewerOneIs422() {
+    EventReceiver atTwo =
+        EventReceiver.create(
+            EventCatalog.of(Fixtures.registry("goods-shopping", 2)),
+            JsonPayloadCodec.create(),
+            handler);
+    Map<String, List<String>> v1 = new LinkedHashMap<>();
+    envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> v1.put(k, List.of(v)));
+    EventReceiver.Response old =
+        atTwo.receive(
+            v1, "{\"id\":9,\"quantity\":4,\"sequence\":0}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(new EventReceiver.Response(200, "handled"), old);
+    assertEquals(new GoodsObj(9, 4, 0), handler.handled.get(0).envelope().payload());
+    assertEquals(2, handler.handled.get(0).envelope().schemaVersion());
+
+    Map<String, List<String>> v3 = new LinkedHashMap<>(v1);
+    v3.put("de-schema-version", List.of("3"));
+    EventReceiver.Response newer = atTwo.receive(v3, BODY.getBytes(StandardCharsets.UTF_8));
+    assertEquals(422, newer.status());
+    assertTrue(newer.body().contains("schema version 3"), newer.body());
+    assertEquals(1, handler.handled.size(), "the newer version was not dispatched");
+  }
 }

@@ -60,6 +60,7 @@ class HttpProxyTest {
   private HttpServer server;
   private String topic;
   private int maxBodyBytes = EventReceiver.DEFAULT_MAX_BODY_BYTES;
+  private int serviceVersion = 1;
 
   @AfterEach
   void closeAll() throws Exception {
@@ -78,7 +79,7 @@ class HttpProxyTest {
 
   /** Starts the service: the receiver at /events, behind {@code answer}. */
   private void startService(int port, Answer answer) {
-    EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic));
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic, serviceVersion));
     EventReceiver receiver =
         EventReceiver.create(catalog, JsonPayloadCodec.create(), handler)
             .withMaxBodyBytes(maxBodyBytes);
@@ -89,7 +90,12 @@ class HttpProxyTest {
         "/events",
         exchange -> {
           String id = exchange.getRequestHeaders().getFirst("de-event-id");
-          requests.add(new String[] {id, exchange.getRequestHeaders().getFirst("x-retry-count")});
+          requests.add(
+              new String[] {
+                id,
+                exchange.getRequestHeaders().getFirst("x-retry-count"),
+                exchange.getRequestHeaders().getFirst("de-schema-version")
+              });
           int count = seen.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
           try {
             if (answer.answer(exchange, count)) {
@@ -261,6 +267,27 @@ class HttpProxyTest {
     assertEquals(published.get(0).eventId().toString(), header(dead, "de-event-id"));
     assertEquals(1, requests.size(), "no retry of a 413");
     assertTrue(handler.handled.isEmpty());
+  }
+
+  @Test
+  void theProxyForwardsEveryVersionAsWrittenAndTheServiceUpcasts() {
+    topic = unique("goods-shopping");
+    serviceVersion = 2;
+    startService(0, (exchange, seen) -> false);
+    startProxy(new Properties());
+    List<EventEnvelope> published = new ArrayList<>();
+    for (EventEnvelope event : events(1, 4, 0)) {
+      published.add(event.withSchemaVersion(published.size() < 2 ? 2 : 1));
+    }
+
+    publisher().publishAndWait(published);
+
+    await(WAIT, "four events handled", () -> handler.handled.size() == 4);
+    List<String> forwarded = requests.stream().map(r -> r[2]).toList();
+    assertEquals(List.of("2", "2", "1", "1"), forwarded, "the version travels as written");
+    for (EventEnvelope handled : handler.envelopes()) {
+      assertEquals(2, handled.schemaVersion(), "the service upcast version 1");
+    }
   }
 
   @Test

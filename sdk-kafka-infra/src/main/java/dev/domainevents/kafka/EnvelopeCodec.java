@@ -429,8 +429,9 @@ final class EnvelopeCodec {
       return null; // skipped and committed, as configured, instead of dead-lettered
     }
     Object payload = decodePayload(record.value(), payloadType, eventType, version);
-    if (eventType != null) {
-      // An older version was upcast: the payload is now of the current one.
+    if (eventType != null && !Upcasting.forwardsRaw(eventType)) {
+      // An older version was upcast: the payload is now of the current one. A raw payload, as
+      // the HTTP proxy forwards it, keeps the version it was written with.
       version = eventType.schemaVersion();
     }
     EventEnvelope envelope =
