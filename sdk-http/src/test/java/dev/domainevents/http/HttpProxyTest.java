@@ -314,6 +314,33 @@ class HttpProxyTest {
   }
 
   @Test
+  void aRetryAfterLongerThanTheLongestBackoffIsCutToIt() {
+    topic = unique("goods-shopping");
+    List<Long> times = new CopyOnWriteArrayList<>();
+    startService(
+        0,
+        (exchange, seen) -> {
+          times.add(System.nanoTime());
+          if (seen == 0) {
+            reply(exchange, 503, "back in an hour", "3600");
+            return true;
+          }
+          return false;
+        });
+    Properties settings = new Properties();
+    settings.put("domainevents.retry.backoff.max.ms", "500");
+    startProxy(settings);
+
+    publisher().publishAndWait(events(1, 1, 0));
+
+    await(WAIT, "the event handled", () -> handler.handled.size() == 1);
+    long gapMs = (times.get(1) - times.get(0)) / 1_000_000;
+    // Not the hour the service asked for: the proxy's own bound wins.
+    assertTrue(gapMs < 60_000, "waited " + gapMs + " ms");
+    assertTrue(gapMs >= 400, "waited " + gapMs + " ms, less than the longest backoff");
+  }
+
+  @Test
   void aServiceSlowerThanTheTimeoutGetsTheEventAgain() {
     topic = unique("goods-shopping");
     startService(
