@@ -23,8 +23,9 @@ import java.util.Map;
  * PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only
  * SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code http}, {@code
  * outbox} or {@code amqp} alone). The HTTP runs deliver 30,000 events per run (10,000 with {@code
- * --quick}) and measure latency at 200 events per second, below what the proxy delivers here. {@code --events N} also sets the events
- * per AMQP run (10,000 with {@code --quick}, 50,000 by default).
+ * --quick}) and measure latency at 200 events per second, below what the proxy delivers here.
+ * {@code --events N} also sets the events per AMQP run (10,000 with {@code --quick}, 50,000 by
+ * default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
