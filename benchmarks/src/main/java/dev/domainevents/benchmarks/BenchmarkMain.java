@@ -12,22 +12,27 @@ import java.util.Map;
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
  * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
- * compile_overhead=… amqp_publish_vs_raw=… amqp_publish_vs_spring=… amqp_consume_vs_raw=…
- * amqp_consume_vs_spring=… store_append_16x1=… store_append_16x10=… store_load=…
- * store_load_snapshot=…}. A figure not measured in the run prints as {@code NaN}; the AMQP ratios
- * print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
+ * compile_overhead=… http_vs_inprocess=… http_added_p99_ms=… amqp_publish_vs_raw=…
+ * amqp_publish_vs_spring=… amqp_consume_vs_raw=… amqp_consume_vs_spring=… store_append_16x1=…
+ * store_append_16x10=… store_load=… store_load_snapshot=…}. A figure not measured in the run prints
+ * as {@code NaN}; the AMQP ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
  *
  * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox and event
  * store runs use the PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory
  * H2), {@code --only SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka},
- * {@code outbox}, {@code amqp} or {@code store} alone). {@code --events N} also sets the events per
- * AMQP run (10,000 with {@code --quick}, 50,000 by default).
+ * {@code http}, {@code outbox}, {@code amqp} or {@code store} alone). The HTTP runs deliver 30,000
+ * events per run (10,000 with {@code --quick}) and measure latency at 200 events per second, below
+ * what the proxy delivers here. {@code --events N} also sets the events per AMQP run (10,000 with
+ * {@code --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
   private static final int PAIRS = 6;
+
+  /** The rate of the HTTP latency runs, events per second. */
+  private static final int HTTP_LATENCY_RATE = 200;
 
   private BenchmarkMain() {}
 
@@ -37,7 +42,7 @@ public final class BenchmarkMain {
     Integer events = null;
     int rate = 0;
     boolean postgres = false;
-    String only = null; // dispatch, compile, kafka, outbox, amqp or store: that section alone
+    String only = null; // dispatch, compile, kafka, http, outbox, amqp or store: that alone
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -134,6 +139,9 @@ public final class BenchmarkMain {
     List<double[]> publishPairs = new ArrayList<>();
     List<double[]> consumePairs = new ArrayList<>();
     Map<Integer, long[]> latencies = new LinkedHashMap<>();
+    List<double[]> httpPairs = new ArrayList<>(); // {proxy, in-process} events/s
+    List<long[][]> httpLatencies = new ArrayList<>(); // {proxy, in-process} sorted ns
+    int httpEvents = quick ? 10_000 : 30_000;
     List<double[]> writePairs = new ArrayList<>();
     List<double[]> relayPairs = new ArrayList<>(); // {one relay, two relays, hand-written loop}
     long[] outboxLatencies;
@@ -180,6 +188,47 @@ public final class BenchmarkMain {
       }
       for (int perSecond : kafka ? rates : List.<Integer>of()) {
         latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
+      }
+
+      if (runs(only, "http")) {
+        HttpRuns http = new HttpRuns(runs, broker.bootstrapServers());
+        if (!kafka) {
+          http.fill(httpEvents); // the Kafka runs fill the topic otherwise
+        }
+        // A warm-up of each side, not reported.
+        http.throughputProxy(Math.min(httpEvents, 5_000));
+        http.throughputInProcess(Math.min(httpEvents, 5_000));
+        for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
+          boolean proxyFirst = pair % 2 == 0;
+          double inProcess = proxyFirst ? 0 : settled(() -> http.throughputInProcess(httpEvents));
+          double proxy = settled(() -> http.throughputProxy(httpEvents));
+          if (proxyFirst) {
+            inProcess = settled(() -> http.throughputInProcess(httpEvents));
+          }
+          httpPairs.add(new double[] {proxy, inProcess});
+          System.out.printf(
+              Locale.ROOT,
+              "http pair %d: proxy %.0f/s in-process %.0f/s%n",
+              pair + 1,
+              proxy,
+              inProcess);
+        }
+        int pings = HTTP_LATENCY_RATE * latencySeconds;
+        for (int round = 0; round < (quick ? 1 : 2); round++) {
+          boolean proxyFirst = round % 2 == 0;
+          long[] inProcess = proxyFirst ? null : http.latency(pings, HTTP_LATENCY_RATE, false);
+          long[] proxy = http.latency(pings, HTTP_LATENCY_RATE, true);
+          if (proxyFirst) {
+            inProcess = http.latency(pings, HTTP_LATENCY_RATE, false);
+          }
+          httpLatencies.add(new long[][] {proxy, inProcess});
+          System.out.printf(
+              Locale.ROOT,
+              "http latency round %d: p99 proxy %.2f ms in-process %.2f ms%n",
+              round + 1,
+              millis(proxy, 0.99),
+              millis(inProcess, 0.99));
+        }
       }
 
       if (!runs(only, "outbox")) {
@@ -363,6 +412,37 @@ public final class BenchmarkMain {
                     millis(sorted, 0.99),
                     millis(sorted, 0.999),
                     sorted[sorted.length - 1] / 1e6)));
+    for (int i = 0; i < httpPairs.size(); i++) {
+      double[] pair = httpPairs.get(i);
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| HTTP delivery %d, records/s, %d consumers | proxy → receiver %.0f | in-process"
+                  + " KafkaInfra %.0f | %.3f |%n",
+              i + 1,
+              HttpRuns.CONCURRENCY,
+              pair[0],
+              pair[1],
+              pair[0] / pair[1]));
+    }
+    for (int i = 0; i < httpLatencies.size(); i++) {
+      long[] proxy = httpLatencies.get(i)[0];
+      long[] inProcess = httpLatencies.get(i)[1];
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "| publish to handler at %d/s, round %d, ms | proxy → receiver p50 %.2f, p99 %.2f,"
+                  + " max %.2f | in-process p50 %.2f, p99 %.2f, max %.2f | p99 +%.2f ms |%n",
+              HTTP_LATENCY_RATE,
+              i + 1,
+              millis(proxy, 0.50),
+              millis(proxy, 0.99),
+              proxy[proxy.length - 1] / 1e6,
+              millis(inProcess, 0.50),
+              millis(inProcess, 0.99),
+              inProcess[inProcess.length - 1] / 1e6,
+              millis(proxy, 0.99) - millis(inProcess, 0.99)));
+    }
     for (int i = 0; i < writePairs.size(); i++) {
       double[] pair = writePairs.get(i);
       table.append(
@@ -415,7 +495,7 @@ public final class BenchmarkMain {
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
             + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
-            + " compile_overhead=%.2f %s %s%n",
+            + " compile_overhead=%.2f http_vs_inprocess=%.3f http_added_p99_ms=%.2f %s %s%n",
         publishRatio,
         consumeRatio,
         generated / direct,
@@ -432,6 +512,12 @@ public final class BenchmarkMain {
         relayScaling,
         startupAdded,
         compileOverhead,
+        median(httpPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray()),
+        median(
+            httpLatencies.stream()
+                .mapToDouble(r -> millis(r[0], 0.99) - millis(r[1], 0.99))
+                .sorted()
+                .toArray()),
         amqp.ratios(),
         store.ratios());
   }

@@ -215,8 +215,7 @@ final class KafkaRuns {
   }
 
   /** Waits until the consumer has joined its group, so the first pings do not wait for it. */
-  private static void warmUpPing(Basket basket, LatencyHandler handler)
-      throws InterruptedException {
+  static void warmUpPing(Basket basket, LatencyHandler handler) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!handler.warmedUp) {
       if (System.nanoTime() > deadline) {
@@ -228,7 +227,7 @@ final class KafkaRuns {
     }
   }
 
-  private static Basket[] baskets() {
+  static Basket[] baskets() {
     Basket[] baskets = new Basket[AGGREGATES];
     for (int i = 0; i < AGGREGATES; i++) {
       baskets[i] = new Basket(Integer.toString(i));

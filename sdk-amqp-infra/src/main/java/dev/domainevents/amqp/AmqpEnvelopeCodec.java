@@ -7,9 +7,11 @@ import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventNames;
+import dev.domainevents.spi.NewerVersions;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
 import dev.domainevents.spi.Topics;
+import dev.domainevents.spi.Upcasting;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
@@ -36,11 +38,17 @@ final class AmqpEnvelopeCodec {
   private final PayloadCodec payloads;
   private final EventCatalog catalog;
   private final DispatchTable table;
+  private final NewerVersions newerVersions;
 
-  AmqpEnvelopeCodec(PayloadCodec payloads, EventCatalog catalog, DispatchTable table) {
+  AmqpEnvelopeCodec(
+      PayloadCodec payloads,
+      EventCatalog catalog,
+      DispatchTable table,
+      NewerVersions newerVersions) {
     this.payloads = payloads;
     this.catalog = catalog;
     this.table = table;
+    this.newerVersions = newerVersions;
   }
 
   /** A delivery decoded: the envelope, and the retry state a retry-queue copy carries. */
@@ -113,6 +121,7 @@ final class AmqpEnvelopeCodec {
     }
     Class<?> payloadType;
     String aggregateType;
+    EventType<?> eventType = null;
     if (EventNames.isEventName(name)) {
       EventType<?> type = catalog.find(name);
       if (type == null) {
@@ -126,6 +135,7 @@ final class AmqpEnvelopeCodec {
       }
       payloadType = type.payloadType();
       aggregateType = type.aggregateType();
+      eventType = type;
     } else if (Topics.isLegal(name) && table.topics().containsKey(name)) {
       payloadType = table.topics().get(name);
       aggregateType = "";
@@ -153,9 +163,16 @@ final class AmqpEnvelopeCodec {
         headers.put(key, string(raw, key));
       }
     }
+    if (eventType != null && newerVersions.skips(eventType, schemaVersion)) {
+      return null; // acknowledged unhandled, as configured, instead of dead-lettered
+    }
     Object payload;
     try {
-      payload = payloads.decode(body, payloadType);
+      // An older version goes through the upcasters; a newer one fails here, never misread.
+      payload =
+          eventType == null
+              ? payloads.decode(body, payloadType)
+              : Upcasting.decode(payloads, catalog, eventType, schemaVersion, body);
     } catch (PayloadDecodingException e) {
       throw new PoisonMessageException(reason(e.problem()), e.getMessage(), e);
     }
@@ -172,7 +189,8 @@ final class AmqpEnvelopeCodec {
             occurredAt,
             correlationId,
             string(raw, AmqpHeaders.CAUSATION_ID),
-            schemaVersion);
+            // An older version was upcast: the payload is now of the current one.
+            eventType != null ? eventType.schemaVersion() : schemaVersion);
     return new Delivery(envelope, Math.max(0, attempts), Math.max(0, round));
   }
 
@@ -207,6 +225,10 @@ final class AmqpEnvelopeCodec {
         return PoisonMessageException.TOO_LARGE;
       case MALFORMED:
         return PoisonMessageException.INVALID_JSON;
+      case NEWER_VERSION:
+        return PoisonMessageException.NEWER_VERSION;
+      case NO_UPCASTER:
+        return PoisonMessageException.NO_UPCASTER;
       default:
         return PoisonMessageException.PAYLOAD_MISMATCH;
     }

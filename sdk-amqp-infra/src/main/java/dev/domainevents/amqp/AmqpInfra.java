@@ -76,7 +76,10 @@ import org.slf4j.LoggerFactory;
  *       {@code wait} for the recovery up to the timeout;
  *   <li>{@code domainevents.messages.exchange} ({@code messages}): the exchange of plain messages;
  *   <li>{@code domainevents.dedupe.max.entries} (100000): the default {@link DedupeStore}'s size;
- *       {@code domainevents.debug} (false), {@code domainevents.close.timeout.ms} (10000).
+ *       {@code domainevents.debug} (false), {@code domainevents.close.timeout.ms} (10000);
+ *   <li>{@code domainevents.newer.versions} ({@code dead-letter}): a message of a schema version
+ *       newer than this service's goes to {@code fail-<service>}, or with {@code skip} is
+ *       acknowledged unhandled, with a warning once per event and version.
  * </ul>
  *
  * <p>The topology, declared at {@link #start}: a durable topic exchange per aggregate type ({@code
@@ -172,7 +175,7 @@ public final class AmqpInfra implements DomainEventInfra {
     }
     this.catalog = catalog;
     DispatchTable table = DispatchTable.of(dispatchers);
-    codec = new AmqpEnvelopeCodec(payloadCodec, catalog, table);
+    codec = new AmqpEnvelopeCodec(payloadCodec, catalog, table, settings.newerVersions);
     ConnectionFactory factory = settings.connectionFactory();
     if (!factory.isAutomaticRecoveryEnabled()) {
       log.warn("automatic connection recovery is off; a lost connection stays lost");
@@ -419,6 +422,15 @@ public final class AmqpInfra implements DomainEventInfra {
     /** Sets {@code domainevents.service}: the service's name, and its queue's. */
     public Builder service(String service) {
       return property(AmqpSettings.SERVICE, service);
+    }
+
+    /**
+     * Acknowledges messages written with a schema version newer than this service's without
+     * handling them, with a warning once per event and version, instead of dead-lettering them (the
+     * default). Sets {@code domainevents.newer.versions}.
+     */
+    public Builder skipNewerVersions(boolean skip) {
+      return property(AmqpSettings.NEWER_VERSIONS, skip ? "skip" : "dead-letter");
     }
 
     /** Keeps publish order: one active consumer, blocking retries, no retry queue. */

@@ -2,6 +2,7 @@ package dev.domainevents.amqp;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ConnectionFactoryConfigurator;
+import dev.domainevents.spi.NewerVersions;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -39,6 +40,7 @@ final class AmqpSettings {
   static final String MESSAGES_EXCHANGE = "domainevents.messages.exchange";
   static final String DEDUPE_MAX_ENTRIES = "domainevents.dedupe.max.entries";
   static final String CLOSE_TIMEOUT_MS = "domainevents.close.timeout.ms";
+  static final String NEWER_VERSIONS = NewerVersions.SETTING;
 
   private static final Set<String> KNOWN =
       Set.of(
@@ -58,7 +60,8 @@ final class AmqpSettings {
           PUBLISH_OUTAGE,
           MESSAGES_EXCHANGE,
           DEDUPE_MAX_ENTRIES,
-          CLOSE_TIMEOUT_MS);
+          CLOSE_TIMEOUT_MS,
+          NEWER_VERSIONS);
 
   private static final String[] SECRET_MARKERS = {"password", "secret", "token", "credential"};
 
@@ -89,6 +92,7 @@ final class AmqpSettings {
   final String messagesExchange;
   final int dedupeMaxEntries;
   final Duration closeTimeout;
+  final NewerVersions newerVersions;
 
   private AmqpSettings(Map<String, String> all) {
     this.uri = all.get(URI);
@@ -158,6 +162,7 @@ final class AmqpSettings {
     }
     this.dedupeMaxEntries = integer(all, DEDUPE_MAX_ENTRIES, 100_000, 1, 100_000_000);
     this.closeTimeout = Duration.ofMillis(longValue(all, CLOSE_TIMEOUT_MS, 10_000, 1, 600_000));
+    this.newerVersions = NewerVersions.of(all.get(NEWER_VERSIONS));
   }
 
   static AmqpSettings parse(Properties properties) {

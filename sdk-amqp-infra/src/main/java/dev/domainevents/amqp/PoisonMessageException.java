@@ -15,6 +15,12 @@ final class PoisonMessageException extends Exception {
   static final String MISSING_HEADER = "missing-header";
   static final String MALFORMED_HEADER = "malformed-header";
 
+  /** Written with a schema version newer than this service's: reading it would misread it. */
+  static final String NEWER_VERSION = "newer-version";
+
+  /** Written with an older schema version that no registered upcaster chain reaches. */
+  static final String NO_UPCASTER = "no-upcaster";
+
   private final String reason;
 
   PoisonMessageException(String reason, String message, Throwable cause) {

@@ -15,9 +15,19 @@ public final class Upcasting {
   private Upcasting() {}
 
   /**
+   * Whether {@code type}'s payload is kept as the raw bytes, as a forwarding proxy keeps it: such a
+   * payload is passed on as written, in whatever version, and its version travels on unchanged, for
+   * the consumer that decodes it to check.
+   */
+  public static boolean forwardsRaw(EventType<?> type) {
+    return type.payloadType() == byte[].class;
+  }
+
+  /**
    * Decodes {@code data}, written with schema {@code version} of {@code type}, into the current
    * payload type. An older version is decoded into a tree, upcast one version at a time, and
-   * encoded again: slower, but only old records pay for it.
+   * encoded again: slower, but only old records pay for it. A {@linkplain #forwardsRaw raw} payload
+   * is returned as it is.
    *
    * @throws PayloadDecodingException {@link Problem#NEWER_VERSION} if {@code version} is newer than
    *     {@code type}'s, {@link Problem#NO_UPCASTER} if a step of the chain is missing, or as the
@@ -27,10 +37,14 @@ public final class Upcasting {
       PayloadCodec codec, EventCatalog catalog, EventType<T> type, int version, byte[] data) {
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(type, "type");
+    if (forwardsRaw(type)) {
+      return codec.decode(data, type.payloadType());
+    }
     if (version == type.schemaVersion()) {
       return codec.decode(data, type.payloadType());
     }
-    if (version > type.schemaVersion()) {
+    if (NewerVersions.isNewer(type, version)) {
+      // A consumer configured to skip these asks NewerVersions.skips before decoding.
       throw new PayloadDecodingException(
           Problem.NEWER_VERSION,
           type.name()

@@ -15,8 +15,8 @@ import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
+import dev.domainevents.spi.Upcasting;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>200: a handler handled the event;
  *   <li>400: a header is missing or malformed; 404: no handler here handles the event; 413: the
- *       body is too large; 422: the body does not decode into the event's payload type. These never
- *       get better; nothing was dispatched, and the body says why;
+ *       body is larger than {@link #maxBodyBytes()} (16 MiB unless set with {@link
+ *       #withMaxBodyBytes}); 422: the body does not decode into the event's payload type, or was
+ *       written with a schema version newer than this service's, or older with no upcaster chain to
+ *       the current one. These never get better; nothing was dispatched, and the body says why;
  *   <li>500: a handler threw; try again later.
  * </ul>
  *
@@ -60,17 +62,27 @@ import org.slf4j.LoggerFactory;
 public final class EventReceiver {
   private static final Logger log = LoggerFactory.getLogger(EventReceiver.class);
 
+  /** The largest body taken by default: what the default JSON codec decodes at most. */
+  public static final int DEFAULT_MAX_BODY_BYTES = JsonPayloadCodec.MAX_INPUT_BYTES;
+
   private final EventCatalog catalog;
   private final PayloadCodec codec;
   private final DispatchTable table;
+  private final int maxBodyBytes;
 
   private EventReceiver(EventCatalog catalog, PayloadCodec codec, List<EventDispatcher> handlers) {
-    this.catalog = catalog;
-    this.codec = codec;
-    this.table = DispatchTable.of(handlers);
+    this(catalog, codec, DispatchTable.of(handlers), DEFAULT_MAX_BODY_BYTES);
     for (String event : table.events()) {
       catalog.require(event);
     }
+  }
+
+  private EventReceiver(
+      EventCatalog catalog, PayloadCodec codec, DispatchTable table, int maxBodyBytes) {
+    this.catalog = catalog;
+    this.codec = codec;
+    this.table = table;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -100,6 +112,29 @@ public final class EventReceiver {
   }
 
   /**
+   * Returns a receiver like this one that takes bodies of at most {@code maxBytes} bytes and
+   * answers a longer one 413 without decoding or dispatching it. On a JDK {@code HttpServer} a
+   * request whose {@code Content-Length} says it is longer is answered before its body is read, and
+   * a body without one is read only up to the bound. The default is {@link
+   * #DEFAULT_MAX_BODY_BYTES}.
+   *
+   * @throws IllegalArgumentException if {@code maxBytes} is not 1 to {@link
+   *     #DEFAULT_MAX_BODY_BYTES}
+   */
+  public EventReceiver withMaxBodyBytes(int maxBytes) {
+    if (maxBytes < 1 || maxBytes > DEFAULT_MAX_BODY_BYTES) {
+      throw new IllegalArgumentException(
+          "maxBytes must be 1 to " + DEFAULT_MAX_BODY_BYTES + ", was " + maxBytes);
+    }
+    return new EventReceiver(catalog, codec, table, maxBytes);
+  }
+
+  /** The largest body this receiver takes, in bytes. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /**
    * What to answer: the status and a short text body.
    *
    * @param status 200, 4xx or 500, see {@link EventReceiver}
@@ -117,6 +152,9 @@ public final class EventReceiver {
   public Response receive(Map<String, List<String>> headers, byte[] body) {
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(body, "body");
+    if (body.length > maxBodyBytes) {
+      return tooLarge();
+    }
     Map<String, String> lower = new HashMap<>();
     for (Map.Entry<String, List<String>> header : headers.entrySet()) {
       if (header.getKey() != null && !header.getValue().isEmpty()) {
@@ -153,6 +191,7 @@ public final class EventReceiver {
     String name = required(lower, EnvelopeHeaders.EVENT_NAME);
     Class<?> payloadType;
     String aggregateType;
+    EventType<?> eventType = null;
     if (EventNames.isEventName(name)) {
       EventType<?> type = catalog.find(name);
       if (type == null || !table.handles(name)) {
@@ -162,6 +201,7 @@ public final class EventReceiver {
       name = type.name();
       payloadType = type.payloadType();
       aggregateType = type.aggregateType();
+      eventType = type;
     } else {
       payloadType = table.topics().get(name);
       if (payloadType == null) {
@@ -193,7 +233,14 @@ public final class EventReceiver {
     int version = number(lower, EnvelopeHeaders.SCHEMA_VERSION, 1, 1);
     int attempt = number(lower, WireHeaders.RETRY_COUNT, 0, 0) + 1;
     Map<String, String> user = WireHeaders.userHeaders(lower);
-    Object payload = codec.decode(body, payloadType);
+    // An older version goes through the upcasters; a newer one fails here, never misread.
+    Object payload =
+        eventType == null
+            ? codec.decode(body, payloadType)
+            : Upcasting.decode(codec, catalog, eventType, version, body);
+    if (eventType != null) {
+      version = eventType.schemaVersion();
+    }
     EventEnvelope envelope =
         new EventEnvelope(
             eventId,
@@ -278,13 +325,13 @@ public final class EventReceiver {
       if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
         response = new Response(405, "events are POSTed");
+      } else if (declaredLength(exchange) > maxBodyBytes) {
+        // Refused before reading: the sender learns at once, and nothing is buffered.
+        response = tooLarge();
       } else {
-        byte[] body = readBounded(exchange.getRequestBody());
+        byte[] body = exchange.getRequestBody().readNBytes(maxBodyBytes + 1);
         response =
-            body == null
-                ? new Response(
-                    413, "the body is larger than " + JsonPayloadCodec.MAX_INPUT_BYTES + " bytes")
-                : receive(exchange.getRequestHeaders(), body);
+            body.length > maxBodyBytes ? tooLarge() : receive(exchange.getRequestHeaders(), body);
       }
       byte[] text = (response.body() + "\n").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
@@ -295,9 +342,20 @@ public final class EventReceiver {
     }
   }
 
-  /** The body, or {@code null} if it is longer than the codec would accept anyway. */
-  private static byte[] readBounded(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(JsonPayloadCodec.MAX_INPUT_BYTES + 1);
-    return body.length > JsonPayloadCodec.MAX_INPUT_BYTES ? null : body;
+  private Response tooLarge() {
+    return new Response(413, "the body is larger than " + maxBodyBytes + " bytes");
+  }
+
+  /** The request's {@code Content-Length}, or -1 if it has none or an unreadable one. */
+  private static long declaredLength(HttpExchange exchange) {
+    String value = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (value == null || value.isEmpty() || value.length() > 19) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

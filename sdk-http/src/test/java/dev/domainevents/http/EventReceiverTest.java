@@ -3,6 +3,7 @@ package dev.domainevents.http;
 import static dev.domainevents.http.Fixtures.SHOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -13,6 +14,7 @@ import dev.domainevents.http.Fixtures.Sold;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,11 +40,12 @@ class EventReceiverTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private HttpServer server;
   private URI uri;
+  private EventReceiver receiver;
 
   @BeforeEach
   void startServer() {
     EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods-shopping"));
-    EventReceiver receiver = EventReceiver.create(catalog, JsonPayloadCodec.create(), handler);
+    receiver = EventReceiver.create(catalog, JsonPayloadCodec.create(), handler);
     server = Fixtures.server(0);
     receiver.mount(server, "/events");
     server.start();
@@ -211,5 +214,89 @@ class EventReceiverTest {
 
     assertEquals(new EventReceiver.Response(200, "handled"), response);
     assertEquals(new GoodsObj(5, 0, 0), handler.handled.get(0).envelope().payload());
+  }
+
+  /** A body of exactly {@code length} bytes that decodes into the event's payload. */
+  private static String bodyOf(int length) {
+    String body = "{\"id\":1,\"amount\":1,\"sequence\":0}";
+    return body.substring(0, body.length() - 1) + " ".repeat(length - body.length()) + "}";
+  }
+
+  @Test
+  void aBodyOverTheConfiguredMaximumIs413AndNothingIsDispatched() throws Exception {
+    EventReceiver small = receiver.withMaxBodyBytes(40);
+    assertEquals(40, small.maxBodyBytes());
+    assertEquals(EventReceiver.DEFAULT_MAX_BODY_BYTES, receiver.maxBodyBytes());
+    small.mount(server, "/small");
+    uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/small/" + SHOPPING);
+    List<String> failures = new ArrayList<>();
+
+    // With a Content-Length: refused before the body is read.
+    expect(
+        413,
+        "larger than 40 bytes",
+        post(envelopeHeaders(UUID.randomUUID()), bodyOf(41)),
+        failures);
+    // Chunked, without one: read only up to the bound.
+    HttpRequest.Builder chunked =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () ->
+                        new ByteArrayInputStream(
+                            bodyOf(100_000).getBytes(StandardCharsets.UTF_8))));
+    envelopeHeaders(UUID.randomUUID()).forEach(chunked::header);
+    expect(
+        413,
+        "larger than 40 bytes",
+        client.send(chunked.build(), HttpResponse.BodyHandlers.ofString()),
+        failures);
+    // The plain function bounds the body too.
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> headers.put(k, List.of(v)));
+    EventReceiver.Response plain =
+        small.receive(headers, bodyOf(41).getBytes(StandardCharsets.UTF_8));
+    if (plain.status() != 413) {
+      failures.add("the plain function answered " + plain);
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertTrue(handler.handled.isEmpty(), "nothing dispatched");
+
+    assertEquals(200, post(envelopeHeaders(UUID.randomUUID()), bodyOf(40)).statusCode());
+    assertEquals(1, handler.handled.size(), "a body of exactly the maximum is taken");
+  }
+
+  @Test
+  void theMaximumIsBounded() {
+    for (int bad : new int[] {0, -1, EventReceiver.DEFAULT_MAX_BODY_BYTES + 1}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> receiver.withMaxBodyBytes(bad));
+      assertTrue(e.getMessage().contains("maxBytes must be 1 to"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anOlderVersionIsUpcastAndANewerOneIs422() {
+    EventReceiver atTwo =
+        EventReceiver.create(
+            EventCatalog.of(Fixtures.registry("goods-shopping", 2)),
+            JsonPayloadCodec.create(),
+            handler);
+    Map<String, List<String>> v1 = new LinkedHashMap<>();
+    envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> v1.put(k, List.of(v)));
+    EventReceiver.Response old =
+        atTwo.receive(
+            v1, "{\"id\":9,\"quantity\":4,\"sequence\":0}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(new EventReceiver.Response(200, "handled"), old);
+    assertEquals(new GoodsObj(9, 4, 0), handler.handled.get(0).envelope().payload());
+    assertEquals(2, handler.handled.get(0).envelope().schemaVersion());
+
+    Map<String, List<String>> v3 = new LinkedHashMap<>(v1);
+    v3.put("de-schema-version", List.of("3"));
+    EventReceiver.Response newer = atTwo.receive(v3, BODY.getBytes(StandardCharsets.UTF_8));
+    assertEquals(422, newer.status());
+    assertTrue(newer.body().contains("schema version 3"), newer.body());
+    assertEquals(1, handler.handled.size(), "the newer version was not dispatched");
   }
 }

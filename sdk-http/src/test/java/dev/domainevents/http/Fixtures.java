@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /** Hand-written stand-ins for what sdk-processor generates, plus test helpers. */
 final class Fixtures {
@@ -45,12 +46,24 @@ final class Fixtures {
   record Sold(long id) {}
 
   static EventType<GoodsObj> shopping(String topic) {
-    return EventType.of(SHOPPING, GoodsObj.class, topic, 1);
+    return shopping(topic, 1);
+  }
+
+  static EventType<GoodsObj> shopping(String topic, int version) {
+    return EventType.of(SHOPPING, GoodsObj.class, topic, version);
   }
 
   /** Like a generated registry: Goods:Shopping on {@code topic}, and Goods:Sold. */
   static EventRegistry registry(String topic) {
-    List<EventType<?>> types = List.of(shopping(topic), EventType.of(SOLD, Sold.class));
+    return registry(topic, 1);
+  }
+
+  /**
+   * Like a generated registry with Goods:Shopping at {@code version}; from version 1 on, an
+   * upcaster from each older one, of which version 1 called {@code amount} {@code quantity}.
+   */
+  static EventRegistry registry(String topic, int version) {
+    List<EventType<?>> types = List.of(shopping(topic, version), EventType.of(SOLD, Sold.class));
     return new EventRegistry() {
       @Override
       public List<EventType<?>> eventTypes() {
@@ -60,6 +73,21 @@ final class Fixtures {
       @Override
       public EventDispatcher dispatcherFor(Object handler) {
         return null;
+      }
+
+      @Override
+      public UnaryOperator<Map<String, Object>> upcaster(String event, int from) {
+        if (!event.equals(SHOPPING) || from >= version) {
+          return null;
+        }
+        return from == 1
+            ? v1 -> {
+              if (v1.containsKey("quantity")) {
+                v1.put("amount", v1.remove("quantity"));
+              }
+              return v1;
+            }
+            : UnaryOperator.identity();
       }
     };
   }

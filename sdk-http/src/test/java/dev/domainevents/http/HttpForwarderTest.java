@@ -88,7 +88,7 @@ class HttpForwarderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {400, 401, 404, 409, 422})
+  @ValueSource(ints = {400, 401, 404, 409, 413, 422})
   void fourHundredsOtherThan408And429AreRejectedWithTheStatusAndTheBody(int answer) {
     status = answer;
     body = "no such goods";

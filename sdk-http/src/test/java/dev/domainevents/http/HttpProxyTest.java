@@ -59,6 +59,8 @@ class HttpProxyTest {
 
   private HttpServer server;
   private String topic;
+  private int maxBodyBytes = EventReceiver.DEFAULT_MAX_BODY_BYTES;
+  private int serviceVersion = 1;
 
   @AfterEach
   void closeAll() throws Exception {
@@ -77,8 +79,10 @@ class HttpProxyTest {
 
   /** Starts the service: the receiver at /events, behind {@code answer}. */
   private void startService(int port, Answer answer) {
-    EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic));
-    EventReceiver receiver = EventReceiver.create(catalog, JsonPayloadCodec.create(), handler);
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry(topic, serviceVersion));
+    EventReceiver receiver =
+        EventReceiver.create(catalog, JsonPayloadCodec.create(), handler)
+            .withMaxBodyBytes(maxBodyBytes);
     server = Fixtures.server(port);
     HttpHandler real = receiver.handler();
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
@@ -86,7 +90,12 @@ class HttpProxyTest {
         "/events",
         exchange -> {
           String id = exchange.getRequestHeaders().getFirst("de-event-id");
-          requests.add(new String[] {id, exchange.getRequestHeaders().getFirst("x-retry-count")});
+          requests.add(
+              new String[] {
+                id,
+                exchange.getRequestHeaders().getFirst("x-retry-count"),
+                exchange.getRequestHeaders().getFirst("de-schema-version")
+              });
           int count = seen.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
           try {
             if (answer.answer(exchange, count)) {
@@ -242,6 +251,46 @@ class HttpProxyTest {
   }
 
   @Test
+  void aBodyTheReceiverRefusesAs413GoesToTheDeadLetterTopicAtOnce() {
+    topic = unique("goods-shopping");
+    maxBodyBytes = 8; // smaller than any event's payload
+    startService(0, (exchange, seen) -> false);
+    startProxy(new Properties());
+    List<EventEnvelope> published = events(1, 1, 0);
+
+    publisher().publishAndWait(published);
+
+    ConsumerRecord<byte[], byte[]> dead = readOne("fail-" + topic);
+    assertEquals("http-413", header(dead, "de-reason"));
+    String message = header(dead, "de-exception-message");
+    assertTrue(message.contains("answered 413: the body is larger than 8 bytes"), message);
+    assertEquals(published.get(0).eventId().toString(), header(dead, "de-event-id"));
+    assertEquals(1, requests.size(), "no retry of a 413");
+    assertTrue(handler.handled.isEmpty());
+  }
+
+  @Test
+  void theProxyForwardsEveryVersionAsWrittenAndTheServiceUpcasts() {
+    topic = unique("goods-shopping");
+    serviceVersion = 2;
+    startService(0, (exchange, seen) -> false);
+    startProxy(new Properties());
+    List<EventEnvelope> published = new ArrayList<>();
+    for (EventEnvelope event : events(1, 4, 0)) {
+      published.add(event.withSchemaVersion(published.size() < 2 ? 2 : 1));
+    }
+
+    publisher().publishAndWait(published);
+
+    await(WAIT, "four events handled", () -> handler.handled.size() == 4);
+    List<String> forwarded = requests.stream().map(r -> r[2]).toList();
+    assertEquals(List.of("2", "2", "1", "1"), forwarded, "the version travels as written");
+    for (EventEnvelope handled : handler.envelopes()) {
+      assertEquals(2, handled.schemaVersion(), "the service upcast version 1");
+    }
+  }
+
+  @Test
   void a503WithRetryAfterWaitsAsAsked() {
     topic = unique("goods-shopping");
     List<Long> times = new CopyOnWriteArrayList<>();
@@ -262,6 +311,33 @@ class HttpProxyTest {
     await(WAIT, "the event handled", () -> handler.handled.size() == 1);
     long gapMs = (times.get(1) - times.get(0)) / 1_000_000;
     assertTrue(gapMs >= 1_900, "waited " + gapMs + " ms, the backoff alone is 20 ms");
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheLongestBackoffIsCutToIt() {
+    topic = unique("goods-shopping");
+    List<Long> times = new CopyOnWriteArrayList<>();
+    startService(
+        0,
+        (exchange, seen) -> {
+          times.add(System.nanoTime());
+          if (seen == 0) {
+            reply(exchange, 503, "back in an hour", "3600");
+            return true;
+          }
+          return false;
+        });
+    Properties settings = new Properties();
+    settings.put("domainevents.retry.backoff.max.ms", "500");
+    startProxy(settings);
+
+    publisher().publishAndWait(events(1, 1, 0));
+
+    await(WAIT, "the event handled", () -> handler.handled.size() == 1);
+    long gapMs = (times.get(1) - times.get(0)) / 1_000_000;
+    // Not the hour the service asked for: the proxy's own bound wins.
+    assertTrue(gapMs < 60_000, "waited " + gapMs + " ms");
+    assertTrue(gapMs >= 400, "waited " + gapMs + " ms, less than the longest backoff");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventNames;
+import dev.domainevents.spi.NewerVersions;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.PayloadDecodingException;
 import dev.domainevents.spi.Upcasting;
@@ -37,15 +38,26 @@ final class EnvelopeCodec {
 
   private final PayloadCodec payloads;
   private final EventCatalog catalog;
+  private final NewerVersions newerVersions;
   private final DispatchTable table;
   private final WireFormat format;
 
   EnvelopeCodec(
       PayloadCodec payloads, EventCatalog catalog, DispatchTable table, WireFormat format) {
+    this(payloads, catalog, table, format, NewerVersions.deadLetter());
+  }
+
+  EnvelopeCodec(
+      PayloadCodec payloads,
+      EventCatalog catalog,
+      DispatchTable table,
+      WireFormat format,
+      NewerVersions newerVersions) {
     this.payloads = payloads;
     this.catalog = catalog;
     this.table = table;
     this.format = format;
+    this.newerVersions = newerVersions;
   }
 
   /**
@@ -163,7 +175,8 @@ final class EnvelopeCodec {
    *
    * @param retryTopic whether the record was read from one of the consumer's retry topics
    * @return the delivery, or {@code null} if this service does not handle the record's event, or
-   *     does not know it (registered by no registry of this service): a record to skip
+   *     does not know it (registered by no registry of this service), or it was written with a
+   *     newer schema version and {@link NewerVersions#SETTING} says to skip those: a record to skip
    * @throws PoisonRecordException if the record can never be handled
    */
   Delivery decode(ConsumerRecord<byte[], byte[]> record, boolean retryTopic) {
@@ -412,9 +425,13 @@ final class EnvelopeCodec {
       aggregateId = string(record.key());
     }
 
+    if (eventType != null && newerVersions.skips(eventType, version)) {
+      return null; // skipped and committed, as configured, instead of dead-lettered
+    }
     Object payload = decodePayload(record.value(), payloadType, eventType, version);
-    if (eventType != null) {
-      // An older version was upcast: the payload is now of the current one.
+    if (eventType != null && !Upcasting.forwardsRaw(eventType)) {
+      // An older version was upcast: the payload is now of the current one. A raw payload, as
+      // the HTTP proxy forwards it, keeps the version it was written with.
       version = eventType.schemaVersion();
     }
     EventEnvelope envelope =

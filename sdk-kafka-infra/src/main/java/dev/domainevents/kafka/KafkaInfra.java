@@ -10,6 +10,7 @@ import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.NewerVersions;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.Topics;
 import java.io.IOException;
@@ -86,13 +87,17 @@ import org.slf4j.LoggerFactory;
  *       {@code domainevents.route.<topic>=<name>} sends a topic to another cluster;
  *   <li>{@code domainevents.wire.format} ({@code domainevents}): the record headers, the SDK's own
  *       or CloudEvents binary mode ({@link WireFormat}); both are read either way;
+ *   <li>{@code domainevents.newer.versions} ({@code dead-letter}): a record of a schema version
+ *       newer than this service's goes to the dead-letter topic, or with {@code skip} is skipped
+ *       and committed, with a warning once per event and version ({@link NewerVersions});
  *   <li>{@code domainevents.close.timeout.ms} (10000).
  * </ul>
  *
  * <p>Consumers belong to the group {@code group.id} on the default cluster and subscribe to exactly
  * the topics of the events and plain topics that the installed handlers handle. A topic routed to
  * another cluster ({@code domainevents.route.<topic>}) is consumed there, by that cluster's own
- * consumers in its own group ({@code clusters.<name>.group.id}).
+ * consumers in its own group ({@code clusters.<name>.group.id}). A handler can name the cluster it
+ * consumes from: install {@code kafka.cluster("eu").handler(new Audit())} instead of the handler.
  */
 public final class KafkaInfra implements DomainEventInfra {
   private static final Logger log = LoggerFactory.getLogger(KafkaInfra.class);
@@ -216,8 +221,22 @@ public final class KafkaInfra implements DomainEventInfra {
       throw new IllegalStateException("KafkaInfra is closed");
     }
     this.catalog = catalog;
-    DispatchTable table = DispatchTable.of(dispatchers, interceptors, RecordOutcomes.SYSTEM);
-    EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table, settings.wireFormat);
+    List<EventDispatcher> unbound = new ArrayList<>();
+    Map<String, List<EventDispatcher>> bound = new LinkedHashMap<>();
+    for (EventDispatcher dispatcher : dispatchers) {
+      if (dispatcher instanceof ClusterBoundDispatcher onCluster) {
+        // A handler bound with another infra's NamedCluster: its name must be one of ours.
+        requireClusterName(onCluster.cluster());
+        onCluster.resolve(catalog);
+        bound.computeIfAbsent(onCluster.cluster(), k -> new ArrayList<>()).add(onCluster);
+      } else {
+        unbound.add(dispatcher);
+      }
+    }
+    DispatchTable table = DispatchTable.of(unbound, interceptors, RecordOutcomes.SYSTEM);
+    EnvelopeCodec codec =
+        new EnvelopeCodec(
+            payloadCodec, catalog, table, settings.wireFormat, settings.newerVersions);
     Set<String> topics = subscribedTopics(catalog, table);
     try {
       Map<String, KafkaEventPublisher.ClusterProducer> clusterProducers = new LinkedHashMap<>();
@@ -242,8 +261,8 @@ public final class KafkaInfra implements DomainEventInfra {
               codec,
               settings.debug,
               interceptors);
-      if (!topics.isEmpty()) {
-        startConsumers(codec, table, topics);
+      if (!topics.isEmpty() || !bound.isEmpty()) {
+        startConsumers(codec, table, unbound, topics, bound);
       }
     } catch (RuntimeException e) {
       close();
@@ -281,10 +300,17 @@ public final class KafkaInfra implements DomainEventInfra {
 
   /**
    * A topic is consumed where it is published: on the cluster {@code domainevents.route.<topic>}
-   * names (its retry topic with it), else on the default one. Each cluster that has topics runs its
-   * own consumers, in the group its {@code group.id} names ({@code clusters.<name>.group.id}).
+   * names (its retry topic with it), else on the default one; but the topics of a handler bound to
+   * a cluster ({@link NamedCluster#handler}) are consumed on that cluster, for that handler. Each
+   * cluster that has topics runs its own consumers, in the group its {@code group.id} names ({@code
+   * clusters.<name>.group.id}).
    */
-  private void startConsumers(EnvelopeCodec codec, DispatchTable table, Set<String> topics) {
+  private void startConsumers(
+      EnvelopeCodec codec,
+      DispatchTable table,
+      List<EventDispatcher> unbound,
+      Set<String> topics,
+      Map<String, List<EventDispatcher>> bound) {
     Map<String, Set<String>> byCluster = new LinkedHashMap<>();
     String prefix = KafkaSettings.RETRY_TOPIC_PREFIX;
     for (String topic : topics) {
@@ -296,10 +322,33 @@ public final class KafkaInfra implements DomainEventInfra {
       byCluster.computeIfAbsent(cluster, k -> new LinkedHashSet<>()).add(topic);
     }
     for (KafkaSettings.Cluster cluster : settings.clusters) {
-      Set<String> clusterTopics = byCluster.get(cluster.name());
-      if (clusterTopics != null) {
-        startConsumers(codec, table, clusterTopics, cluster);
+      Set<String> routed = byCluster.getOrDefault(cluster.name(), Set.of());
+      List<EventDispatcher> here = bound.get(cluster.name());
+      if (here == null) {
+        if (!routed.isEmpty()) {
+          startConsumers(codec, table, routed, cluster);
+        }
+        continue;
       }
+      // The bound handlers, and the others only for the topics routed here: a record of a topic
+      // that the others consume on another cluster reaches them there, not twice.
+      List<EventDispatcher> clusterHandlers = new ArrayList<>(here);
+      for (EventDispatcher other : unbound) {
+        EventDispatcher restricted = RestrictedDispatcher.to(other, catalog, routed);
+        if (restricted != null) {
+          clusterHandlers.add(restricted);
+        }
+      }
+      DispatchTable clusterTable =
+          DispatchTable.of(clusterHandlers, interceptors, RecordOutcomes.SYSTEM);
+      Set<String> clusterTopics = new LinkedHashSet<>(routed);
+      clusterTopics.addAll(subscribedTopics(catalog, DispatchTable.of(here)));
+      startConsumers(
+          new EnvelopeCodec(
+              payloadCodec, catalog, clusterTable, settings.wireFormat, settings.newerVersions),
+          clusterTable,
+          clusterTopics,
+          cluster);
     }
     consumers.forEach(KafkaEventConsumer::start);
   }
@@ -653,6 +702,17 @@ public final class KafkaInfra implements DomainEventInfra {
     public Builder batch(int maxSize, Duration maxWait) {
       property(KafkaSettings.BATCH_MAX_SIZE, Integer.toString(maxSize));
       return property(KafkaSettings.BATCH_MAX_WAIT_MS, Long.toString(maxWait.toMillis()));
+    }
+
+    /**
+     * Skips records written with a schema version newer than this service's, committing past them
+     * with a warning once per event and version, instead of sending them to the dead-letter topic
+     * (the default). Sets {@code domainevents.newer.versions}.
+     */
+    public Builder skipNewerVersions(boolean skip) {
+      return property(
+          KafkaSettings.NEWER_VERSIONS,
+          (skip ? NewerVersions.skip() : NewerVersions.deadLetter()).value());
     }
 
     /** Replaces the default bounded in-memory {@link DedupeStore}. */

@@ -1,5 +1,6 @@
 package dev.domainevents.kafka;
 
+import dev.domainevents.spi.NewerVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +38,7 @@ final class KafkaSettings {
   static final String BATCH_MAX_WAIT_MS = "domainevents.batch.max.wait.ms";
   static final int BATCH_SIZE_LIMIT = 100_000;
   static final long BATCH_WAIT_LIMIT_MS = 60_000;
+  static final String NEWER_VERSIONS = NewerVersions.SETTING;
   static final String DEFAULT_CLUSTER = "default";
   static final String RETRY_TOPIC_PREFIX = "retry-";
   static final String DEAD_LETTER_PREFIX = "fail-";
@@ -56,7 +58,8 @@ final class KafkaSettings {
           CLOSE_TIMEOUT_MS,
           WIRE_FORMAT,
           BATCH_MAX_SIZE,
-          BATCH_MAX_WAIT_MS);
+          BATCH_MAX_WAIT_MS,
+          NEWER_VERSIONS);
 
   /** One named Kafka cluster and the client configs to reach it. */
   record Cluster(String name, Map<String, Object> producer, Map<String, Object> consumer) {
@@ -80,6 +83,7 @@ final class KafkaSettings {
   final WireFormat wireFormat;
   final int batchMaxSize;
   final long batchMaxWaitMs;
+  final NewerVersions newerVersions;
 
   private KafkaSettings(Properties properties) {
     Map<String, String> all = new LinkedHashMap<>();
@@ -187,6 +191,7 @@ final class KafkaSettings {
     }
     String wireFormat = all.get(WIRE_FORMAT);
     this.wireFormat = wireFormat == null ? WireFormat.DOMAINEVENTS : WireFormat.of(wireFormat);
+    this.newerVersions = NewerVersions.of(all.get(NEWER_VERSIONS));
   }
 
   static KafkaSettings parse(Properties properties) {

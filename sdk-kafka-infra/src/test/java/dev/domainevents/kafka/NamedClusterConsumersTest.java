@@ -15,12 +15,14 @@ import dev.domainevents.kafka.Fixtures.RecordingHandler;
 import dev.domainevents.kafka.Fixtures.SellMessage;
 import dev.domainevents.spi.Envelopes;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Consumers on named clusters, as the seed's {@code consumer_clients}: a topic routed to a cluster
- * is consumed there, in that cluster's own group, on two real brokers.
+ * is consumed there, in that cluster's own group, and a handler bound to a cluster consumes from
+ * it, on two real brokers.
  */
 class NamedClusterConsumersTest {
   @RegisterExtension static final EmbeddedKafkaExtension MAIN = new EmbeddedKafkaExtension();
@@ -96,5 +99,94 @@ class NamedClusterConsumersTest {
         assertThrows(
             IllegalArgumentException.class, () -> KafkaInfra.builder().properties(props).build());
     assertTrue(e.getMessage().contains("unknown cluster \"nowhere\""), e.getMessage());
+  }
+
+  /** A second handler class: an audit trail of purchases, as a generated dispatcher would call. */
+  static final class AuditTrail implements EventDispatcher {
+    final List<EventContext> handled = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Set<String> events() {
+      return Set.of(SHOPPING);
+    }
+
+    @Override
+    public Map<String, Class<?>> topics() {
+      return Map.of();
+    }
+
+    @Override
+    public boolean dispatch(EventContext context) {
+      handled.add(context);
+      return true;
+    }
+  }
+
+  private static EventEnvelope shopping(long id) {
+    return Envelopes.event(
+            SHOPPING, Long.toString(id), new GoodsObj(id, "p", 1, 0, null, null), Map.of())
+        .withSchemaVersion(Fixtures.SCHEMA_VERSION);
+  }
+
+  @Test
+  void handlersOfTwoClassesConsumeFromTheClustersTheyNameInTwoGroups() throws Exception {
+    String topic = unique("goods");
+    String mainGroup = unique("shop");
+    String euGroup = unique("audit-eu");
+    MAIN.broker().createTopic(topic, 1);
+    EU.broker().createTopic(topic, 1);
+    Properties props = Fixtures.fastClient(MAIN.bootstrapServers(), mainGroup);
+    props.put("domainevents.clusters", "main,eu");
+    props.put("clusters.eu.bootstrap.servers", EU.bootstrapServers());
+    props.put("clusters.eu.group.id", euGroup);
+    KafkaInfra infra = KafkaInfra.builder().properties(props).build();
+    RecordingHandler store = new RecordingHandler();
+    AuditTrail audit = new AuditTrail();
+    // The store consumes from the default cluster; the audit trail names the EU one.
+    infra.subscribe(store);
+    infra.subscribe(infra.cluster("eu").handler(audit));
+    infra.start(EventCatalog.of(Fixtures.registry(topic)));
+    try (infra) {
+      infra.publishAndWait(List.of(shopping(1)));
+      infra.cluster("eu").publishAndWait(List.of(shopping(2)));
+
+      await(
+          WAIT,
+          "each handler handled its cluster's event",
+          () -> store.handled.size() == 1 && audit.handled.size() == 1);
+      assertEquals("1", store.handled.get(0).envelope().aggregateId());
+      assertEquals("2", audit.handled.get(0).envelope().aggregateId());
+      await(
+          WAIT,
+          "offsets committed in each cluster's group",
+          () -> committed(MAIN, mainGroup, topic) && committed(EU, euGroup, topic));
+      assertFalse(committed(EU, mainGroup, topic), "the store's group never reads the EU broker");
+      assertFalse(committed(MAIN, euGroup, topic), "the audit's group never reads the main one");
+      assertEquals(1, store.handled.size(), "each event handled once, by its cluster's handler");
+      assertEquals(1, audit.handled.size());
+    }
+  }
+
+  @Test
+  void aHandlerNamingAClusterTheInfraDoesNotHaveIsAnErrorAtInstall() {
+    Properties props = Fixtures.fastClient(MAIN.bootstrapServers(), unique("shop"));
+    KafkaInfra plain = KafkaInfra.builder().properties(props).build();
+    IllegalArgumentException unknown =
+        assertThrows(IllegalArgumentException.class, () -> plain.cluster("eu"));
+    assertTrue(unknown.getMessage().contains("unknown Kafka cluster \"eu\""), unknown.getMessage());
+
+    Properties withEu = Fixtures.fastClient(MAIN.bootstrapServers(), unique("shop"));
+    withEu.put("domainevents.clusters", "main,eu");
+    withEu.put("clusters.eu.bootstrap.servers", EU.bootstrapServers());
+    KafkaInfra other = KafkaInfra.builder().properties(withEu).build();
+    // Bound with another infra's cluster: refused when this one starts, before any consumer runs.
+    plain.subscribe(other.cluster("eu").handler(new AuditTrail()));
+    IllegalArgumentException atStart =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> plain.start(EventCatalog.of(Fixtures.registry(unique("goods")))));
+    assertTrue(atStart.getMessage().contains("unknown Kafka cluster \"eu\""), atStart.getMessage());
+    plain.close();
+    other.close();
   }
 }

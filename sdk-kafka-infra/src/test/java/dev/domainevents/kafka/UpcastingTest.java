@@ -4,6 +4,8 @@ import static dev.domainevents.kafka.Fixtures.SHOPPING;
 import static dev.domainevents.kafka.Fixtures.await;
 import static dev.domainevents.kafka.Fixtures.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventType;
@@ -18,14 +20,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A topic holding versions 1, 2 and 3 of one event, read by a consumer at version 3 on a real
  * broker: old records are upcast before dispatch, and a record of version 4 goes to the dead-letter
- * topic, never misread.
+ * topic, never misread; or, with {@code domainevents.newer.versions=skip}, is skipped and
+ * committed.
  */
 class UpcastingTest {
   @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
@@ -136,6 +142,70 @@ class UpcastingTest {
           "Goods:Shopping was written with schema version 4, but this service knows only up to"
               + " version 3; deploy the newer consumer",
           message);
+    }
+  }
+
+  @Test
+  void newerVersionsAreSkippedAndCommittedWhenConfigured() throws Exception {
+    String topic = unique("goods.skipnewer");
+    String group = unique("skipnewer");
+    send(topic, 3, "{\"id\":7,\"quantity\":1,\"note\":\"before\"}");
+    send(topic, 4, "{\"id\":7,\"quantity\":2,\"currency\":\"EUR\"}");
+    send(topic, 4, "{\"id\":7,\"quantity\":3,\"currency\":\"EUR\"}");
+    send(topic, 5, "{\"id\":7,\"quantity\":4,\"currency\":\"USD\"}");
+    send(topic, 3, "{\"id\":7,\"quantity\":5,\"note\":\"after\"}");
+
+    Handler handler = new Handler();
+    KafkaInfra infra =
+        KafkaInfra.builder()
+            .properties(Fixtures.fastClient(KAFKA.bootstrapServers(), group))
+            .skipNewerVersions(true)
+            .build();
+    infra.subscribe(handler);
+    try (StderrCapture log = new StderrCapture();
+        infra) {
+      infra.start(EventCatalog.of(registry(topic)));
+      await(WAIT, "the current records handled", () -> handler.seen.size() == 2);
+      await(WAIT, "past every record committed", () -> committed(group, topic) == 5);
+      assertEquals(List.of(new GoodsV3(7, 1, "before"), new GoodsV3(7, 5, "after")), handler.seen);
+      assertEquals(3, infra.skippedRecords());
+      // One warning per event and version, not one per record.
+      assertEquals(
+          1, log.count("skipping records of Goods:Shopping written with schema version 4"));
+      assertEquals(
+          1, log.count("skipping records of Goods:Shopping written with schema version 5"));
+      try (Admin admin = KAFKA.broker().admin()) {
+        Set<String> topics = admin.listTopics().names().get();
+        assertFalse(topics.contains("fail-" + topic), "nothing was dead-lettered: " + topics);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownNewerVersionsValueIsRefusedAtBuild() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                KafkaInfra.builder()
+                    .properties(Fixtures.fastClient(KAFKA.bootstrapServers(), "g"))
+                    .property("domainevents.newer.versions", "ignore")
+                    .build());
+    assertEquals(
+        "domainevents.newer.versions=ignore: expected dead-letter (the default) or skip",
+        e.getMessage());
+  }
+
+  private static long committed(String group, String topic) {
+    try (Admin admin = KAFKA.broker().admin()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      return offsets.entrySet().stream()
+          .filter(e -> e.getKey().topic().equals(topic))
+          .mapToLong(e -> e.getValue().offset())
+          .sum();
+    } catch (Exception e) {
+      return -1;
     }
   }
 }
