@@ -340,7 +340,7 @@ public final class KafkaInfra implements DomainEventInfra {
         }
       }
       DispatchTable clusterTable =
-          DispatchTable.of(clusterHandlers, interceptors, RecordOutcomes.SYSTEM);
+          DispatchTable.of(clusterHandlers, table.interceptors(), RecordOutcomes.SYSTEM);
       Set<String> clusterTopics = new LinkedHashSet<>(routed);
       clusterTopics.addAll(subscribedTopics(catalog, DispatchTable.of(here)));
       startConsumers(
