@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.http.Fixtures.GoodsObj;
 import dev.domainevents.http.Fixtures.RecordingHandler;
 import dev.domainevents.http.Fixtures.Sold;
@@ -211,5 +214,37 @@ class EventReceiverTest {
 
     assertEquals(new EventReceiver.Response(200, "handled"), response);
     assertEquals(new GoodsObj(5, 0, 0), handler.handled.get(0).envelope().payload());
+  }
+
+  @Test
+  void interceptorsSeeTheRouteAndTheOutcomeOfEachDelivery() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventInterceptor recorder =
+        new EventInterceptor() {
+          @Override
+          public void onOutcome(Delivery delivery, Outcome outcome, Throwable cause, long nanos) {
+            seen.add(delivery.system() + " " + delivery.destination() + " " + outcome);
+          }
+        };
+    EventReceiver receiver =
+        EventReceiver.create(
+                EventCatalog.of(Fixtures.registry("goods-shopping")),
+                JsonPayloadCodec.create(),
+                handler)
+            .withInterceptors(EventInterceptors.builder().add(recorder).build());
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> headers.put(k, List.of(v)));
+    byte[] body = "{\"id\":5,\"amount\":0,\"sequence\":0}".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(200, receiver.receive("/events/" + SHOPPING, headers, body).status());
+    handler.behave(
+        (goods, context) -> {
+          throw new IllegalStateException("down");
+        });
+    assertEquals(500, receiver.receive("/events/" + SHOPPING, headers, body).status());
+
+    assertEquals(
+        List.of("http /events/" + SHOPPING + " HANDLED", "http /events/" + SHOPPING + " RETRIED"),
+        seen);
   }
 }
