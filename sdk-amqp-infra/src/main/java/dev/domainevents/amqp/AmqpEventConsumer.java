@@ -6,6 +6,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DispatchTable;
 import java.io.IOException;
@@ -54,8 +55,20 @@ final class AmqpEventConsumer extends DefaultConsumer {
     REQUEUE
   }
 
-  /** What a failed delivery carries on: the copy's headers, besides the original ones. */
-  private record Routed(Outcome outcome, Map<String, Object> headers) {}
+  /**
+   * What a failed delivery carries on: the copy's headers, besides the original ones, and for the
+   * interceptors the handlers' last context ({@code null} for poison), error and time.
+   */
+  private record Routed(
+      Outcome outcome,
+      Map<String, Object> headers,
+      EventContext context,
+      Throwable error,
+      long nanos) {
+    Routed(Outcome outcome, Map<String, Object> headers) {
+      this(outcome, headers, null, null, 0);
+    }
+  }
 
   private final AmqpEnvelopeCodec codec;
   private final DispatchTable table;
@@ -65,6 +78,7 @@ final class AmqpEventConsumer extends DefaultConsumer {
   private final AmqpSettings settings;
   private final String retryQueue;
   private final String deadLetterQueue;
+  private final AmqpOutcomes outcomes;
 
   AmqpEventConsumer(
       Channel channel,
@@ -81,6 +95,7 @@ final class AmqpEventConsumer extends DefaultConsumer {
     this.settings = settings;
     this.retryQueue = AmqpTopology.retryQueue(settings.service);
     this.deadLetterQueue = AmqpTopology.deadLetterQueue(settings.service);
+    this.outcomes = new AmqpOutcomes(table.interceptors(), settings.service);
   }
 
   @Override
@@ -133,19 +148,37 @@ final class AmqpEventConsumer extends DefaultConsumer {
           poison.reason(),
           poison.getMessage(),
           deadLetterQueue);
-      return deadLetter(delivery, poison.reason(), poison, 0, false);
+      return deadLetter(delivery, poison.reason(), poison, 0, false, null, 0);
     }
     if (decoded == null) {
+      outcomes.reportUndecoded(properties, body, EventInterceptor.Outcome.SKIPPED, null);
       return new Routed(Outcome.DONE, null); // bound once, no longer handled here
     }
     EventEnvelope envelope = decoded.envelope();
     Throwable lastError = null;
+    EventContext context = null;
+    long nanos = 0;
     int calls = 0;
     while (calls < settings.retryAttempts) {
       calls++;
       int attempt = saturatedSum(decoded.attempts(), calls);
+      context = outcomes.context(envelope, attempt);
+      long start = System.nanoTime();
       try {
-        boolean ran = handleOnce(EventContext.of(envelope, attempt));
+        boolean ran;
+        try {
+          ran = handleOnce(context);
+        } catch (RuntimeException storeFailure) {
+          // The dedupe store failed, not a handler: the delivery is requeued after a pause.
+          outcomes.report(
+              context, EventInterceptor.Outcome.RETRIED, storeFailure, System.nanoTime() - start);
+          throw storeFailure;
+        }
+        outcomes.report(
+            context,
+            ran ? EventInterceptor.Outcome.HANDLED : EventInterceptor.Outcome.DUPLICATE,
+            null,
+            ran ? System.nanoTime() - start : 0);
         if (settings.debug) {
           log.info(
               "consume service={} key={} event={} id={} attempt={}{}",
@@ -158,6 +191,7 @@ final class AmqpEventConsumer extends DefaultConsumer {
         }
         return new Routed(Outcome.DONE, null);
       } catch (HandlerFailure failure) {
+        nanos = System.nanoTime() - start;
         Throwable e = failure.getCause();
         lastError = e;
         log.warn(
@@ -168,6 +202,7 @@ final class AmqpEventConsumer extends DefaultConsumer {
             e.toString());
       }
       if (calls < settings.retryAttempts) {
+        outcomes.report(context, EventInterceptor.Outcome.RETRIED, lastError, nanos);
         Thread.sleep(backoff(calls));
       }
     }
@@ -177,9 +212,9 @@ final class AmqpEventConsumer extends DefaultConsumer {
       headers.put(AmqpHeaders.ATTEMPTS, total);
       headers.put(AmqpHeaders.RETRY_ROUND, decoded.retryRound() + 1);
       putOrigin(headers, delivery, fromRetryQueue);
-      return new Routed(Outcome.RETRY_QUEUE, headers);
+      return new Routed(Outcome.RETRY_QUEUE, headers, context, lastError, nanos);
     }
-    return deadLetter(delivery, "handler-failed", lastError, total, fromRetryQueue);
+    return deadLetter(delivery, "handler-failed", lastError, total, fromRetryQueue, context, nanos);
   }
 
   /**
@@ -217,7 +252,13 @@ final class AmqpEventConsumer extends DefaultConsumer {
   }
 
   private Routed deadLetter(
-      Envelope delivery, String reason, Throwable error, int attempts, boolean fromRetryQueue) {
+      Envelope delivery,
+      String reason,
+      Throwable error,
+      int attempts,
+      boolean fromRetryQueue,
+      EventContext context,
+      long nanos) {
     Map<String, Object> headers = new HashMap<>();
     headers.put(AmqpHeaders.REASON, reason);
     headers.put(AmqpHeaders.SERVICE, settings.service);
@@ -234,7 +275,7 @@ final class AmqpEventConsumer extends DefaultConsumer {
               : message.substring(0, MAX_EXCEPTION_MESSAGE) + "...");
     }
     putOrigin(headers, delivery, fromRetryQueue);
-    return new Routed(Outcome.DEAD_LETTER, headers);
+    return new Routed(Outcome.DEAD_LETTER, headers, context, error, nanos);
   }
 
   /** The original exchange and routing key; a copy back from the retry queue keeps its own. */
@@ -257,7 +298,19 @@ final class AmqpEventConsumer extends DefaultConsumer {
       case RETRY_QUEUE:
       case DEAD_LETTER:
         String queue = routed.outcome() == Outcome.RETRY_QUEUE ? retryQueue : deadLetterQueue;
-        if (copy(queue, properties, body, routed.headers())) {
+        boolean copied = copy(queue, properties, body, routed.headers());
+        if (copied || routed.outcome() == Outcome.DEAD_LETTER) {
+          EventInterceptor.Outcome outcome =
+              routed.outcome() == Outcome.RETRY_QUEUE
+                  ? EventInterceptor.Outcome.RETRY_TOPIC
+                  : EventInterceptor.Outcome.DEAD_LETTERED;
+          if (routed.context() == null) {
+            outcomes.reportUndecoded(properties, body, outcome, routed.error());
+          } else {
+            outcomes.report(routed.context(), outcome, routed.error(), routed.nanos());
+          }
+        }
+        if (copied) {
           channel.basicAck(tag, false);
         } else if (routed.outcome() == Outcome.DEAD_LETTER) {
           // The broker dead-letters it to the same queue (at least once), without our headers.

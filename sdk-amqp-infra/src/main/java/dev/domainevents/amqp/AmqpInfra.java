@@ -4,6 +4,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
 import dev.domainevents.json.JsonPayloadCodec;
@@ -88,6 +90,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpInfra implements DomainEventInfra {
   private static final Logger log = LoggerFactory.getLogger(AmqpInfra.class);
+  static final String SYSTEM = "amqp";
 
   private final AmqpSettings settings;
   private final PayloadCodec payloadCodec;
@@ -95,6 +98,7 @@ public final class AmqpInfra implements DomainEventInfra {
   private final List<Channel> consumerChannels = new ArrayList<>();
   private final DedupeStore dedupe;
   private volatile AmqpPublisher publisher;
+  private volatile EventInterceptors interceptors = EventInterceptors.none();
   private volatile AmqpEnvelopeCodec codec;
   private volatile boolean closed;
   private Connection publishing;
@@ -165,8 +169,19 @@ public final class AmqpInfra implements DomainEventInfra {
   }
 
   @Override
-  public synchronized void start(EventCatalog catalog) {
+  public void start(EventCatalog catalog) {
+    start(catalog, EventInterceptors.none());
+  }
+
+  /**
+   * Starts with {@code interceptors} around every publish (system {@code amqp}, destination the
+   * exchange) and every delivery attempt (destination the service's queue). With none, publishing
+   * and consuming take the direct path.
+   */
+  @Override
+  public synchronized void start(EventCatalog catalog, EventInterceptors interceptors) {
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(interceptors, "interceptors");
     if (this.catalog != null) {
       throw new IllegalStateException("AmqpInfra is already started");
     }
@@ -174,7 +189,8 @@ public final class AmqpInfra implements DomainEventInfra {
       throw new IllegalStateException("AmqpInfra is closed");
     }
     this.catalog = catalog;
-    DispatchTable table = DispatchTable.of(dispatchers);
+    this.interceptors = interceptors;
+    DispatchTable table = DispatchTable.of(dispatchers, interceptors, SYSTEM);
     codec = new AmqpEnvelopeCodec(payloadCodec, catalog, table, settings.newerVersions);
     ConnectionFactory factory = settings.connectionFactory();
     if (!factory.isAutomaticRecoveryEnabled()) {
@@ -302,29 +318,103 @@ public final class AmqpInfra implements DomainEventInfra {
               : "AmqpInfra is not started; install it with"
                   + " DomainEvents.install(amqp, handlers...)");
     }
+    EventInterceptors chain = interceptors;
+    if (!chain.isEmpty()) {
+      return chain.publishBatch(
+          events, SYSTEM, batch -> publishIntercepted(current, exchange, batch, chain));
+    }
     List<AmqpPublisher.Outgoing> messages = new ArrayList<>(events.size());
     try {
       for (EventEnvelope envelope : events) {
-        EventType<?> type = codec.typeOf(envelope);
-        String target;
-        String routingKey;
-        if (type == null) {
-          target = exchange == null ? settings.messagesExchange : exchange;
-          routingKey = envelope.name();
-        } else {
-          target = AmqpTopology.exchange(type);
-          routingKey = AmqpTopology.routingKey(type);
-        }
-        current.ensureExchange(target);
-        messages.add(
-            new AmqpPublisher.Outgoing(
-                target, routingKey, codec.properties(envelope), codec.body(envelope)));
+        messages.add(outgoing(current, exchange, envelope, null));
       }
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(
           new EventPublishException("could not publish: " + e.getMessage(), e));
     }
     return current.publish(messages);
+  }
+
+  /**
+   * The message of {@code envelope}: to its aggregate's exchange, or for a plain message to {@code
+   * exchange} or the messages exchange. {@code sent} is what the interceptors passed on, when they
+   * ran.
+   */
+  private AmqpPublisher.Outgoing outgoing(
+      AmqpPublisher current, String exchange, EventEnvelope envelope, EventEnvelope sent)
+      throws IOException {
+    EventType<?> type = codec.typeOf(envelope);
+    String target;
+    String routingKey;
+    if (type == null) {
+      target = exchange == null ? settings.messagesExchange : exchange;
+      routingKey = envelope.name();
+    } else {
+      target = AmqpTopology.exchange(type);
+      routingKey = AmqpTopology.routingKey(type);
+    }
+    current.ensureExchange(target);
+    EventEnvelope message = sent == null ? envelope : sent;
+    return new AmqpPublisher.Outgoing(
+        target, routingKey, codec.properties(message), codec.body(message));
+  }
+
+  /**
+   * Runs each event through the interceptors' {@code publish}, then publishes what they passed on
+   * as one batch. RabbitMQ confirms the batch as a whole, so each event's future completes with it.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // the batch's outcome reaches confirmed
+  private CompletableFuture<Void> publishIntercepted(
+      AmqpPublisher current, String exchange, List<EventEnvelope> events, EventInterceptors chain) {
+    List<AmqpPublisher.Outgoing> messages = new ArrayList<>(events.size());
+    List<CompletableFuture<Void>> each = new ArrayList<>(events.size());
+    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    for (EventEnvelope envelope : events) {
+      String destination;
+      try {
+        destination = destination(exchange, envelope);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(
+            new EventPublishException("could not publish: " + e.getMessage(), e));
+      }
+      CompletableFuture<Void> passed =
+          chain.publish(
+              new EventInterceptor.Publication(envelope, SYSTEM, destination),
+              sent -> {
+                try {
+                  messages.add(outgoing(current, exchange, envelope, sent));
+                } catch (IOException | RuntimeException e) {
+                  return CompletableFuture.failedFuture(
+                      new EventPublishException("could not publish: " + e.getMessage(), e));
+                }
+                return confirmed.thenApply(ok -> ok);
+              });
+      if (passed.isCompletedExceptionally()) {
+        // Refused before it reached the broker: nothing of the batch is sent, in order.
+        return passed;
+      }
+      each.add(passed);
+    }
+    current
+        .publish(messages)
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                confirmed.complete(null);
+              } else {
+                confirmed.completeExceptionally(error);
+              }
+            });
+    return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+        .thenCombine(confirmed, (a, b) -> null);
+  }
+
+  private String destination(String exchange, EventEnvelope envelope) {
+    EventType<?> type = codec.typeOf(envelope);
+    if (type == null) {
+      return exchange == null ? settings.messagesExchange : exchange;
+    }
+    return AmqpTopology.exchange(type);
   }
 
   static void await(CompletableFuture<Void> future) {

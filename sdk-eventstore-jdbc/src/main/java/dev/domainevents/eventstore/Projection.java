@@ -1,8 +1,10 @@
 package dev.domainevents.eventstore;
 
-import dev.domainevents.EventContext;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventEnvelope;
-import dev.domainevents.spi.Envelopes;
+import dev.domainevents.EventInterceptor.Outcome;
+import dev.domainevents.EventInterceptors;
+import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.JdbcTransactions;
 import java.sql.Connection;
@@ -55,14 +57,24 @@ public final class Projection {
   private static final String ADVANCE =
       "UPDATE domain_event_projection SET applied_position = ? WHERE name = ?";
 
+  private static final String SYSTEM = "eventstore";
+
   private final JdbcEventStore store;
   private final String name;
   private final EventDispatcher dispatcher;
+  private final DispatchTable table;
+  private final EventInterceptors interceptors;
 
-  private Projection(JdbcEventStore store, String name, EventDispatcher dispatcher) {
+  private Projection(
+      JdbcEventStore store,
+      String name,
+      EventDispatcher dispatcher,
+      EventInterceptors interceptors) {
     this.store = store;
     this.name = name;
     this.dispatcher = dispatcher;
+    this.interceptors = interceptors;
+    this.table = DispatchTable.of(List.of(dispatcher), interceptors, SYSTEM);
   }
 
   /**
@@ -72,6 +84,20 @@ public final class Projection {
    * @throws IllegalArgumentException if the catalog has no dispatcher for the handler's class
    */
   public static Projection create(JdbcEventStore store, String name, Object handler) {
+    return create(store, name, handler, EventInterceptors.defaults());
+  }
+
+  /**
+   * Returns the projection {@code name} like {@link #create(JdbcEventStore, String, Object)},
+   * running {@code interceptors} around each event it hands the handler: they see a {@link
+   * Delivery} of system {@code eventstore}, the projection's name as destination and group, and the
+   * event's global position as offset, and an outcome per event: {@code HANDLED}, or {@code
+   * RETRIED} when a handler throws, since the batch rolls back and is read again. Events the
+   * handler does not take are not deliveries of this projection and are not reported.
+   */
+  public static Projection create(
+      JdbcEventStore store, String name, Object handler, EventInterceptors interceptors) {
+    Objects.requireNonNull(interceptors, "interceptors");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(handler, "handler");
@@ -86,7 +112,7 @@ public final class Projection {
               + handler.getClass().getName()
               + "; is it compiled with sdk-processor and are its events in the store's catalog?");
     }
-    return new Projection(store, name, dispatcher);
+    return new Projection(store, name, dispatcher, interceptors);
   }
 
   /**
@@ -178,9 +204,16 @@ public final class Projection {
       for (RecordedEvent event : events) {
         EventEnvelope envelope = event.envelope();
         if (dispatcher.events().contains(envelope.name())) {
-          try (Envelopes.Scope scope = Envelopes.handling(envelope)) {
-            dispatcher.dispatch(new Delivery(envelope));
+          Delivery delivery =
+              Delivery.of(envelope, 1, SYSTEM, name, name, -1, event.globalPosition());
+          long start = System.nanoTime();
+          try {
+            table.dispatch(delivery);
+          } catch (Exception | Error e) {
+            interceptors.outcome(delivery, Outcome.RETRIED, e, System.nanoTime() - start);
+            throw e;
           }
+          interceptors.outcome(delivery, Outcome.HANDLED, null, System.nanoTime() - start);
         }
       }
     } finally {
@@ -218,7 +251,4 @@ public final class Projection {
       update.executeUpdate();
     }
   }
-
-  /** The context a handler gets: a first delivery of a stored event. */
-  private record Delivery(EventEnvelope envelope) implements EventContext {}
 }

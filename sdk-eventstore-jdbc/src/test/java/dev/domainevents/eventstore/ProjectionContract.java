@@ -2,14 +2,20 @@ package dev.domainevents.eventstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.domainevents.Delivery;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +78,42 @@ abstract class ProjectionContract {
     Projection fixed = Projection.create(store, "broken", new StockView("view_live"));
     assertEquals(1, fixed.catchUp());
     assertEquals(Map.of("sku-f", 5), view("view_live"));
+  }
+
+  @Test
+  void interceptorsSeeEachHandledEventAndAFailureAsRetried() throws Exception {
+    save("sku-i", 5);
+    save("sku-i", -2);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventInterceptor recorder =
+        new EventInterceptor() {
+          @Override
+          public void onOutcome(Delivery delivery, Outcome outcome, Throwable cause, long nanos) {
+            seen.add(
+                delivery.system()
+                    + " "
+                    + delivery.destination()
+                    + " "
+                    + delivery.offset()
+                    + " "
+                    + delivery.name()
+                    + " "
+                    + outcome);
+          }
+        };
+    EventInterceptors interceptors = EventInterceptors.builder().add(recorder).build();
+    Projection broken =
+        Projection.create(store, "seen", new StockView("no_such_table"), interceptors);
+    assertThrows(SQLException.class, broken::runOnce);
+    assertEquals(1, seen.size(), String.valueOf(seen));
+    assertTrue(seen.get(0).startsWith("eventstore seen 1 ") && seen.get(0).endsWith(" RETRIED"));
+
+    seen.clear();
+    Projection fixed = Projection.create(store, "seen", new StockView("view_live"), interceptors);
+    assertEquals(2, fixed.catchUp());
+    assertEquals(2, seen.size(), String.valueOf(seen));
+    assertTrue(seen.get(0).startsWith("eventstore seen 1 ") && seen.get(0).endsWith(" HANDLED"));
+    assertTrue(seen.get(1).startsWith("eventstore seen 2 ") && seen.get(1).endsWith(" HANDLED"));
   }
 
   private void save(String sku, int amount) throws SQLException {

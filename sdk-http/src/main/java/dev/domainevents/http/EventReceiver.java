@@ -4,8 +4,11 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor.Outcome;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventType;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.EnvelopeHeaders;
@@ -65,24 +68,33 @@ public final class EventReceiver {
   /** The largest body taken by default: what the default JSON codec decodes at most. */
   public static final int DEFAULT_MAX_BODY_BYTES = JsonPayloadCodec.MAX_INPUT_BYTES;
 
+  private static final String SYSTEM = "http";
+
+  /** A route longer than this is cut in what interceptors see: it comes from the request. */
+  private static final int ROUTE_MAX_CHARS = 200;
+
   private final EventCatalog catalog;
   private final PayloadCodec codec;
   private final DispatchTable table;
+  private final List<EventDispatcher> handlers;
+  private final EventInterceptors interceptors;
   private final int maxBodyBytes;
 
-  private EventReceiver(EventCatalog catalog, PayloadCodec codec, List<EventDispatcher> handlers) {
-    this(catalog, codec, DispatchTable.of(handlers), DEFAULT_MAX_BODY_BYTES);
+  private EventReceiver(
+      EventCatalog catalog,
+      PayloadCodec codec,
+      List<EventDispatcher> handlers,
+      EventInterceptors interceptors,
+      int maxBodyBytes) {
+    this.catalog = catalog;
+    this.codec = codec;
+    this.handlers = handlers;
+    this.interceptors = interceptors;
+    this.maxBodyBytes = maxBodyBytes;
+    this.table = DispatchTable.of(handlers, interceptors, SYSTEM);
     for (String event : table.events()) {
       catalog.require(event);
     }
-  }
-
-  private EventReceiver(
-      EventCatalog catalog, PayloadCodec codec, DispatchTable table, int maxBodyBytes) {
-    this.catalog = catalog;
-    this.codec = codec;
-    this.table = table;
-    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -108,7 +120,20 @@ public final class EventReceiver {
     for (Object handler : handlers) {
       dispatchers.add(catalog.dispatcherFor(handler));
     }
-    return new EventReceiver(catalog, codec, dispatchers);
+    return new EventReceiver(
+        catalog, codec, dispatchers, EventInterceptors.defaults(), DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /**
+   * Returns a receiver like this one that runs {@code interceptors} around each delivery: they see
+   * a {@link Delivery} of system {@code http} whose destination is the request's path, and {@code
+   * HANDLED} (answered 200) or {@code RETRIED} (a handler threw, answered 500: the sender tries
+   * again). Requests answered 4xx reach no handler and are not reported. The default runs the log
+   * context alone.
+   */
+  public EventReceiver withInterceptors(EventInterceptors interceptors) {
+    Objects.requireNonNull(interceptors, "interceptors");
+    return new EventReceiver(catalog, codec, handlers, interceptors, maxBodyBytes);
   }
 
   /**
@@ -126,7 +151,7 @@ public final class EventReceiver {
       throw new IllegalArgumentException(
           "maxBytes must be 1 to " + DEFAULT_MAX_BODY_BYTES + ", was " + maxBytes);
     }
-    return new EventReceiver(catalog, codec, table, maxBytes);
+    return new EventReceiver(catalog, codec, handlers, interceptors, maxBytes);
   }
 
   /** The largest body this receiver takes, in bytes. */
@@ -150,6 +175,15 @@ public final class EventReceiver {
    * @param body the request's body, the payload
    */
   public Response receive(Map<String, List<String>> headers, byte[] body) {
+    return receive("/", headers, body);
+  }
+
+  /**
+   * Handles one delivery like {@link #receive(Map, byte[])}, for interceptors from {@code route},
+   * the request's path.
+   */
+  public Response receive(String route, Map<String, List<String>> headers, byte[] body) {
+    Objects.requireNonNull(route, "route");
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(body, "body");
     if (body.length > maxBodyBytes) {
@@ -173,10 +207,18 @@ public final class EventReceiver {
           e.problem() == PayloadDecodingException.Problem.TOO_LARGE ? 413 : 422,
           "the body does not decode: " + e.getMessage());
     }
+    if (!interceptors.isEmpty()) {
+      String destination =
+          route.length() <= ROUTE_MAX_CHARS ? route : route.substring(0, ROUTE_MAX_CHARS) + "...";
+      context = Delivery.of(context, SYSTEM, destination, null);
+    }
+    long start = System.nanoTime();
     try {
       table.dispatch(context);
+      report(context, Outcome.HANDLED, null, start);
       return new Response(200, "handled");
     } catch (Exception | AssertionError | LinkageError e) {
+      report(context, Outcome.RETRIED, e, start);
       log.warn(
           "handler of {} {} failed on delivery {}: {}",
           context.name(),
@@ -295,6 +337,12 @@ public final class EventReceiver {
         "header " + header + " is malformed: \"" + WireHeaders.excerpt(value) + "\"");
   }
 
+  private void report(EventContext context, Outcome outcome, Throwable cause, long start) {
+    if (context instanceof Delivery delivery) {
+      interceptors.outcome(delivery, outcome, cause, System.nanoTime() - start);
+    }
+  }
+
   /** An event no handler here handles: answered 404. */
   private static final class UnknownEvent extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -331,7 +379,9 @@ public final class EventReceiver {
       } else {
         byte[] body = exchange.getRequestBody().readNBytes(maxBodyBytes + 1);
         response =
-            body.length > maxBodyBytes ? tooLarge() : receive(exchange.getRequestHeaders(), body);
+            body.length > maxBodyBytes
+                ? tooLarge()
+                : receive(exchange.getRequestURI().getPath(), exchange.getRequestHeaders(), body);
       }
       byte[] text = (response.body() + "\n").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");

@@ -1,5 +1,6 @@
 package dev.domainevents.http;
 
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.spi.EventCatalog;
 import java.io.IOException;
@@ -111,8 +112,20 @@ public final class HttpProxy implements AutoCloseable {
    * @throws IllegalStateException if {@code group.id} is not set or the proxy was started before
    */
   public HttpProxy start() {
+    return start(EventInterceptors.defaults());
+  }
+
+  /**
+   * Starts consuming and posting, with {@code interceptors} around each record the proxy consumes:
+   * its outcomes are its Kafka consumer's (system {@code kafka}, the topic, partition and offset),
+   * {@code HANDLED} once the service answered 2xx, {@code RETRIED} on a 5xx or timeout, {@code
+   * DEAD_LETTERED} on a 4xx.
+   *
+   * @throws IllegalStateException if {@code group.id} is not set or the proxy was started before
+   */
+  public HttpProxy start(EventInterceptors interceptors) {
     kafka.subscribe(forwarder);
-    kafka.start(EventCatalog.of(routes.registry()));
+    kafka.start(EventCatalog.of(routes.registry()), interceptors);
     log.info(
         "HttpProxy posting {} to {} over {}",
         forwarder.events().isEmpty() ? forwarder.topics().keySet() : forwarder.events(),

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.http.Fixtures.GoodsObj;
 import dev.domainevents.http.Fixtures.RecordingHandler;
 import dev.domainevents.http.Fixtures.Sold;
@@ -298,5 +301,35 @@ class EventReceiverTest {
     assertEquals(422, newer.status());
     assertTrue(newer.body().contains("schema version 3"), newer.body());
     assertEquals(1, handler.handled.size(), "the newer version was not dispatched");
+  @Test
+  void interceptorsSeeTheRouteAndTheOutcomeOfEachDelivery() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    EventInterceptor recorder =
+        new EventInterceptor() {
+          @Override
+          public void onOutcome(Delivery delivery, Outcome outcome, Throwable cause, long nanos) {
+            seen.add(delivery.system() + " " + delivery.destination() + " " + outcome);
+          }
+        };
+    EventReceiver receiver =
+        EventReceiver.create(
+                EventCatalog.of(Fixtures.registry("goods-shopping")),
+                JsonPayloadCodec.create(),
+                handler)
+            .withInterceptors(EventInterceptors.builder().add(recorder).build());
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    envelopeHeaders(UUID.randomUUID()).forEach((k, v) -> headers.put(k, List.of(v)));
+    byte[] body = "{\"id\":5,\"amount\":0,\"sequence\":0}".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(200, receiver.receive("/events/" + SHOPPING, headers, body).status());
+    handler.behave(
+        (goods, context) -> {
+          throw new IllegalStateException("down");
+        });
+    assertEquals(500, receiver.receive("/events/" + SHOPPING, headers, body).status());
+
+    assertEquals(
+        List.of("http /events/" + SHOPPING + " HANDLED", "http /events/" + SHOPPING + " RETRIED"),
+        seen);
   }
 }

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.domainevents.Delivery;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.http.Fixtures.GoodsObj;
 import dev.domainevents.http.Fixtures.RecordingHandler;
 import dev.domainevents.json.JsonPayloadCodec;
@@ -125,13 +128,18 @@ class HttpProxyTest {
   }
 
   private HttpProxy startProxy(Properties extra) {
+    return startProxy(extra, EventInterceptors.defaults());
+  }
+
+  private HttpProxy startProxy(Properties extra, EventInterceptors interceptors) {
     Properties props = Fixtures.fastClient(KAFKA.bootstrapServers(), unique("proxy"));
     props.put("proxy.address", "http://127.0.0.1:" + server.getAddress().getPort());
     props.putAll(extra);
     Properties routes = new Properties();
     routes.put(SHOPPING + ".topic", topic);
     routes.put(SHOPPING + ".route", "/events/" + SHOPPING);
-    HttpProxy proxy = HttpProxy.builder().properties(props).routes(routes).build().start();
+    HttpProxy proxy =
+        HttpProxy.builder().properties(props).routes(routes).build().start(interceptors);
     closing.add(proxy);
     return proxy;
   }
@@ -217,7 +225,15 @@ class HttpProxyTest {
           }
           return false;
         });
-    startProxy(new Properties());
+    List<EventInterceptor.Outcome> outcomes = new CopyOnWriteArrayList<>();
+    EventInterceptor recorder =
+        new EventInterceptor() {
+          @Override
+          public void onOutcome(Delivery delivery, Outcome outcome, Throwable cause, long nanos) {
+            outcomes.add(outcome);
+          }
+        };
+    startProxy(new Properties(), EventInterceptors.builder().add(recorder).build());
 
     publisher().publishAndWait(events(1, 1, 0));
 
@@ -225,6 +241,14 @@ class HttpProxyTest {
     assertEquals(3, handler.handled.get(0).attempt());
     List<String> retryCounts = requests.stream().map(r -> r[1]).toList();
     assertEquals(List.of("0", "1", "2"), retryCounts);
+    await(WAIT, "the proxy's outcomes", () -> outcomes.size() == 3);
+    assertEquals(
+        List.of(
+            EventInterceptor.Outcome.RETRIED,
+            EventInterceptor.Outcome.RETRIED,
+            EventInterceptor.Outcome.HANDLED),
+        outcomes,
+        "the proxy's consumer: two 500s, then 200");
   }
 
   @Test

@@ -26,13 +26,12 @@ public final class StoreController {
   void onShopping(GoodsObj goods, EventContext context) {
     int left = store.take(goods.goodsId(), goods.amount());
     handled.incrementAndGet();
+    // The event's ids come from the log context (MDC), which the SDK fills while handlers run.
     log.info(
-        "sold goods {} x{} action={} event={} correlation={} left={}",
+        "sold goods {} x{} action={} left={}",
         goods.goodsId(),
         goods.amount(),
         context.header(Goods.ACTION_HEADER),
-        context.eventId(),
-        context.correlationId(),
         left);
   }
 
