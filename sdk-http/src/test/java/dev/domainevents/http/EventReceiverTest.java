@@ -301,6 +301,8 @@ class EventReceiverTest {
     assertEquals(422, newer.status());
     assertTrue(newer.body().contains("schema version 3"), newer.body());
     assertEquals(1, handler.handled.size(), "the newer version was not dispatched");
+  }
+
   @Test
   void interceptorsSeeTheRouteAndTheOutcomeOfEachDelivery() {
     List<String> seen = new CopyOnWriteArrayList<>();
