@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -124,6 +125,8 @@ final class KafkaEventConsumer implements Runnable {
   private final KafkaSettings settings;
   private final String clientId;
   private final String bootstrapServers;
+  private final ConsumerStatus status;
+  private final Supplier<String> retryCause = this::retryCause;
 
   /** The subscribed topics that are retry topics: only their records may carry retry headers. */
   private final Set<String> retryTopics = new HashSet<>();
@@ -156,7 +159,8 @@ final class KafkaEventConsumer implements Runnable {
       String group,
       KafkaSettings settings,
       String clientId,
-      String bootstrapServers) {
+      String bootstrapServers,
+      ConsumerStatus status) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.codec = codec;
@@ -168,6 +172,7 @@ final class KafkaEventConsumer implements Runnable {
     this.settings = settings;
     this.clientId = clientId;
     this.bootstrapServers = bootstrapServers;
+    this.status = status;
     for (String topic : this.topics) {
       if (topic.startsWith(KafkaSettings.RETRY_TOPIC_PREFIX)
           && this.topics.contains(topic.substring(KafkaSettings.RETRY_TOPIC_PREFIX.length()))) {
@@ -234,9 +239,16 @@ final class KafkaEventConsumer implements Runnable {
 
   @Override
   public void run() {
+    status.starting();
     try {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
+        // Pauses, seeks and the health snapshot: other threads hand them over, this one acts.
+        Collection<TopicPartition> moved =
+            status.beforePoll(consumer, delayedUntil.keySet(), retryCause);
+        if (!moved.isEmpty()) {
+          forget(moved);
+        }
         long nextDue = resumeDuePartitions();
         ConsumerRecords<byte[], byte[]> records =
             consumer.poll(Duration.ofMillis(Math.min(POLL_TIMEOUT_MS, nextDue)));
@@ -270,9 +282,32 @@ final class KafkaEventConsumer implements Runnable {
           commitSync(done);
         }
       } finally {
-        consumer.close(CloseOptions.timeout(settings.closeTimeout));
-        assignment = Set.of();
+        try {
+          consumer.close(CloseOptions.timeout(settings.closeTimeout));
+        } finally {
+          assignment = Set.of();
+          status.stopped(failure);
+        }
       }
+    }
+  }
+
+  /** Why records wait for a retry, for the health snapshot. */
+  private String retryCause() {
+    for (Pending waiting : pending.values()) {
+      if (waiting.error() != null) {
+        return waiting.error().toString();
+      }
+    }
+    return null;
+  }
+
+  /** Drops what is held for partitions that left, or that a seek moved. */
+  private void forget(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      done.remove(partition);
+      uncommitted.remove(partition);
+      pending.remove(partition);
     }
   }
 
@@ -644,6 +679,7 @@ final class KafkaEventConsumer implements Runnable {
     }
     if (due != null) {
       due.retainAll(consumer.assignment());
+      due.removeIf(status::isPaused);
       consumer.resume(due);
     }
     return next;
@@ -730,17 +766,14 @@ final class KafkaEventConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another consumer owns them already: committing would fail, so only forget them.
-      for (TopicPartition partition : partitions) {
-        done.remove(partition);
-        uncommitted.remove(partition);
-        delayedUntil.remove(partition);
-        pending.remove(partition);
-      }
+      forget(partitions);
+      delayedUntil.keySet().removeAll(partitions);
       updateAssignment();
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      status.assigned(consumer, partitions);
       updateAssignment();
     }
 
