@@ -77,6 +77,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code domainevents.consumer.concurrency} (1): consumers in this process, each owning some
  *       partitions and handling each partition's records in order;
+ *   <li>{@code domainevents.consumer.restart} (true), {@code
+ *       domainevents.consumer.restart.backoff.ms} (1000), {@code
+ *       domainevents.consumer.restart.backoff.max.ms} (60000): restart a consumer whose thread a
+ *       fatal error killed, after a backoff doubling per consecutive failure; see {@link
+ *       #health()};
  *   <li>{@code domainevents.retry.attempts} (3), {@code domainevents.retry.backoff.ms} (200),
  *       {@code domainevents.retry.backoff.max.ms} (5000): in-place attempts per delivery;
  *   <li>{@code domainevents.retry.topic.rounds} (2), {@code domainevents.retry.topic.delay.ms}
