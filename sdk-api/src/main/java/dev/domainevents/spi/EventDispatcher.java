@@ -46,4 +46,27 @@ public interface EventDispatcher {
       throws Exception {
     return false;
   }
+
+  /**
+   * Whether this dispatcher calls the methods of instances of {@code handlerClass}, so that an
+   * infra can pause one handler class's consumption. The default recognises the dispatcher that
+   * sdk-processor generates for the class ({@code StoreController} → {@code
+   * StoreController_EventDispatcher}, nested {@code Shop.Store} → {@code
+   * Shop_Store_EventDispatcher}) and a hand-written dispatcher that is the class itself; a
+   * hand-written dispatcher for another class overrides it.
+   */
+  default boolean dispatchesTo(Class<?> handlerClass) {
+    Class<?> own = getClass();
+    if (own == handlerClass) {
+      return true;
+    }
+    String packageName = handlerClass.getPackageName();
+    String flat =
+        handlerClass.getName().substring(packageName.isEmpty() ? 0 : packageName.length() + 1);
+    String generated =
+        (packageName.isEmpty() ? "" : packageName + ".")
+            + flat.replace('$', '_')
+            + "_EventDispatcher";
+    return own.getName().equals(generated);
+  }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -133,6 +134,8 @@ final class KafkaEventConsumer implements Runnable {
   private final String clientId;
   private final String bootstrapServers;
   private final RecordOutcomes outcomes;
+  private final ConsumerStatus status;
+  private final Supplier<String> retryCause = this::retryCause;
 
   /** The subscribed topics that are retry topics: only their records may carry retry headers. */
   private final Set<String> retryTopics = new HashSet<>();
@@ -169,7 +172,8 @@ final class KafkaEventConsumer implements Runnable {
       String group,
       KafkaSettings settings,
       String clientId,
-      String bootstrapServers) {
+      String bootstrapServers,
+      ConsumerStatus status) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.codec = codec;
@@ -182,6 +186,7 @@ final class KafkaEventConsumer implements Runnable {
     this.clientId = clientId;
     this.bootstrapServers = bootstrapServers;
     this.outcomes = new RecordOutcomes(table.interceptors(), group);
+    this.status = status;
     for (String topic : this.topics) {
       if (topic.startsWith(KafkaSettings.RETRY_TOPIC_PREFIX)
           && this.topics.contains(topic.substring(KafkaSettings.RETRY_TOPIC_PREFIX.length()))) {
@@ -273,9 +278,16 @@ final class KafkaEventConsumer implements Runnable {
 
   @Override
   public void run() {
+    status.starting();
     try {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
+        // Pauses, seeks and the health snapshot: other threads hand them over, this one acts.
+        Collection<TopicPartition> moved =
+            status.beforePoll(consumer, delayedUntil.keySet(), retryCause);
+        if (!moved.isEmpty()) {
+          forget(moved);
+        }
         long nextDue = resumeDuePartitions();
         if (batches != null) {
           nextDue = Math.min(nextDue, batches.millisUntilDue());
@@ -315,9 +327,35 @@ final class KafkaEventConsumer implements Runnable {
           commitSync(done);
         }
       } finally {
-        consumer.close(CloseOptions.timeout(settings.closeTimeout));
-        assignment = Set.of();
+        try {
+          consumer.close(CloseOptions.timeout(settings.closeTimeout));
+        } finally {
+          assignment = Set.of();
+          status.stopped(failure);
+        }
       }
+    }
+  }
+
+  /** Why records wait for a retry, for the health snapshot. */
+  private String retryCause() {
+    for (Pending waiting : pending.values()) {
+      if (waiting.error() != null) {
+        return waiting.error().toString();
+      }
+    }
+    return null;
+  }
+
+  /** Drops what is held for partitions that left, or that a seek moved. */
+  private void forget(Collection<TopicPartition> partitions) {
+    if (batches != null) {
+      batches.forget(partitions);
+    }
+    for (TopicPartition partition : partitions) {
+      done.remove(partition);
+      uncommitted.remove(partition);
+      pending.remove(partition);
     }
   }
 
@@ -759,6 +797,7 @@ final class KafkaEventConsumer implements Runnable {
     }
     if (due != null) {
       due.retainAll(consumer.assignment());
+      due.removeIf(status::isPaused);
       consumer.resume(due);
     }
     return next;
@@ -848,20 +887,14 @@ final class KafkaEventConsumer implements Runnable {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another consumer owns them already: committing would fail, so only forget them.
-      if (batches != null) {
-        batches.forget(partitions);
-      }
-      for (TopicPartition partition : partitions) {
-        done.remove(partition);
-        uncommitted.remove(partition);
-        delayedUntil.remove(partition);
-        pending.remove(partition);
-      }
+      forget(partitions);
+      delayedUntil.keySet().removeAll(partitions);
       updateAssignment();
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      status.assigned(consumer, partitions);
       updateAssignment();
     }
 

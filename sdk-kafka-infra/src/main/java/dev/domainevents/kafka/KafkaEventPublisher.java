@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,9 +34,22 @@ import org.slf4j.LoggerFactory;
 final class KafkaEventPublisher {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
 
-  /** A producer and what debug logging says about it. */
+  /**
+   * A producer, what debug logging says about it, and the counts its health reports: records sent
+   * and not yet acknowledged, and records that failed for good.
+   */
   record ClusterProducer(
-      String name, String clientId, String bootstrapServers, Producer<byte[], byte[]> producer) {}
+      String name,
+      String clientId,
+      String bootstrapServers,
+      Producer<byte[], byte[]> producer,
+      LongAdder inFlight,
+      LongAdder failed) {
+    ClusterProducer(
+        String name, String clientId, String bootstrapServers, Producer<byte[], byte[]> producer) {
+      this(name, clientId, bootstrapServers, producer, new LongAdder(), new LongAdder());
+    }
+  }
 
   private final Map<String, ClusterProducer> clusters;
   private final Map<String, String> routes;
@@ -57,6 +71,11 @@ final class KafkaEventPublisher {
     this.codec = codec;
     this.debug = debug;
     this.interceptors = interceptors;
+  }
+
+  /** The clusters' producers, by name. */
+  Map<String, ClusterProducer> clusters() {
+    return clusters;
   }
 
   ClusterProducer cluster(String name) {
@@ -110,7 +129,15 @@ final class KafkaEventPublisher {
           target = routed == null ? defaultCluster : clusters.get(routed);
         }
         record = codec.encode(event, topic);
-        target.producer().send(record, new Acknowledgement(target, event, done, outstanding));
+        // Counted before send: the callback may run inside it.
+        target.inFlight().increment();
+        try {
+          target.producer().send(record, new Acknowledgement(target, event, done, outstanding));
+        } catch (RuntimeException e) {
+          target.inFlight().decrement();
+          target.failed().increment();
+          throw e;
+        }
         sent++;
       } catch (RuntimeException e) {
         // Later events of the batch are not sent: they might overtake this one.
@@ -256,7 +283,9 @@ final class KafkaEventPublisher {
 
     @Override
     public void onCompletion(RecordMetadata metadata, Exception error) {
+      cluster.inFlight().decrement();
       if (error != null) {
+        cluster.failed().increment();
         String kind =
             error instanceof RetriableException ? "still failing after retries" : "failed";
         done.completeExceptionally(

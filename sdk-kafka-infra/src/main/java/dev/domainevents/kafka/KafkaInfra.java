@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
+import dev.domainevents.InfraHealth;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DispatchTable;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +33,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +79,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code domainevents.consumer.concurrency} (1): consumers in this process, each owning some
  *       partitions and handling each partition's records in order;
+ *   <li>{@code domainevents.consumer.restart} (true), {@code
+ *       domainevents.consumer.restart.backoff.ms} (1000), {@code
+ *       domainevents.consumer.restart.backoff.max.ms} (60000): restart a consumer whose thread a
+ *       fatal error killed, after a backoff doubling per consecutive failure; see {@link
+ *       #health()};
  *   <li>{@code domainevents.retry.attempts} (3), {@code domainevents.retry.backoff.ms} (200),
  *       {@code domainevents.retry.backoff.max.ms} (5000): in-place attempts per delivery;
  *   <li>{@code domainevents.retry.topic.rounds} (2), {@code domainevents.retry.topic.delay.ms}
@@ -107,12 +117,14 @@ public final class KafkaInfra implements DomainEventInfra {
   private final DedupeStore dedupe;
   private final PayloadCodec payloadCodec;
   private final List<EventDispatcher> dispatchers = new ArrayList<>();
-  private final List<KafkaEventConsumer> consumers = new ArrayList<>();
+  // Filled once at start; read without the lock by health(), which must not wait for a close.
+  private final List<SupervisedConsumer> consumers = new CopyOnWriteArrayList<>();
   private final Map<String, Producer<byte[], byte[]>> producers = new LinkedHashMap<>();
   private final int instance = INSTANCES.incrementAndGet();
   private volatile KafkaEventPublisher publisher;
   private volatile boolean closed;
-  private EventCatalog catalog;
+  private volatile EventCatalog catalog;
+  private ScheduledExecutorService restarts;
 
   private KafkaInfra(KafkaSettings settings, DedupeStore dedupe, PayloadCodec payloadCodec) {
     this.settings = settings;
@@ -237,7 +249,7 @@ public final class KafkaInfra implements DomainEventInfra {
     EnvelopeCodec codec =
         new EnvelopeCodec(
             payloadCodec, catalog, table, settings.wireFormat, settings.newerVersions);
-    Set<String> topics = subscribedTopics(catalog, table);
+    Set<String> topics = subscribedTopics(catalog, table, true);
     try {
       Map<String, KafkaEventPublisher.ClusterProducer> clusterProducers = new LinkedHashMap<>();
       for (KafkaSettings.Cluster cluster : settings.clusters) {
@@ -270,7 +282,8 @@ public final class KafkaInfra implements DomainEventInfra {
     }
   }
 
-  private Set<String> subscribedTopics(EventCatalog catalog, DispatchTable table) {
+  private Set<String> subscribedTopics(
+      EventCatalog catalog, DispatchTable table, boolean withRetryTopics) {
     Set<String> topics = new LinkedHashSet<>();
     for (String event : table.events()) {
       EventType<?> type = catalog.find(event);
@@ -290,7 +303,10 @@ public final class KafkaInfra implements DomainEventInfra {
       }
       topics.add(topic);
     }
-    if (!topics.isEmpty() && !settings.ordered && settings.retryTopicRounds > 0) {
+    if (withRetryTopics
+        && !topics.isEmpty()
+        && !settings.ordered
+        && settings.retryTopicRounds > 0) {
       for (String topic : List.copyOf(topics)) {
         topics.add(RetryTopicRouter.retryTopic(topic));
       }
@@ -342,7 +358,7 @@ public final class KafkaInfra implements DomainEventInfra {
       DispatchTable clusterTable =
           DispatchTable.of(clusterHandlers, table.interceptors(), RecordOutcomes.SYSTEM);
       Set<String> clusterTopics = new LinkedHashSet<>(routed);
-      clusterTopics.addAll(subscribedTopics(catalog, DispatchTable.of(here)));
+      clusterTopics.addAll(subscribedTopics(catalog, DispatchTable.of(here), true));
       startConsumers(
           new EnvelopeCodec(
               payloadCodec, catalog, clusterTable, settings.wireFormat, settings.newerVersions),
@@ -350,7 +366,7 @@ public final class KafkaInfra implements DomainEventInfra {
           clusterTopics,
           cluster);
     }
-    consumers.forEach(KafkaEventConsumer::start);
+    consumers.forEach(SupervisedConsumer::start);
   }
 
   private void startConsumers(
@@ -376,22 +392,29 @@ public final class KafkaInfra implements DomainEventInfra {
       String clientId =
           uniqueClientId(config.get(ConsumerConfig.CLIENT_ID_CONFIG), "-consumer-" + i);
       config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-      KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      KafkaEventConsumer eventConsumer =
-          new KafkaEventConsumer(
-              consumer,
-              topics,
-              codec,
-              table,
-              dedupe,
-              retries,
-              deadLetters,
-              group,
-              settings,
+      // A restart after a fatal error builds a fresh Kafka consumer: a closed one cannot rejoin.
+      consumers.add(
+          new SupervisedConsumer(
               clientId,
-              cluster.bootstrapServers());
-      consumers.add(eventConsumer);
+              group,
+              topics,
+              settings,
+              restartScheduler(),
+              status ->
+                  new KafkaEventConsumer(
+                      new KafkaConsumer<>(
+                          config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                      topics,
+                      codec,
+                      table,
+                      dedupe,
+                      retries,
+                      deadLetters,
+                      group,
+                      settings,
+                      clientId,
+                      cluster.bootstrapServers(),
+                      status)));
     }
     log.info(
         "KafkaInfra consuming {} as group {} with {} consumer(s) on cluster {} ({})",
@@ -400,6 +423,19 @@ public final class KafkaInfra implements DomainEventInfra {
         settings.concurrency,
         cluster.name(),
         cluster.bootstrapServers());
+  }
+
+  private ScheduledExecutorService restartScheduler() {
+    if (restarts == null) {
+      restarts =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "domainevents-" + instance + "-restarts");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    return restarts;
   }
 
   private String uniqueClientId(Object configured, String suffix) {
@@ -530,8 +566,8 @@ public final class KafkaInfra implements DomainEventInfra {
   /** The partitions this process's consumers own right now. */
   Set<TopicPartition> assignment() {
     Set<TopicPartition> all = new LinkedHashSet<>();
-    for (KafkaEventConsumer consumer : consumers) {
-      all.addAll(consumer.assignment());
+    for (SupervisedConsumer consumer : consumers) {
+      all.addAll(consumer.current().assignment());
     }
     return all;
   }
@@ -542,19 +578,168 @@ public final class KafkaInfra implements DomainEventInfra {
    */
   long skippedRecords() {
     long total = 0;
-    for (KafkaEventConsumer consumer : consumers) {
+    for (SupervisedConsumer consumer : consumers) {
       total += consumer.skipped();
     }
     return total;
   }
 
   List<KafkaEventConsumer> consumers() {
-    return consumers;
+    List<KafkaEventConsumer> current = new ArrayList<>();
+    consumers.forEach(consumer -> current.add(consumer.current()));
+    return current;
   }
 
   /** Crash simulation for tests: stops the consumers without committing anything more. */
   synchronized void abortConsumers() {
-    consumers.forEach(KafkaEventConsumer::abort);
+    consumers.forEach(SupervisedConsumer::abort);
+  }
+
+  /**
+   * A snapshot of this infra's health: each consumer thread of every cluster (client id, group,
+   * state, the cause of a stop or retry, restarts after fatal errors, assigned partitions with
+   * their lag), the publisher, and counts: {@code publish.in-flight} and {@code publish.failed} in
+   * total and per cluster ({@code cluster.<name>.publish.in-flight}, ...), and {@code
+   * consume.skipped}.
+   *
+   * <p>Lag is each partition's distance from its end offset as the consumer last fetched it,
+   * refreshed by the consumer's own thread about twice a second; {@code -1} until it is known.
+   */
+  @Override
+  public InfraHealth health() {
+    List<InfraHealth.Consumer> states = new ArrayList<>();
+    List<SupervisedConsumer> slots = consumers;
+    for (SupervisedConsumer consumer : slots) {
+      states.add(consumer.status().snapshot());
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    long inFlight = 0;
+    long failed = 0;
+    KafkaEventPublisher current = publisher;
+    if (current != null) {
+      for (KafkaEventPublisher.ClusterProducer cluster : current.clusters().values()) {
+        long clusterInFlight = cluster.inFlight().sum();
+        long clusterFailed = cluster.failed().sum();
+        counts.put("cluster." + cluster.name() + ".publish.in-flight", clusterInFlight);
+        counts.put("cluster." + cluster.name() + ".publish.failed", clusterFailed);
+        inFlight += clusterInFlight;
+        failed += clusterFailed;
+      }
+    }
+    counts.put("publish.in-flight", inFlight);
+    counts.put("publish.failed", failed);
+    long skipped = 0;
+    for (SupervisedConsumer consumer : slots) {
+      skipped += consumer.skipped();
+    }
+    counts.put("consume.skipped", skipped);
+    InfraHealth.Publisher publisherHealth =
+        closed
+            ? new InfraHealth.Publisher(InfraHealth.State.STOPPED, "closed", inFlight)
+            : current == null
+                ? new InfraHealth.Publisher(InfraHealth.State.STARTING, null, 0)
+                : new InfraHealth.Publisher(InfraHealth.State.RUNNING, null, inFlight);
+    return new InfraHealth("kafka", states, publisherHealth, counts);
+  }
+
+  /**
+   * Pauses consumption of the topics that {@code handlerClass}'s handlers read (with their retry
+   * topics), or of every topic when it is {@code null}, until {@link #resume}. Records stay in the
+   * broker and nothing past them is committed; the consumers stay in their group. Other handlers of
+   * a paused topic pause with it: a topic's records are read once for all its handlers. Pauses
+   * outlive a consumer's restart and a rebalance. The health reports the consumer {@code PAUSED}.
+   *
+   * @throws IllegalArgumentException if no installed handler is of {@code handlerClass}
+   * @throws IllegalStateException if the infra is not started
+   */
+  @Override
+  public void pause(Class<?> handlerClass) {
+    List<SupervisedConsumer> started = startedConsumers();
+    Set<String> topics = topicsOf(handlerClass, true);
+    for (SupervisedConsumer consumer : started) {
+      consumer.status().pause(topics);
+    }
+  }
+
+  /**
+   * Resumes what {@link #pause} paused: {@code handlerClass}'s topics, or all when {@code null}.
+   */
+  @Override
+  public void resume(Class<?> handlerClass) {
+    List<SupervisedConsumer> started = startedConsumers();
+    Set<String> topics = topicsOf(handlerClass, true);
+    for (SupervisedConsumer consumer : started) {
+      consumer.status().resume(topics);
+    }
+  }
+
+  /**
+   * Replays from the start: seeks the partitions of {@code handlerClass}'s topics (every topic when
+   * {@code null}) that this process's consumers own to their beginning, and commits there, so that
+   * every record still in the topic is delivered again. Retry topics are left where they are.
+   *
+   * <p>A dedupe store remembers the events it saw: the replayed ones that it still remembers are
+   * skipped as duplicates, not handled again. To run the handlers again, configure {@code
+   * DedupeStore.none()} or a store that has forgotten them. In a group spread over several
+   * processes, each seeks only the partitions it owns.
+   *
+   * @return completes once every consumer has sought; a consumer stopped on a fatal error seeks
+   *     once restarted
+   */
+  public CompletableFuture<Void> seekToBeginning(Class<?> handlerClass) {
+    return seek(handlerClass, null);
+  }
+
+  /**
+   * Replays from a point in time: like {@link #seekToBeginning}, but to each partition's first
+   * record with a timestamp at or after {@code timestamp} (its end when none is).
+   */
+  public CompletableFuture<Void> seekToTimestamp(Instant timestamp, Class<?> handlerClass) {
+    Objects.requireNonNull(timestamp, "timestamp");
+    return seek(handlerClass, timestamp);
+  }
+
+  private CompletableFuture<Void> seek(Class<?> handlerClass, Instant timestamp) {
+    List<SupervisedConsumer> started = startedConsumers();
+    Set<String> topics = topicsOf(handlerClass, false);
+    List<CompletableFuture<Void>> seeks = new ArrayList<>();
+    for (SupervisedConsumer consumer : started) {
+      seeks.add(consumer.status().seek(topics, timestamp));
+    }
+    return CompletableFuture.allOf(seeks.toArray(CompletableFuture[]::new));
+  }
+
+  private List<SupervisedConsumer> startedConsumers() {
+    if (catalog == null || closed) {
+      throw new IllegalStateException(
+          closed ? "KafkaInfra is closed" : "KafkaInfra is not started");
+    }
+    return consumers;
+  }
+
+  /**
+   * The topics {@code handlerClass}'s handlers read, with their retry topics if asked; {@code null}
+   * (every topic) for a {@code null} class.
+   */
+  private Set<String> topicsOf(Class<?> handlerClass, boolean withRetryTopics) {
+    if (handlerClass == null) {
+      return withRetryTopics
+          ? null
+          : subscribedTopics(catalog, DispatchTable.of(dispatchers), false);
+    }
+    List<EventDispatcher> matching = new ArrayList<>();
+    for (EventDispatcher dispatcher : dispatchers) {
+      if (dispatcher.dispatchesTo(handlerClass)) {
+        matching.add(dispatcher);
+      }
+    }
+    if (matching.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no installed handler is a "
+              + handlerClass.getName()
+              + "; pass one of the handlers' classes, or null for all");
+    }
+    return subscribedTopics(catalog, DispatchTable.of(matching), withRetryTopics);
   }
 
   /**
@@ -567,7 +752,7 @@ public final class KafkaInfra implements DomainEventInfra {
       return;
     }
     closed = true;
-    for (KafkaEventConsumer consumer : consumers) {
+    for (SupervisedConsumer consumer : consumers) {
       try {
         consumer.close();
       } catch (RuntimeException e) {
@@ -580,6 +765,9 @@ public final class KafkaInfra implements DomainEventInfra {
       } catch (RuntimeException e) {
         log.warn("closing the producer of cluster {} failed", producer.getKey(), e);
       }
+    }
+    if (restarts != null) {
+      restarts.shutdownNow();
     }
   }
 

@@ -25,6 +25,10 @@ final class KafkaSettings {
   static final String ROUTE_PREFIX = "domainevents.route.";
   static final String DEBUG = "domainevents.debug";
   static final String CONCURRENCY = "domainevents.consumer.concurrency";
+  static final String CONSUMER_RESTART = "domainevents.consumer.restart";
+  static final String CONSUMER_RESTART_BACKOFF_MS = "domainevents.consumer.restart.backoff.ms";
+  static final String CONSUMER_RESTART_BACKOFF_MAX_MS =
+      "domainevents.consumer.restart.backoff.max.ms";
   static final String RETRY_ATTEMPTS = "domainevents.retry.attempts";
   static final String RETRY_BACKOFF_MS = "domainevents.retry.backoff.ms";
   static final String RETRY_BACKOFF_MAX_MS = "domainevents.retry.backoff.max.ms";
@@ -48,6 +52,9 @@ final class KafkaSettings {
           CLUSTERS,
           DEBUG,
           CONCURRENCY,
+          CONSUMER_RESTART,
+          CONSUMER_RESTART_BACKOFF_MS,
+          CONSUMER_RESTART_BACKOFF_MAX_MS,
           RETRY_ATTEMPTS,
           RETRY_BACKOFF_MS,
           RETRY_BACKOFF_MAX_MS,
@@ -72,6 +79,9 @@ final class KafkaSettings {
   final Map<String, String> routes;
   final boolean debug;
   final int concurrency;
+  final boolean consumerRestart;
+  final long consumerRestartBackoffMs;
+  final long consumerRestartBackoffMaxMs;
   final int retryAttempts;
   final long retryBackoffMs;
   final long retryBackoffMaxMs;
@@ -163,6 +173,10 @@ final class KafkaSettings {
     this.routes = Collections.unmodifiableMap(routes);
     this.debug = bool(all, DEBUG, false);
     this.concurrency = integer(all, CONCURRENCY, 1, 1);
+    this.consumerRestart = bool(all, CONSUMER_RESTART, true);
+    this.consumerRestartBackoffMs = longValue(all, CONSUMER_RESTART_BACKOFF_MS, 1_000);
+    this.consumerRestartBackoffMaxMs =
+        Math.max(consumerRestartBackoffMs, longValue(all, CONSUMER_RESTART_BACKOFF_MAX_MS, 60_000));
     this.retryAttempts = integer(all, RETRY_ATTEMPTS, 3, 1);
     this.retryBackoffMs = longValue(all, RETRY_BACKOFF_MS, 200);
     this.retryBackoffMaxMs = Math.max(retryBackoffMs, longValue(all, RETRY_BACKOFF_MAX_MS, 5_000));

@@ -50,6 +50,24 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void consumerRestartsAreOnByDefaultWithABoundedBackoff() {
+    KafkaSettings defaults = KafkaSettings.parse(base());
+    assertTrue(defaults.consumerRestart);
+    assertEquals(1_000, defaults.consumerRestartBackoffMs);
+    assertEquals(60_000, defaults.consumerRestartBackoffMaxMs);
+    Properties props = base();
+    props.put("domainevents.consumer.restart", "false");
+    props.put("domainevents.consumer.restart.backoff.ms", "500");
+    props.put("domainevents.consumer.restart.backoff.max.ms", "100");
+    KafkaSettings set = KafkaSettings.parse(props);
+    assertFalse(set.consumerRestart);
+    assertEquals(500, set.consumerRestartBackoffMs);
+    assertEquals(500, set.consumerRestartBackoffMaxMs, "the maximum is at least the first backoff");
+    props.put("domainevents.consumer.restart", "yes");
+    assertThrows(IllegalArgumentException.class, () -> KafkaSettings.parse(props));
+  }
+
+  @Test
   void theWireFormatIsChosenByProperty() {
     assertEquals(WireFormat.DOMAINEVENTS, KafkaSettings.parse(base()).wireFormat);
     Properties props = base();

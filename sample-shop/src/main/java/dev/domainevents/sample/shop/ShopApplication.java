@@ -275,6 +275,7 @@ public final class ShopApplication implements AutoCloseable {
       if (proxySettings != null) {
         http.receiveEvents(EventReceiver.create(storeController));
       }
+      http.serveHealth(installation::health);
       http.start();
       if (proxySettings != null) {
         // The route table is the one sdk-processor wrote into this jar from StoreController.

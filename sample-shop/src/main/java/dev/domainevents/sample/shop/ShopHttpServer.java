@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
+import dev.domainevents.InfraHealth;
 import dev.domainevents.http.EventReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /shop/{goodsId}?amount=N}: buys, answers 201 with the event id;
  *   <li>{@code GET /store/{goodsId}}: answers the store's stock (in the event-sourced mode, from
- *       its projection).
+ *       its projection);
+ *   <li>{@code GET /health}: the installed infra's health ({@link HealthJson}), 200 when up, 503
+ *       when down.
  * </ul>
  *
  * <p>The correlation id is the request's {@code X-Request-Id}, or a new one; it is returned in the
@@ -56,6 +60,25 @@ final class ShopHttpServer implements AutoCloseable {
   /** Takes the events the HTTP proxy POSTs, at {@code /events/<event name>}. */
   void receiveEvents(EventReceiver receiver) {
     receiver.mount(server, "/events");
+  }
+
+  /** Serves {@code GET /health} from {@code health}, e.g. the installation's. */
+  void serveHealth(Supplier<InfraHealth> health) {
+    server.createContext(
+        "/health",
+        exchange -> {
+          try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+              respond(exchange, 405, error("use GET /health"));
+              return;
+            }
+            InfraHealth snapshot = health.get();
+            respond(
+                exchange,
+                snapshot.status() == InfraHealth.Status.UP ? 200 : 503,
+                HealthJson.write(snapshot));
+          }
+        });
   }
 
   /** The port the server listens on; useful when started on port 0. */
@@ -152,7 +175,8 @@ final class ShopHttpServer implements AutoCloseable {
     return "{\"error\":\"" + json(message) + "\"}";
   }
 
-  private static String json(String text) {
+  /** {@code text} escaped for a JSON string, without the quotes. */
+  static String json(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -119,4 +119,25 @@ class ShopEndToEndTest {
     Thread.sleep(1_000);
     assertEquals(handledBefore + 200, shop.handledCount());
   }
+
+  @Test
+  @Order(5)
+  void healthIsUpWithTheConsumerCaughtUp() throws Exception {
+    ShopClient.await(
+        () -> {
+          HttpResponse<String> health = client.get("/health");
+          return health.statusCode() == 200
+              && health.body().contains("\"lag\":0,\"partitions\":[{");
+        });
+    HttpResponse<String> health = client.get("/health");
+    assertEquals(200, health.statusCode(), health.body());
+    assertEquals("application/json", health.headers().firstValue("Content-Type").orElseThrow());
+    String body = health.body();
+    assertTrue(body.startsWith("{\"status\":\"UP\",\"system\":\"kafka\""), body);
+    assertTrue(body.contains("\"state\":\"RUNNING\""), body);
+    assertTrue(body.contains("\"group\":\"sample-shop\""), body);
+    assertTrue(body.contains("\"publisher\":{\"state\":\"RUNNING\""), body);
+    assertTrue(body.contains("\"publish.in-flight\":0"), body);
+    assertEquals(405, client.post("/health").statusCode());
+  }
 }
