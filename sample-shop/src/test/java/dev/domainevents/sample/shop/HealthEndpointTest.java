@@ -33,7 +33,7 @@ class HealthEndpointTest {
                 List.of(RUNNING),
                 new InfraHealth.Publisher(State.RUNNING, null, 3),
                 Map.of("publish.failed", 0L, "consume.skipped", 4L)));
-    try (ShopHttpServer http = new ShopHttpServer(0, null, new Store(1, 1, 1))) {
+    try (ShopHttpServer http = new ShopHttpServer(0, null, new Store(1, 1, 1)::stock)) {
       http.serveHealth(health::get);
       http.start();
       HttpClient client = HttpClient.newHttpClient();
