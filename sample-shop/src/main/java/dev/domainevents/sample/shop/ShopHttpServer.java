@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /shop/{goodsId}?amount=N}: buys, answers 201 with the event id;
- *   <li>{@code GET /store/{goodsId}}: answers the store's stock.
+ *   <li>{@code GET /store/{goodsId}}: answers the store's stock;
+ *   <li>{@code GET /metrics}: the domain-event meters in the Prometheus text format.
  * </ul>
  *
  * <p>The correlation id is the request's {@code X-Request-Id}, or a new one; it is returned in the
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ShopHttpServer implements AutoCloseable {
   static final String REQUEST_ID = "X-Request-Id";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final Logger log = LoggerFactory.getLogger(ShopHttpServer.class);
 
   private final HttpServer server;
@@ -54,6 +57,11 @@ final class ShopHttpServer implements AutoCloseable {
   /** Takes the events the HTTP proxy POSTs, at {@code /events/<event name>}. */
   void receiveEvents(EventReceiver receiver) {
     receiver.mount(server, "/events");
+  }
+
+  /** Serves {@code scrape}, Prometheus text, at {@code GET /metrics}. */
+  void serveMetrics(Supplier<String> scrape) {
+    server.createContext("/metrics", exchange -> metrics(exchange, scrape));
   }
 
   /** The port the server listens on; useful when started on port 0. */
@@ -117,6 +125,21 @@ final class ShopHttpServer implements AutoCloseable {
         return;
       }
       respond(exchange, 200, "{\"goodsId\":" + goodsId + ",\"stock\":" + stock.getAsInt() + "}");
+    }
+  }
+
+  private static void metrics(HttpExchange exchange, Supplier<String> scrape) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, error("use GET /metrics"));
+        return;
+      }
+      byte[] bytes = scrape.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
     }
   }
 
