@@ -20,9 +20,9 @@ import java.util.Map;
  * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox runs use the
  * PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only
- * SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox} or
- * {@code amqp} alone). {@code --events N} also sets the events per AMQP run (10,000 with {@code
- * --quick}, 50,000 by default).
+ * SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code outbox}, {@code
+ * amqp} or {@code observability} alone). {@code --events N} also sets the events per AMQP run
+ * (10,000 with {@code --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -137,6 +137,8 @@ public final class BenchmarkMain {
     List<double[]> relayPairs = new ArrayList<>(); // {one relay, two relays, hand-written loop}
     long[] outboxLatencies;
     String database;
+    ObservabilityRuns.Figures observability = null;
+    Map<String, Double> observabilityBytes = Map.of();
     try (EmbeddedKafka broker =
         EmbeddedKafka.create(
                 Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
@@ -179,6 +181,11 @@ public final class BenchmarkMain {
       }
       for (int perSecond : kafka ? rates : List.<Integer>of()) {
         latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
+      }
+
+      if (runs(only, "observability")) {
+        observabilityBytes = DispatchRun.run(InterceptedDispatchBenchmark.class, quick);
+        observability = new ObservabilityRuns(runs).run(n, quick ? 3 : PAIRS);
       }
 
       if (!runs(only, "outbox")) {
@@ -398,6 +405,17 @@ public final class BenchmarkMain {
             outboxP99,
             outboxMax));
     amqp.appendTo(table);
+    if (observability != null) {
+      observability.appendTo(table);
+      observabilityBytes.forEach(
+          (name, value) ->
+              table.append(
+                  String.format(
+                      Locale.ROOT,
+                      "| intercepted per-record path, %s | %.2f | | |%n",
+                      name.endsWith(".bytes") ? name + ", B/op" : name + ", ns/op",
+                      value)));
+    }
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
     System.out.println(
@@ -429,6 +447,16 @@ public final class BenchmarkMain {
         startupAdded,
         compileOverhead,
         amqp.ratios());
+    if (observability != null) {
+      Map<String, Double> bytes = new LinkedHashMap<>();
+      observabilityBytes.forEach(
+          (name, value) -> {
+            if (name.endsWith(".bytes")) {
+              bytes.put("record_path_" + name.replace(".bytes", "_bytes"), value);
+            }
+          });
+      System.out.println(observability.summary(bytes));
+    }
   }
 
   /** One measured run. */
