@@ -2,6 +2,7 @@ package dev.domainevents.kafka;
 
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DeliveryException;
 import dev.domainevents.spi.DispatchTable;
@@ -98,6 +99,8 @@ final class KafkaEventConsumer implements Runnable {
    * @param reason why the record is dead-lettered
    * @param error what the handler threw last, or why the record is poison
    * @param refused why the full copy was refused, for {@link Step#STUB}
+   * @param context the handlers' last context, for the outcome; {@code null} for poison
+   * @param nanos how long the handlers ran last, for the outcome
    */
   private record Pending(
       long offset,
@@ -106,9 +109,11 @@ final class KafkaEventConsumer implements Runnable {
       int round,
       String reason,
       Throwable error,
-      RoutingException refused) {
+      RoutingException refused,
+      EventContext context,
+      long nanos) {
     Pending next(Step step, RoutingException refused) {
-      return new Pending(offset, step, attempts, round, reason, error, refused);
+      return new Pending(offset, step, attempts, round, reason, error, refused, context, nanos);
     }
   }
 
@@ -124,6 +129,7 @@ final class KafkaEventConsumer implements Runnable {
   private final KafkaSettings settings;
   private final String clientId;
   private final String bootstrapServers;
+  private final RecordOutcomes outcomes;
 
   /** The subscribed topics that are retry topics: only their records may carry retry headers. */
   private final Set<String> retryTopics = new HashSet<>();
@@ -168,6 +174,7 @@ final class KafkaEventConsumer implements Runnable {
     this.settings = settings;
     this.clientId = clientId;
     this.bootstrapServers = bootstrapServers;
+    this.outcomes = new RecordOutcomes(table.interceptors(), group);
     for (String topic : this.topics) {
       if (topic.startsWith(KafkaSettings.RETRY_TOPIC_PREFIX)
           && this.topics.contains(topic.substring(KafkaSettings.RETRY_TOPIC_PREFIX.length()))) {
@@ -347,7 +354,8 @@ final class KafkaEventConsumer implements Runnable {
       return route(
           record,
           partition,
-          new Pending(record.offset(), Step.DEAD_LETTER, 0, 0, poison.reason(), poison, null));
+          new Pending(
+              record.offset(), Step.DEAD_LETTER, 0, 0, poison.reason(), poison, null, null, 0));
     }
     if (delivery == null) {
       // An event of an aggregate whose topic this service reads for other events.
@@ -365,6 +373,7 @@ final class KafkaEventConsumer implements Runnable {
                     : EnvelopeHeaders.EVENT_NAME),
             count);
       }
+      outcomes.report(null, record, EventInterceptor.Outcome.SKIPPED, null, 0);
       return Outcome.DONE;
     }
     if (delivery.group() != null && !delivery.group().equals(group)) {
@@ -380,6 +389,14 @@ final class KafkaEventConsumer implements Runnable {
           EnvelopeHeaders.GROUP,
           EnvelopeCodec.excerpt(delivery.group(), 100),
           group);
+      if (outcomes.active()) {
+        outcomes.report(
+            outcomes.context(delivery.envelope(), 1, record),
+            record,
+            EventInterceptor.Outcome.SKIPPED,
+            null,
+            0);
+      }
       return Outcome.DONE;
     }
     if (resumed == null && delivery.retryAt() > System.currentTimeMillis()) {
@@ -390,21 +407,36 @@ final class KafkaEventConsumer implements Runnable {
     // One attempt per pass: between attempts the partition waits paused, not this thread.
     int calls = (resumed == null ? 0 : resumed.attempts()) + 1;
     int attempt = saturatedSum(delivery.attempts(), calls);
+    EventContext context = outcomes.context(envelope, attempt, record);
     long start = System.nanoTime();
     Throwable lastError;
+    long nanos;
     try {
-      if (!handleOnce(EventContext.of(envelope, attempt))) {
+      if (!handleOnce(context)) {
         if (settings.debug) {
           log.info(
               "consume duplicate skipped: event={} id={}", envelope.name(), envelope.eventId());
         }
+        outcomes.report(context, record, EventInterceptor.Outcome.DUPLICATE, null, 0);
         return Outcome.DONE;
       }
       if (settings.debug) {
         logConsumed(record, envelope, attempt, start);
       }
+      outcomes.report(
+          context, record, EventInterceptor.Outcome.HANDLED, null, System.nanoTime() - start);
       return Outcome.DONE;
+    } catch (RuntimeException storeFailure) {
+      // The dedupe store failed, not a handler: the record is tried again in place.
+      outcomes.report(
+          context,
+          record,
+          EventInterceptor.Outcome.RETRIED,
+          storeFailure,
+          System.nanoTime() - start);
+      throw storeFailure;
     } catch (HandlerFailure failure) {
+      nanos = System.nanoTime() - start;
       Throwable e = failure.getCause();
       lastError = e;
       log.warn(
@@ -421,11 +453,21 @@ final class KafkaEventConsumer implements Runnable {
           record,
           partition,
           new Pending(
-              record.offset(), Step.DEAD_LETTER, total, 0, rejected.reason(), lastError, null));
+              record.offset(),
+              Step.DEAD_LETTER,
+              total,
+              0,
+              rejected.reason(),
+              lastError,
+              null,
+              context,
+              nanos));
     }
     if (calls < settings.retryAttempts) {
+      outcomes.report(context, record, EventInterceptor.Outcome.RETRIED, lastError, nanos);
       pending.put(
-          partition, new Pending(record.offset(), Step.HANDLE, calls, 0, null, lastError, null));
+          partition,
+          new Pending(record.offset(), Step.HANDLE, calls, 0, null, lastError, null, null, 0));
       return waitFor(retryDelay(calls, lastError));
     }
     boolean retryTopic = retryRouter != null && delivery.retryRound() < settings.retryTopicRounds;
@@ -439,7 +481,9 @@ final class KafkaEventConsumer implements Runnable {
             retryTopic ? delivery.retryRound() + 1 : 0,
             DeadLetterRouter.HANDLER_FAILED,
             lastError,
-            null));
+            null,
+            context,
+            nanos));
   }
 
   /**
@@ -493,7 +537,8 @@ final class KafkaEventConsumer implements Runnable {
       retryAt = latest;
     }
     // Once the wait is over the record is handled, whatever its header says by then.
-    pending.put(partition, new Pending(record.offset(), Step.HANDLE, 0, 0, null, null, null));
+    pending.put(
+        partition, new Pending(record.offset(), Step.HANDLE, 0, 0, null, null, null, null, 0));
     waitUntil = retryAt;
     return Outcome.WAIT;
   }
@@ -518,6 +563,12 @@ final class KafkaEventConsumer implements Runnable {
                 record.offset(),
                 step.attempts(),
                 topic);
+            outcomes.report(
+                step.context(),
+                record,
+                EventInterceptor.Outcome.RETRY_TOPIC,
+                step.error(),
+                step.nanos());
           }
           case DEAD_LETTER, STUB -> {
             boolean stub = step.step() == Step.STUB;
@@ -536,6 +587,12 @@ final class KafkaEventConsumer implements Runnable {
                 step.reason(),
                 step.attempts(),
                 String.valueOf(step.error()));
+            outcomes.report(
+                step.context(),
+                record,
+                EventInterceptor.Outcome.DEAD_LETTERED,
+                step.error(),
+                step.nanos());
           }
           case HANDLE -> throw new IllegalStateException("not a routing step: " + step);
         }
@@ -566,6 +623,8 @@ final class KafkaEventConsumer implements Runnable {
               group,
               step.reason(),
               String.valueOf(step.error()));
+          outcomes.report(
+              step.context(), record, EventInterceptor.Outcome.SKIPPED, step.error(), step.nanos());
           return Outcome.DONE;
         }
         log.error(

@@ -1,10 +1,13 @@
 package dev.domainevents.kafka;
 
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor.Publication;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>The producer retries transient errors itself until {@code delivery.timeout.ms}; only then does
  * a callback report a failure, so a failure here means the event was not delivered and the caller
  * must know.
+ *
+ * <p>With interceptors, each batch runs through their {@code publishBatch} and each event through
+ * their {@code publish}, and the envelope they pass on is what is sent, with the headers they added
+ * as record headers. With none, the batch takes the direct path, which allocates nothing for them.
  */
 final class KafkaEventPublisher {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
@@ -35,18 +42,21 @@ final class KafkaEventPublisher {
   private final ClusterProducer defaultCluster;
   private final EnvelopeCodec codec;
   private final boolean debug;
+  private final EventInterceptors interceptors;
 
   KafkaEventPublisher(
       Map<String, ClusterProducer> clusters,
       String defaultCluster,
       Map<String, String> routes,
       EnvelopeCodec codec,
-      boolean debug) {
+      boolean debug,
+      EventInterceptors interceptors) {
     this.clusters = Map.copyOf(clusters);
     this.defaultCluster = clusters.get(defaultCluster);
     this.routes = Map.copyOf(routes);
     this.codec = codec;
     this.debug = debug;
+    this.interceptors = interceptors;
   }
 
   ClusterProducer cluster(String name) {
@@ -66,9 +76,17 @@ final class KafkaEventPublisher {
    * Publishes {@code events} in order to the given cluster, or when {@code cluster} is {@code
    * null}, to each topic's routed cluster or the default one.
    */
+  CompletableFuture<Void> publish(ClusterProducer cluster, List<EventEnvelope> events) {
+    if (interceptors.isEmpty()) {
+      return send(cluster, events);
+    }
+    return interceptors.publishBatch(
+        events, RecordOutcomes.SYSTEM, batch -> sendIntercepted(cluster, batch));
+  }
+
   @SuppressWarnings("FutureReturnValueIgnored") // each send's outcome reaches the batch through its
   // Acknowledgement callback
-  CompletableFuture<Void> publish(ClusterProducer cluster, List<EventEnvelope> events) {
+  private CompletableFuture<Void> send(ClusterProducer cluster, List<EventEnvelope> events) {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -111,6 +129,105 @@ final class KafkaEventPublisher {
       }
     }
     return done;
+  }
+
+  /**
+   * Sends each event through the interceptors' {@code publish}, in order, and stops at the first
+   * that fails before it reaches the broker, like {@link #send}: later events must not overtake it.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // each event's future reaches the batch's through
+  // whenComplete
+  private CompletableFuture<Void> sendIntercepted(
+      ClusterProducer cluster, List<EventEnvelope> events) {
+    if (events.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger outstanding = new AtomicInteger(events.size());
+    int index = 0;
+    for (EventEnvelope event : events) {
+      if (done.isDone()) {
+        return done;
+      }
+      int unsent = events.size() - index++;
+      String topic;
+      try {
+        topic = codec.topicOf(event);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(notSent(event, e, unsent));
+        return done;
+      }
+      CompletableFuture<Void> sent;
+      try {
+        sent =
+            interceptors.publish(
+                new Publication(event, RecordOutcomes.SYSTEM, topic),
+                envelope -> sendOne(cluster, envelope, topic));
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      if (sent.isCompletedExceptionally() && !sent.isCancelled()) {
+        // Refused before the broker saw it (or stopped by an interceptor): stop the batch here.
+        Throwable cause = unwrap(sent.handle((ok, error) -> error).join());
+        done.completeExceptionally(
+            cause instanceof EventPublishException known ? known : notSent(event, cause, unsent));
+        return done;
+      }
+      sent.whenComplete(
+          (ok, failure) -> {
+            if (failure != null) {
+              Throwable error = unwrap(failure);
+              done.completeExceptionally(
+                  error instanceof EventPublishException
+                      ? error
+                      : new EventPublishException(
+                          "publishing " + describe(event) + " failed: " + error, error));
+            } else if (outstanding.decrementAndGet() == 0) {
+              done.complete(null);
+            }
+          });
+    }
+    return done;
+  }
+
+  /** Sends one envelope, as the interceptors passed it on, to {@code topic}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // its Acknowledgement completes the future
+  private CompletableFuture<Void> sendOne(
+      ClusterProducer cluster, EventEnvelope event, String topic) {
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    try {
+      ClusterProducer target = cluster;
+      if (target == null) {
+        String routed = routes.get(topic);
+        target = routed == null ? defaultCluster : clusters.get(routed);
+      }
+      ProducerRecord<byte[], byte[]> record = codec.encode(event, topic);
+      target
+          .producer()
+          .send(record, new Acknowledgement(target, event, acknowledged, new AtomicInteger(1)));
+    } catch (RuntimeException e) {
+      // Refused before the broker saw it: the batch reports it, with what was not sent.
+      acknowledged.completeExceptionally(e);
+    }
+    return acknowledged;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+  }
+
+  private static EventPublishException notSent(EventEnvelope event, Throwable e, int unsent) {
+    return new EventPublishException(
+        "could not send "
+            + describe(event)
+            + " ("
+            + e.getMessage()
+            + "); "
+            + unsent
+            + " event(s) of the batch, from this one on, were not sent",
+        e);
   }
 
   private static String describe(EventEnvelope event) {

@@ -1,6 +1,7 @@
 package dev.domainevents.kafka;
 
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.EventType;
 import dev.domainevents.json.JsonPayloadCodec;
@@ -194,8 +195,20 @@ public final class KafkaInfra implements DomainEventInfra {
   }
 
   @Override
-  public synchronized void start(EventCatalog catalog) {
+  public void start(EventCatalog catalog) {
+    start(catalog, EventInterceptors.none());
+  }
+
+  /**
+   * Starts with {@code interceptors} around every publish (system {@code kafka}, destination the
+   * topic) and every delivery attempt, which they see as a {@link dev.domainevents.Delivery} with
+   * its topic, partition, offset and group. With none, publishing and consuming take the direct
+   * path.
+   */
+  @Override
+  public synchronized void start(EventCatalog catalog, EventInterceptors interceptors) {
     Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(interceptors, "interceptors");
     if (this.catalog != null) {
       throw new IllegalStateException("KafkaInfra is already started");
     }
@@ -203,7 +216,7 @@ public final class KafkaInfra implements DomainEventInfra {
       throw new IllegalStateException("KafkaInfra is closed");
     }
     this.catalog = catalog;
-    DispatchTable table = DispatchTable.of(dispatchers);
+    DispatchTable table = DispatchTable.of(dispatchers, interceptors, RecordOutcomes.SYSTEM);
     EnvelopeCodec codec = new EnvelopeCodec(payloadCodec, catalog, table, settings.wireFormat);
     Set<String> topics = subscribedTopics(catalog, table);
     try {
@@ -227,7 +240,8 @@ public final class KafkaInfra implements DomainEventInfra {
               settings.defaultCluster().name(),
               settings.routes,
               codec,
-              settings.debug);
+              settings.debug,
+              interceptors);
       if (!topics.isEmpty()) {
         startConsumers(codec, table, topics);
       }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DispatchTable;
@@ -20,16 +22,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A unit test of the publisher's batch rule, with a producer stand-in; no broker. */
 class KafkaEventPublisherTest {
   /**
    * Kafka 4 reports an unreachable broker through the callback, from inside {@code send()}. The
-   * rest of the batch must not be sent: it could be delivered after the failed event.
+   * rest of the batch must not be sent: it could be delivered after the failed event. The same
+   * holds when interceptors wrap each send.
    */
-  @Test
-  void aFailedCallbackStopsTheRestOfTheBatch() throws Exception {
+  @ParameterizedTest(name = "intercepted={0}")
+  @ValueSource(booleans = {false, true})
+  void aFailedCallbackStopsTheRestOfTheBatch(boolean intercepted) throws Exception {
     FailingFirstSend producer = new FailingFirstSend();
     EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.publisher-unit"));
     KafkaEventPublisher publisher =
@@ -44,7 +49,10 @@ class KafkaEventPublisherTest {
                 catalog,
                 DispatchTable.of(List.of()),
                 WireFormat.DOMAINEVENTS),
-            false);
+            false,
+            intercepted
+                ? EventInterceptors.builder().add(new EventInterceptor() {}).build()
+                : EventInterceptors.none());
     Fixtures.Goods goods = new Fixtures.Goods(1);
     goods.shopping(1);
     goods.shopping(2);
