@@ -128,6 +128,26 @@ public record EventEnvelope(
             type != null && type.schemaVersion() == version ? type : null);
   }
 
+  /**
+   * Returns a copy of this envelope with other headers, e.g. with a trace context added by an
+   * {@link EventInterceptor} on the way out. The copy keeps every other component, {@link #type()}
+   * too.
+   */
+  public EventEnvelope withHeaders(Map<String, String> headers) {
+    return new EventEnvelope(
+        eventId,
+        name,
+        aggregateType,
+        aggregateId,
+        payload,
+        headers,
+        occurredAt,
+        correlationId,
+        causationId,
+        schemaVersion,
+        type);
+  }
+
   /** Returns a copy of this envelope that carries {@code type} and its schema version. */
   EventEnvelope withType(EventType<?> type) {
     return new EventEnvelope(

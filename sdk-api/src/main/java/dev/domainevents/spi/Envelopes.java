@@ -12,15 +12,23 @@ import java.util.UUID;
  * The one factory of envelopes, and the thread's scope stack that fills them in. Every envelope the
  * SDK makes comes from here, whether an entity raised it ({@link #event}) or an infra sends a plain
  * topic message ({@link #message}): a new time-ordered id, the occurred-at time that id carries,
- * the correlation and causation ids and the {@code traceparent} of the innermost open {@link Scope}
- * on this thread, and the schema version.
+ * the correlation and causation ids and the W3C trace context ({@code traceparent}, {@code
+ * tracestate}, {@code baggage}) of the innermost open {@link Scope} on this thread, and the schema
+ * version.
  *
  * <p>Users open scopes with {@link dev.domainevents.EventScope#correlate}; infrastructure opens a
- * {@link #handling} scope around each handler call (see {@link DispatchTable}).
+ * {@link #handling} scope around each handler call (see {@link DispatchTable}); a tracing
+ * interceptor opens a {@link #trace} scope inside it, so that raised events carry its span.
  */
 public final class Envelopes {
   /** The header that carries a W3C trace context; {@code EventScope.TRACEPARENT} for users. */
   public static final String TRACEPARENT = "traceparent";
+
+  /** The header that carries W3C vendor trace state, beside {@link #TRACEPARENT}. */
+  public static final String TRACESTATE = "tracestate";
+
+  /** The header that carries W3C baggage. */
+  public static final String BAGGAGE = "baggage";
 
   /** Each thread's scope stack; kept for the thread's life, so opening a scope sets no entry. */
   private static final ThreadLocal<Frames> FRAMES = ThreadLocal.withInitial(Frames::new);
@@ -96,13 +104,11 @@ public final class Envelopes {
       causationId = null;
     } else {
       correlationId = scope.correlationId();
-      causationId = scope.causationId();
-      String traceparent = scope.traceparent();
-      if (traceparent != null && !headers.containsKey(TRACEPARENT)) {
-        Map<String, String> withTrace = new HashMap<>(headers);
-        withTrace.put(TRACEPARENT, traceparent);
-        headers = withTrace;
+      if (correlationId == null) {
+        correlationId = id.toString(); // a trace scope outside any flow: a root event
       }
+      causationId = scope.causationId();
+      headers = withTrace(headers, scope);
     }
     return new EventEnvelope(
         id,
@@ -119,6 +125,34 @@ public final class Envelopes {
   }
 
   /**
+   * Returns {@code headers} with the scope's trace context added. The caller's headers win: the
+   * scope's {@code traceparent} (with its {@code tracestate}, which belongs to it) only when they
+   * hold no {@code traceparent}, and its {@code baggage} only when they hold none.
+   */
+  private static Map<String, String> withTrace(Map<String, String> headers, Scope scope) {
+    String traceparent = scope.traceparent();
+    String baggage = scope.baggage;
+    boolean addParent = traceparent != null && !headers.containsKey(TRACEPARENT);
+    boolean addBaggage = baggage != null && !headers.containsKey(BAGGAGE);
+    if (!addParent && !addBaggage) {
+      return headers;
+    }
+    Map<String, String> withTrace = new HashMap<>(headers);
+    if (addParent) {
+      withTrace.put(TRACEPARENT, traceparent);
+      if (scope.tracestate != null) {
+        withTrace.put(TRACESTATE, scope.tracestate);
+      } else {
+        withTrace.remove(TRACESTATE); // a trace state of another trace would be wrong here
+      }
+    }
+    if (addBaggage) {
+      withTrace.put(BAGGAGE, baggage);
+    }
+    return withTrace;
+  }
+
+  /**
    * Opens a scope whose envelopes carry {@code correlationId} (a new id when {@code null} or blank)
    * and, when not {@code null}, {@code traceparent}. {@link dev.domainevents.EventScope#correlate}
    * is the user's way to call this.
@@ -129,19 +163,67 @@ public final class Envelopes {
             ? EventIds.next().toString()
             : correlationId;
     Scope scope = new Scope(FRAMES.get());
-    scope.open(id, null, traceparent, null);
+    scope.open(id, null);
+    scope.setTrace(traceparent, null, null);
+    return scope;
+  }
+
+  /**
+   * Opens a scope nested in the current one whose envelopes carry the W3C trace context {@code
+   * traceHeaders} instead of the enclosing scope's, and the enclosing scope's correlation and
+   * causation ids (none outside any scope: each envelope then correlates to itself). A tracing
+   * interceptor opens it around the handlers, with the handler span's context, so that events they
+   * raise continue the trace from that span. {@link dev.domainevents.EventScope#trace} is the
+   * user's way to call this.
+   *
+   * @param traceHeaders {@code traceparent}, and optionally {@code tracestate} and {@code baggage};
+   *     an empty map opens a scope without trace context
+   * @throws IllegalArgumentException for any other key, or a {@code tracestate} without a {@code
+   *     traceparent}
+   */
+  public static Scope trace(Map<String, String> traceHeaders) {
+    Objects.requireNonNull(traceHeaders, "traceHeaders");
+    String traceparent = null;
+    String tracestate = null;
+    String baggage = null;
+    for (Map.Entry<String, String> header : traceHeaders.entrySet()) {
+      String key = header.getKey();
+      String value = Objects.requireNonNull(header.getValue(), key);
+      if (TRACEPARENT.equals(key)) {
+        traceparent = value;
+      } else if (TRACESTATE.equals(key)) {
+        tracestate = value;
+      } else if (BAGGAGE.equals(key)) {
+        baggage = value;
+      } else {
+        throw new IllegalArgumentException(
+            "\""
+                + key
+                + "\" is not a trace header; a trace scope takes traceparent, tracestate and"
+                + " baggage only");
+      }
+    }
+    if (tracestate != null && traceparent == null) {
+      throw new IllegalArgumentException("a tracestate needs the traceparent it belongs to");
+    }
+    Frames frames = FRAMES.get();
+    Scope scope = new Scope(frames);
+    Scope enclosing = frames.current;
+    scope.open(null, null);
+    scope.enclosing = enclosing;
+    scope.setTrace(traceparent, tracestate, baggage);
     return scope;
   }
 
   /**
    * Opens the scope in which {@code handled} is handled: envelopes made inside it are caused by
-   * {@code handled} and share its correlation id and {@code traceparent}. Infrastructure opens it
-   * around each handler call.
+   * {@code handled} and share its correlation id and trace context ({@code traceparent}, {@code
+   * tracestate}, {@code baggage}). Infrastructure opens it around each handler call.
    */
   public static Scope handling(EventEnvelope handled) {
     Objects.requireNonNull(handled, "handled");
     Scope scope = new Scope(FRAMES.get());
-    scope.open(null, null, null, handled);
+    scope.open(null, handled);
     return scope;
   }
 
@@ -159,7 +241,7 @@ public final class Envelopes {
       frames.spare = scope.nextSpare;
       scope.nextSpare = null;
     }
-    scope.open(null, null, null, handled);
+    scope.open(null, handled);
     return scope;
   }
 
@@ -170,6 +252,8 @@ public final class Envelopes {
     scope.handled = null;
     scope.causationId = null;
     scope.traceparent = null;
+    scope.tracestate = null;
+    scope.baggage = null;
     Frames frames = scope.frames;
     scope.nextSpare = frames.spare;
     frames.spare = scope;
@@ -190,10 +274,14 @@ public final class Envelopes {
     // A handling scope reads its ids from the handled envelope only when an envelope is made in
     // it: most handlers raise nothing, and the causation id's text costs a UUID.toString.
     private EventEnvelope handled;
+    // A trace scope takes its ids from the scope it is nested in, which outlives it.
+    private Scope enclosing;
     private String correlationId;
     private String causationId;
     private String traceparent;
-    private boolean traceparentRead;
+    private String tracestate;
+    private String baggage;
+    private boolean traceRead;
     private Scope previous;
     private Scope nextSpare;
     private boolean closed;
@@ -202,25 +290,37 @@ public final class Envelopes {
       this.frames = frames;
     }
 
-    private void open(
-        String correlationId, String causationId, String traceparent, EventEnvelope handled) {
+    private void open(String correlationId, EventEnvelope handled) {
       this.handled = handled;
+      this.enclosing = null;
       this.correlationId = handled == null ? correlationId : handled.correlationId();
-      this.causationId = causationId;
-      this.traceparent = traceparent;
-      this.traceparentRead = handled == null;
+      this.causationId = null;
+      this.traceRead = handled == null;
       this.closed = false;
       this.previous = frames.current;
       frames.current = this;
     }
 
-    /** The correlation id of envelopes made in this scope. */
+    private void setTrace(String traceparent, String tracestate, String baggage) {
+      this.traceparent = traceparent;
+      this.tracestate = tracestate;
+      this.baggage = baggage;
+      this.traceRead = true;
+    }
+
+    /**
+     * The correlation id of envelopes made in this scope, or {@code null} in a trace scope outside
+     * any other scope, where each envelope correlates to itself.
+     */
     public String correlationId() {
-      return correlationId;
+      return enclosing != null ? enclosing.correlationId() : correlationId;
     }
 
     /** The id of the event being handled, or {@code null} outside a handler. */
     public String causationId() {
+      if (enclosing != null) {
+        return enclosing.causationId();
+      }
       if (causationId == null && handled != null) {
         causationId = handled.eventId().toString();
       }
@@ -229,9 +329,12 @@ public final class Envelopes {
 
     /** The W3C trace context of this scope, or {@code null}. */
     public String traceparent() {
-      if (!traceparentRead) {
+      if (!traceRead) {
+        // A handling scope passes the handled event's trace context on, as it came.
         traceparent = handled.header(TRACEPARENT);
-        traceparentRead = true;
+        tracestate = traceparent == null ? null : handled.header(TRACESTATE);
+        baggage = handled.header(BAGGAGE);
+        traceRead = true;
       }
       return traceparent;
     }

@@ -126,4 +126,78 @@ class EnvelopesTest {
     }
     assertNull(Envelopes.message("parcel-labels", "k", "label", Map.of()).causationId());
   }
+
+  @Test
+  void aHandlingScopeCarriesTheWholeTraceContextOn() {
+    EventEnvelope handled =
+        Envelopes.event(
+            SHIPPED,
+            "p-1",
+            "box",
+            Map.of(
+                EventScope.TRACEPARENT, "00-abc-def-01",
+                EventScope.TRACESTATE, "vendor=1",
+                EventScope.BAGGAGE, "tenant=acme"));
+    try (Envelopes.Scope scope = Envelopes.handling(handled)) {
+      EventEnvelope caused = Envelopes.message("parcel-labels", "k", "label", Map.of());
+      assertEquals("00-abc-def-01", caused.header(EventScope.TRACEPARENT));
+      assertEquals("vendor=1", caused.header(EventScope.TRACESTATE));
+      assertEquals("tenant=acme", caused.header(EventScope.BAGGAGE));
+    }
+  }
+
+  @Test
+  void aTraceScopeReplacesTheTraceContextAndKeepsTheIdsOfTheScopeItIsNestedIn() {
+    EventEnvelope handled =
+        Envelopes.event(
+            SHIPPED,
+            "p-1",
+            "box",
+            Map.of(EventScope.TRACEPARENT, "00-abc-def-01", EventScope.TRACESTATE, "old=1"));
+    try (Envelopes.Scope handling = Envelopes.handling(handled)) {
+      try (EventScope trace =
+          EventScope.trace(
+              Map.of(EventScope.TRACEPARENT, "00-abc-span-01", EventScope.BAGGAGE, "k=v"))) {
+        assertEquals(handled.correlationId(), trace.correlationId());
+        assertEquals(handled.eventId().toString(), trace.causationId());
+        EventEnvelope caused = Envelopes.event(SHIPPED, "p-2", "box", Map.of());
+        assertEquals("00-abc-span-01", caused.header(EventScope.TRACEPARENT));
+        assertNull(caused.header(EventScope.TRACESTATE), "the old trace's state does not follow");
+        assertEquals("k=v", caused.header(EventScope.BAGGAGE));
+        assertEquals(handled.correlationId(), caused.correlationId());
+        assertEquals(handled.eventId().toString(), caused.causationId());
+        EventEnvelope own =
+            Envelopes.event(SHIPPED, "p-3", "box", Map.of(EventScope.TRACEPARENT, "mine"));
+        assertEquals("mine", own.header(EventScope.TRACEPARENT), "the caller's header wins");
+      }
+      EventEnvelope after = Envelopes.event(SHIPPED, "p-4", "box", Map.of());
+      assertEquals("00-abc-def-01", after.header(EventScope.TRACEPARENT), "closed: back in force");
+      assertEquals("old=1", after.header(EventScope.TRACESTATE));
+    }
+  }
+
+  @Test
+  void aTraceScopeOutsideAnyScopeMakesRootEvents() {
+    try (EventScope trace = EventScope.trace(Map.of(EventScope.TRACEPARENT, "00-t-s-01"))) {
+      assertNull(trace.correlationId());
+      EventEnvelope event = Envelopes.event(SHIPPED, "p-1", "box", Map.of());
+      assertEquals(event.eventId().toString(), event.correlationId(), "correlates to itself");
+      assertNull(event.causationId());
+      assertEquals("00-t-s-01", event.header(EventScope.TRACEPARENT));
+    }
+    assertNull(Envelopes.event(SHIPPED, "p-1", "box", Map.of()).header(EventScope.TRACEPARENT));
+  }
+
+  @Test
+  void aTraceScopeTakesTraceHeadersOnly() {
+    var other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EventScope.trace(Map.of(EventScope.TRACEPARENT, "00-t-s-01", "x-tenant", "a")));
+    assertTrue(other.getMessage().startsWith("\"x-tenant\" is not a trace header"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> EventScope.trace(Map.of(EventScope.TRACESTATE, "vendor=1")));
+    assertNull(Envelopes.event(SHIPPED, "p-1", "box", Map.of()).causationId(), "nothing opened");
+  }
 }
