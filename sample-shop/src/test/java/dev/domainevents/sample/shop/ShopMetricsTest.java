@@ -59,7 +59,7 @@ class ShopMetricsTest {
         handled + 1,
         value(after, "domainevents_handle_seconds_count", SHOPPING, KAFKA, "outcome=\"handled\""),
         after);
-    assertTrue(after.contains("# TYPE domainevents_publish_inflight gauge"), after);
+    assertTrue(after.contains("# TYPE domainevents_publish_inflight_events gauge"), after);
     assertTrue(after.contains("domainevents_publisher_state{"), after);
   }
 
