@@ -3,9 +3,17 @@ package dev.domainevents.benchmarks;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventInterceptors;
 import dev.domainevents.micrometer.DomainEventMetrics;
+import dev.domainevents.opentelemetry.DomainEventTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,8 +26,10 @@ import java.util.function.Supplier;
 /**
  * What observability costs: the SDK's Kafka publish and consume runs with interceptors off ({@code
  * EventInterceptors.none()}) next to metrics on ({@link DomainEventMetrics} on a Prometheus
- * registry, scraped every second as a busy Prometheus would), in rounds that rotate which variant
- * runs first. The figure is the median of the per-round ratios on/off, with their range.
+ * registry, scraped every second as a busy Prometheus would) and metrics plus tracing ({@code
+ * DomainEventTracing} on the OpenTelemetry SDK, every span sampled and dropped by its exporter), in
+ * rounds that rotate which variant runs first. The figure is the median of the per-round ratios
+ * on/off, with their range.
  */
 final class ObservabilityRuns {
   private final KafkaRuns runs;
@@ -40,6 +50,48 @@ final class ObservabilityRuns {
                   metrics,
                   registry);
             }));
+    variants.add(
+        new Variant(
+            "metrics+tracing",
+            () -> {
+              PrometheusMeterRegistry registry =
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+              DomainEventMetrics metrics = DomainEventMetrics.of(registry);
+              // Every span is sampled, ended and handed to a batch processor whose exporter drops
+              // it: the tracing work an application does, without a collector's network time.
+              SdkTracerProvider tracer =
+                  SdkTracerProvider.builder()
+                      .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
+                      .build();
+              OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracer).build();
+              return new Observed(
+                  EventInterceptors.builder()
+                      .logContext(false)
+                      .add(metrics)
+                      .add(DomainEventTracing.create(otel))
+                      .build(),
+                  metrics,
+                  registry,
+                  otel);
+            }));
+  }
+
+  /** Exports nothing: spans are made and batched, then dropped. */
+  private static final class DroppingExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
   }
 
   /** Runs {@code rounds} rounds of every variant, publishing and consuming {@code events} each. */
@@ -110,17 +162,28 @@ final class ObservabilityRuns {
     private final EventInterceptors interceptors;
     private final DomainEventMetrics metrics;
     private final ScheduledExecutorService scraper;
+    private final OpenTelemetrySdk otel;
 
     Observed(EventInterceptors interceptors, DomainEventMetrics metrics) {
       this.interceptors = interceptors;
       this.metrics = metrics;
       this.scraper = null;
+      this.otel = null;
     }
 
     Observed(
         EventInterceptors interceptors,
         DomainEventMetrics metrics,
         PrometheusMeterRegistry registry) {
+      this(interceptors, metrics, registry, null);
+    }
+
+    Observed(
+        EventInterceptors interceptors,
+        DomainEventMetrics metrics,
+        PrometheusMeterRegistry registry,
+        OpenTelemetrySdk otel) {
+      this.otel = otel;
       this.interceptors = interceptors;
       this.metrics = metrics;
       this.scraper =
@@ -149,6 +212,9 @@ final class ObservabilityRuns {
     public void close() {
       if (scraper != null) {
         scraper.shutdownNow();
+      }
+      if (otel != null) {
+        otel.close();
       }
     }
   }
