@@ -22,7 +22,7 @@ import java.util.Map;
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox and event
  * store runs use the PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory
  * H2), {@code --only SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka},
- * {@code http}, {@code outbox}, {@code amqp} or {@code store} alone). The HTTP runs deliver 30,000
+ * {@code http}, {@code outbox}, {@code amqp}, {@code store} or {@code observability} alone). The HTTP runs deliver 30,000
  * events per run (10,000 with {@code --quick}) and measure latency at 200 events per second, below
  * what the proxy delivers here. {@code --events N} also sets the events per AMQP run (10,000 with
  * {@code --quick}, 50,000 by default).
@@ -146,6 +146,8 @@ public final class BenchmarkMain {
     List<double[]> relayPairs = new ArrayList<>(); // {one relay, two relays, hand-written loop}
     long[] outboxLatencies;
     String database;
+    ObservabilityRuns.Figures observability = null;
+    Map<String, Double> observabilityBytes = Map.of();
     try (EmbeddedKafka broker =
         EmbeddedKafka.create(
                 Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
@@ -229,6 +231,11 @@ public final class BenchmarkMain {
               millis(proxy, 0.99),
               millis(inProcess, 0.99));
         }
+      }
+
+      if (runs(only, "observability")) {
+        observabilityBytes = DispatchRun.run(InterceptedDispatchBenchmark.class, quick);
+        observability = new ObservabilityRuns(runs).run(n, quick ? 3 : PAIRS);
       }
 
       if (!runs(only, "outbox")) {
@@ -482,6 +489,17 @@ public final class BenchmarkMain {
             outboxMax));
     amqp.appendTo(table);
     store.appendTo(table);
+    if (observability != null) {
+      observability.appendTo(table);
+      observabilityBytes.forEach(
+          (name, value) ->
+              table.append(
+                  String.format(
+                      Locale.ROOT,
+                      "| intercepted per-record path, %s | %.2f | | |%n",
+                      name.endsWith(".bytes") ? name + ", B/op" : name + ", ns/op",
+                      value)));
+    }
     System.out.println();
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
     System.out.println(
@@ -520,6 +538,16 @@ public final class BenchmarkMain {
                 .toArray()),
         amqp.ratios(),
         store.ratios());
+    if (observability != null) {
+      Map<String, Double> bytes = new LinkedHashMap<>();
+      observabilityBytes.forEach(
+          (name, value) -> {
+            if (name.endsWith(".bytes")) {
+              bytes.put("record_path_" + name.replace(".bytes", "_bytes"), value);
+            }
+          });
+      System.out.println(observability.summary(bytes));
+    }
   }
 
   /** One measured run. */

@@ -23,9 +23,14 @@ final class DispatchRun {
   private DispatchRun() {}
 
   static Map<String, Double> run(boolean quick) throws RunnerException {
+    return run(DispatchBenchmark.class, quick);
+  }
+
+  /** Runs the JMH benchmarks of {@code benchmarks} alone, like {@link #run(boolean)}. */
+  static Map<String, Double> run(Class<?> benchmarks, boolean quick) throws RunnerException {
     Options options =
         new OptionsBuilder()
-            .include(DispatchBenchmark.class.getName() + ".")
+            .include(benchmarks.getName() + ".")
             .forks(quick ? 1 : 3)
             // Explicit, so the fork does not inherit the parent's flags (e.g. a profiler's).
             .jvmArgs(JVM_FLAGS)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.domainevents.DomainEvents;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.kafka.EnvelopeHeaders;
 import dev.domainevents.kafka.KafkaInfra;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,10 +79,15 @@ final class KafkaRuns {
 
   /** Publishes {@code events} through the SDK; returns records per second. */
   double publishSdk(int events) throws InterruptedException {
+    return publishSdk(events, EventInterceptors.defaults());
+  }
+
+  /** Publishes {@code events} through the SDK with {@code interceptors}; records per second. */
+  double publishSdk(int events, EventInterceptors interceptors) throws InterruptedException {
     Properties settings = producerSettings();
     settings.setProperty("group.id", "publish-only");
     return SdkPublishRun.publish(
-        KafkaInfra.builder().properties(settings).build(), events, purchases);
+        KafkaInfra.builder().properties(settings).build(), interceptors, events, purchases);
   }
 
   /**
@@ -141,11 +148,23 @@ final class KafkaRuns {
    * consumer (at-least-once commits, dedupe on); records per second from the first to the last.
    */
   double consumeSdk(int events) throws InterruptedException {
+    return consumeSdk(events, EventInterceptors.defaults(), installation -> {});
+  }
+
+  /**
+   * Consumes like {@link #consumeSdk(int)} with {@code interceptors}; {@code installed} sees the
+   * installation first (to bind gauges to it, say).
+   */
+  double consumeSdk(
+      int events, EventInterceptors interceptors, Consumer<DomainEvents.Installation> installed)
+      throws InterruptedException {
     Properties settings = consumerSettings("sdk-consume-" + (++groups));
     settings.remove("enable.auto.commit");
     CountingHandler handler = new CountingHandler(events);
     try (DomainEvents.Installation installation =
-        DomainEvents.install(KafkaInfra.builder().properties(settings).build(), handler)) {
+        DomainEvents.install(
+            KafkaInfra.builder().properties(settings).build(), interceptors, handler)) {
+      installed.accept(installation);
       if (!handler.done.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("the SDK consumer did not handle " + events + " events");
       }

@@ -1,6 +1,7 @@
 package dev.domainevents.benchmarks;
 
 import dev.domainevents.DomainEvents;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.spi.DomainEventInfra;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,10 +15,17 @@ final class SdkPublishRun {
   private SdkPublishRun() {}
 
   /** Installs {@code infra}, publishes {@code events} checkouts, closes it; events per second. */
-  @SuppressWarnings("FutureReturnValueIgnored") // publish outcomes are counted in the callbacks
   static double publish(DomainEventInfra infra, int events, Purchase[] purchases)
       throws InterruptedException {
-    try (DomainEvents.Installation installation = DomainEvents.install(infra)) {
+    return publish(infra, EventInterceptors.defaults(), events, purchases);
+  }
+
+  /** Like {@link #publish(DomainEventInfra, int, Purchase[])}, with {@code interceptors}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // publish outcomes are counted in the callbacks
+  static double publish(
+      DomainEventInfra infra, EventInterceptors interceptors, int events, Purchase[] purchases)
+      throws InterruptedException {
+    try (DomainEvents.Installation installation = DomainEvents.install(infra, interceptors)) {
       Basket[] baskets = new Basket[purchases.length];
       for (int i = 0; i < baskets.length; i++) {
         baskets[i] = new Basket(Integer.toString(i));

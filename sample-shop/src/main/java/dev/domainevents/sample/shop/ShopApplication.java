@@ -1,11 +1,15 @@
 package dev.domainevents.sample.shop;
 
 import dev.domainevents.DomainEvents;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.amqp.AmqpInfra;
 import dev.domainevents.http.EventReceiver;
 import dev.domainevents.http.HttpProxy;
 import dev.domainevents.kafka.KafkaInfra;
+import dev.domainevents.micrometer.DomainEventMetrics;
 import dev.domainevents.spi.DomainEventInfra;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *       projection of the store's log, rebuilt from the events at each start. Not together with
  *       {@code SHOP_OUTBOX}.
  * </ul>
+ *
+ * <p>{@code GET /metrics} answers the domain-event meters of {@code sdk-micrometer} in the
+ * Prometheus text format.
  */
 public final class ShopApplication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShopApplication.class);
@@ -241,11 +248,16 @@ public final class ShopApplication implements AutoCloseable {
     try {
       Store store = new Store(FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
       StoreController storeController = new StoreController(store);
+      // GET /metrics: every publish and handling timed, lag and state read from the health.
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      DomainEventMetrics eventMetrics = DomainEventMetrics.of(metrics);
+      EventInterceptors interceptors = EventInterceptors.builder().add(eventMetrics).build();
       // Over HTTP the proxy consumes, so the shop's own infra only publishes.
       installation =
           proxySettings != null
-              ? DomainEvents.install(infra)
-              : DomainEvents.install(infra, storeController);
+              ? DomainEvents.install(infra, interceptors)
+              : DomainEvents.install(infra, interceptors, storeController);
+      eventMetrics.bindTo(installation);
       if (withOutbox) {
         try {
           purchases = OutboxPurchases.open(outbox, FIRST_GOODS, LAST_GOODS, INITIAL_STOCK);
@@ -272,6 +284,7 @@ public final class ShopApplication implements AutoCloseable {
               port,
               new ShopService(goods, purchases, eventSourced),
               eventSourced != null ? eventSourced::stock : store::stock);
+      http.serveMetrics(metrics::scrape);
       if (proxySettings != null) {
         http.receiveEvents(EventReceiver.create(storeController));
       }

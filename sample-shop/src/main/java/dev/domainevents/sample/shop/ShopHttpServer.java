@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /store/{goodsId}}: answers the store's stock (in the event-sourced mode, from
  *       its projection);
  *   <li>{@code GET /health}: the installed infra's health ({@link HealthJson}), 200 when up, 503
- *       when down.
+ *       when down;
+ *   <li>{@code GET /metrics}: the domain-event meters in the Prometheus text format.
  * </ul>
  *
  * <p>The correlation id is the request's {@code X-Request-Id}, or a new one; it is returned in the
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ShopHttpServer implements AutoCloseable {
   static final String REQUEST_ID = "X-Request-Id";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final Logger log = LoggerFactory.getLogger(ShopHttpServer.class);
 
   private final HttpServer server;
@@ -79,6 +81,11 @@ final class ShopHttpServer implements AutoCloseable {
                 HealthJson.write(snapshot));
           }
         });
+  }
+
+  /** Serves {@code scrape}, Prometheus text, at {@code GET /metrics}. */
+  void serveMetrics(Supplier<String> scrape) {
+    server.createContext("/metrics", exchange -> metrics(exchange, scrape));
   }
 
   /** The port the server listens on; useful when started on port 0. */
@@ -142,6 +149,21 @@ final class ShopHttpServer implements AutoCloseable {
         return;
       }
       respond(exchange, 200, "{\"goodsId\":" + goodsId + ",\"stock\":" + stock.getAsInt() + "}");
+    }
+  }
+
+  private static void metrics(HttpExchange exchange, Supplier<String> scrape) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, error("use GET /metrics"));
+        return;
+      }
+      byte[] bytes = scrape.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
     }
   }
 
