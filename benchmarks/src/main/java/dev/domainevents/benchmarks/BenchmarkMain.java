@@ -22,10 +22,10 @@ import java.util.Map;
  * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox and event
  * store runs use the PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory
  * H2), {@code --only SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka},
- * {@code http}, {@code outbox}, {@code amqp}, {@code store} or {@code observability} alone). The HTTP runs deliver 30,000
- * events per run (10,000 with {@code --quick}) and measure latency at 200 events per second, below
- * what the proxy delivers here. {@code --events N} also sets the events per AMQP run (10,000 with
- * {@code --quick}, 50,000 by default).
+ * {@code http}, {@code outbox}, {@code amqp}, {@code store} or {@code observability} alone). The
+ * HTTP runs deliver 30,000 events per run (10,000 with {@code --quick}) and measure latency at 200
+ * events per second, below what the proxy delivers here. {@code --events N} also sets the events
+ * per AMQP run (10,000 with {@code --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
