@@ -1,7 +1,10 @@
 package dev.domainevents.outbox;
 
+import dev.domainevents.Delivery;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor.Outcome;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.spi.DispatchTable;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
@@ -63,6 +66,9 @@ public final class DatabaseEventBus implements AutoCloseable {
 
   private static final String SERVICES = "domain_event_bus_service";
 
+  /** The system interceptors see. */
+  private static final String SYSTEM = "jdbc";
+
   /** How long {@link #close} waits for the current batch before interrupting it. */
   private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
 
@@ -74,6 +80,7 @@ public final class DatabaseEventBus implements AutoCloseable {
   private final StartPosition startFrom;
   private final int batchSize;
   private final RetryStrategy retryStrategy;
+  private final EventInterceptors interceptors;
   private final Clock clock;
   private final BusRetries retries;
   private final FailedEvents failed;
@@ -90,6 +97,7 @@ public final class DatabaseEventBus implements AutoCloseable {
     this.startFrom = builder.startFrom;
     this.batchSize = builder.batchSize;
     this.retryStrategy = builder.retryStrategy;
+    this.interceptors = builder.interceptors;
     this.clock = builder.clock;
     this.retries = new BusRetries(service, retryStrategy, batchSize);
     this.failed = FailedEvents.ofBusService(dataSource, clock, service);
@@ -153,7 +161,7 @@ public final class DatabaseEventBus implements AutoCloseable {
       for (Object handler : handlers) {
         dispatchers.add(catalog.dispatcherFor(handler));
       }
-      current = new Dispatch(catalog, DispatchTable.of(dispatchers));
+      current = new Dispatch(catalog, DispatchTable.of(dispatchers, interceptors, SYSTEM));
       dispatch = current;
     }
     return current;
@@ -220,10 +228,23 @@ public final class DatabaseEventBus implements AutoCloseable {
       log.error("service {}: {}", service, e.getMessage());
       return new BusRetries.Delivery(BusRetries.Outcome.UNDECODABLE, e.getMessage());
     }
+    Delivery delivery =
+        interceptors.isEmpty()
+            ? null
+            : Delivery.of(envelope, attempt, SYSTEM, OutboxRows.OUTBOX, service, -1, -1);
+    long start = System.nanoTime();
     try {
-      dispatch.table.dispatch(EventContext.of(envelope, attempt));
+      dispatch.table.dispatch(delivery != null ? delivery : EventContext.of(envelope, attempt));
+      if (delivery != null) {
+        interceptors.outcome(delivery, Outcome.HANDLED, null, System.nanoTime() - start);
+      }
       return BusRetries.Delivery.HANDLED;
     } catch (Exception | AssertionError e) {
+      if (delivery != null) {
+        Outcome outcome =
+            attempt >= retryStrategy.maxAttempts() ? Outcome.DEAD_LETTERED : Outcome.RETRIED;
+        interceptors.outcome(delivery, outcome, e, System.nanoTime() - start);
+      }
       log.warn(
           "service {}: handling {} ({}) failed, attempt {} of {}",
           service,
@@ -354,6 +375,7 @@ public final class DatabaseEventBus implements AutoCloseable {
     private int batchSize = 200;
     private Duration pollInterval = Duration.ofMillis(500);
     private RetryStrategy retryStrategy = RetryStrategy.interval(10, Duration.ofSeconds(30));
+    private EventInterceptors interceptors = EventInterceptors.defaults();
     private Clock clock;
 
     private Builder(DataSource dataSource, JdbcOutbox outbox, String service) {
@@ -411,6 +433,18 @@ public final class DatabaseEventBus implements AutoCloseable {
     /** How often a failing handler is tried; default ten attempts 30 seconds apart. */
     public Builder retryStrategy(RetryStrategy retryStrategy) {
       this.retryStrategy = Objects.requireNonNull(retryStrategy, "retryStrategy");
+      return this;
+    }
+
+    /**
+     * Runs {@code interceptors} around each delivery attempt: they see a {@link Delivery} of system
+     * {@code jdbc}, destination the outbox table and consumer group the service, and the outcome
+     * {@code HANDLED}, {@code RETRIED} (the attempt failed and another is due) or {@code
+     * DEAD_LETTERED} (attempts used up: kept as failed). A row that cannot be decoded is kept as
+     * failed and logged, with no outcome, since it has no envelope. Default: the log context alone.
+     */
+    public Builder interceptors(EventInterceptors interceptors) {
+      this.interceptors = Objects.requireNonNull(interceptors, "interceptors");
       return this;
     }
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.domainevents.Delivery;
 import dev.domainevents.EventBatch;
 import dev.domainevents.EventEnvelope;
+import dev.domainevents.EventInterceptor;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.spi.InstalledInfra;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -109,6 +112,51 @@ abstract class DatabaseEventBusContract {
     assertEquals(1, billingBus.pollOnce());
     assertEquals(List.of(), billingBus.failures(10));
     assertEquals(2, billing.deduped().size());
+  }
+
+  @Test
+  void interceptorsSeeEachAttemptAndItsOutcome() throws Exception {
+    Recorder billing = new Recorder();
+    List<String> seen = new ArrayList<>();
+    EventInterceptor recorder =
+        new EventInterceptor() {
+          @Override
+          public void onOutcome(Delivery delivery, Outcome outcome, Throwable cause, long nanos) {
+            seen.add(
+                delivery.system()
+                    + " "
+                    + delivery.destination()
+                    + " "
+                    + delivery.consumerGroup()
+                    + " attempt "
+                    + delivery.attempt()
+                    + " "
+                    + outcome);
+          }
+        };
+    DatabaseEventBus billingBus =
+        bus("billing", billing)
+            .interceptors(EventInterceptors.builder().add(recorder).build())
+            .build();
+    UUID event = sellAndCommit(1, new Goods("apple")).get(0).eventId();
+    billing.failWhen(context -> context.eventId().equals(event));
+
+    billingBus.pollOnce();
+    for (int i = 0; i < 2; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      billingBus.pollOnce();
+    }
+
+    assertEquals(
+        List.of(
+            "jdbc domain_event_outbox billing attempt 1 RETRIED",
+            "jdbc domain_event_outbox billing attempt 2 RETRIED",
+            "jdbc domain_event_outbox billing attempt 3 DEAD_LETTERED"),
+        seen);
+    billing.failWhen(context -> false);
+    assertTrue(billingBus.requeue(event));
+    assertEquals(1, billingBus.pollOnce());
+    assertEquals("jdbc domain_event_outbox billing attempt 1 HANDLED", seen.get(3));
   }
 
   @Test
