@@ -153,7 +153,6 @@ public final class BenchmarkMain {
                 Map.of("num.partitions", "3", "log.flush.interval.messages", "1000000"))
             .start()) {
       broker.createTopic(KafkaRuns.CHECKOUT_TOPIC, 3);
-      broker.createTopic(KafkaRuns.PING_TOPIC, 3);
       broker.createTopic(KafkaRuns.RAW_CHECKOUT_TOPIC, 3);
       KafkaRuns runs = new KafkaRuns(broker.bootstrapServers());
       boolean kafka = runs(only, "kafka");

@@ -32,8 +32,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * instead, with the same payloads, keys, headers and client settings.
  */
 final class KafkaRuns {
-  static final String CHECKOUT_TOPIC = "basket.checkout";
-  static final String PING_TOPIC = "basket.ping";
+  /**
+   * The topic the SDK publishes {@code Basket:Checkout} and {@code Basket:Ping} to, its aggregate's
+   * default topic: the raw consume peer must read the records the SDK consumer reads.
+   */
+  static final String CHECKOUT_TOPIC = BasketEvents.CHECKOUT.topic();
 
   /**
    * The raw publish peer's topic: its occurred-at header is epoch milliseconds, which the SDK's

@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.domainevents.EventContext;
 import dev.domainevents.EventEnvelope;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -83,5 +87,42 @@ class DedupeStoreTest {
     assertFalse(store.contains("g", d));
     assertFalse(store.contains("other", c));
     assertEquals(3, store.size());
+  }
+
+  @Test
+  void theInMemoryDedupeStoreAgreesWithASimpleModelThroughGrowthAndEviction() {
+    int max = 5_000;
+    InMemoryDedupeStore store = new InMemoryDedupeStore(max);
+    ArrayDeque<UUID> order = new ArrayDeque<>();
+    Set<UUID> model = new HashSet<>();
+    Random random = new Random(42);
+    UUID[] seen = new UUID[4 * max];
+    for (int i = 0; i < seen.length; i++) {
+      // Few distinct high halves, so that ids collide in the table and probe runs get long.
+      // and now and then the nil id, whose halves are both zero.
+      UUID id = i % 997 == 0 ? new UUID(0, 0) : new UUID(random.nextInt(4), random.nextLong());
+      seen[i] = id;
+      store.add("g", id);
+      if (model.add(id)) {
+        order.addLast(id);
+        if (order.size() > max) {
+          model.remove(order.removeFirst());
+        }
+      }
+      UUID probe = seen[random.nextInt(i + 1)];
+      assertEquals(model.contains(probe), store.contains("g", probe), "after " + i + " adds");
+    }
+    for (UUID id : seen) {
+      assertEquals(model.contains(id), store.contains("g", id));
+    }
+    assertEquals(max, store.size());
+  }
+
+  @Test
+  void theInMemoryDedupeStoreRejectsABoundItCannotHold() {
+    assertThrows(IllegalArgumentException.class, () -> new InMemoryDedupeStore(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new InMemoryDedupeStore(InMemoryDedupeStore.MAX_ENTRIES + 1));
   }
 }
