@@ -47,8 +47,10 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 final class AmqpRuns implements AutoCloseable {
   static final String URI = "amqp://guest:guest@127.0.0.1:5672/%2F";
   private static final String EXCHANGE = "basket";
+
   /** The routing key the SDK gives {@code Basket:Checkout}: its name, kebab-cased, with a dot. */
   private static final String ROUTING_KEY = "basket.checkout";
+
   private static final String NAME = "Basket:Checkout";
   private static final int WINDOW = 1_000;
   private static final int PREFETCH = 50;
