@@ -114,18 +114,7 @@ public record EventEnvelope(
   public EventEnvelope withSchemaVersion(int version) {
     return version == schemaVersion
         ? this
-        : new EventEnvelope(
-            eventId,
-            name,
-            aggregateType,
-            aggregateId,
-            payload,
-            headers,
-            occurredAt,
-            correlationId,
-            causationId,
-            version,
-            type != null && type.schemaVersion() == version ? type : null);
+        : copy(headers, version, type != null && type.schemaVersion() == version ? type : null);
   }
 
   /**
@@ -134,22 +123,16 @@ public record EventEnvelope(
    * too.
    */
   public EventEnvelope withHeaders(Map<String, String> headers) {
-    return new EventEnvelope(
-        eventId,
-        name,
-        aggregateType,
-        aggregateId,
-        payload,
-        headers,
-        occurredAt,
-        correlationId,
-        causationId,
-        schemaVersion,
-        type);
+    return copy(headers, schemaVersion, type);
   }
 
   /** Returns a copy of this envelope that carries {@code type} and its schema version. */
   EventEnvelope withType(EventType<?> type) {
+    return copy(headers, type.schemaVersion(), type);
+  }
+
+  /** Returns a copy of this envelope with these headers, schema version and type. */
+  private EventEnvelope copy(Map<String, String> headers, int version, EventType<?> type) {
     return new EventEnvelope(
         eventId,
         name,
@@ -160,7 +143,7 @@ public record EventEnvelope(
         occurredAt,
         correlationId,
         causationId,
-        type.schemaVersion(),
+        version,
         type);
   }
 
