@@ -229,9 +229,17 @@ final class KafkaEventPublisher {
         target = routed == null ? defaultCluster : clusters.get(routed);
       }
       ProducerRecord<byte[], byte[]> record = codec.encode(event, topic);
-      target
-          .producer()
-          .send(record, new Acknowledgement(target, event, acknowledged, new AtomicInteger(1)));
+      // Counted before send, as in send(): the acknowledgement decrements it.
+      target.inFlight().increment();
+      try {
+        target
+            .producer()
+            .send(record, new Acknowledgement(target, event, acknowledged, new AtomicInteger(1)));
+      } catch (RuntimeException e) {
+        target.inFlight().decrement();
+        target.failed().increment();
+        throw e;
+      }
     } catch (RuntimeException e) {
       // Refused before the broker saw it: the batch reports it, with what was not sent.
       acknowledged.completeExceptionally(e);

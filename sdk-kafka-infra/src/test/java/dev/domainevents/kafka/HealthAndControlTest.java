@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.domainevents.EventContext;
+import dev.domainevents.EventInterceptors;
 import dev.domainevents.InfraHealth;
 import dev.domainevents.InfraHealth.State;
 import dev.domainevents.InfraHealth.Status;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link KafkaInfra#health()}, the restart of a consumer killed by a fatal error, pause and resume,
@@ -312,10 +315,16 @@ class HealthAndControlTest {
     }
   }
 
-  @Test
-  void theHealthReportsThePublisherAndItsCountsPerCluster() {
+  @ParameterizedTest(name = "interceptors: {0}")
+  @ValueSource(booleans = {false, true})
+  void theHealthReportsThePublisherAndItsCountsPerCluster(boolean intercepted) {
     String topic = unique("goods.publisher");
-    try (KafkaInfra infra = start(props(null), null, topic)) {
+    KafkaInfra infra = KafkaInfra.builder().properties(props(null)).build();
+    // The intercepted publish path counts in-flight events as the direct one does.
+    infra.start(
+        EventCatalog.of(Fixtures.registry(topic)),
+        intercepted ? EventInterceptors.defaults() : EventInterceptors.none());
+    try (infra) {
       InfraHealth health = infra.health();
       assertEquals(State.RUNNING, health.publisher().state());
       assertEquals(List.of(), health.consumers(), "no handler, no consumer");
