@@ -47,7 +47,7 @@ public interface EventContext {
     return envelope().header(key);
   }
 
-  /** Returns a context for a first delivery of {@code envelope}. */
+  /** Returns a context for a first delivery of {@code envelope}: the envelope itself. */
   static EventContext of(EventEnvelope envelope) {
     return of(envelope, 1);
   }
@@ -58,6 +58,7 @@ public interface EventContext {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
     }
-    return new SimpleEventContext(envelope, attempt);
+    // A first delivery's context is the envelope itself: the consume path allocates nothing.
+    return attempt == 1 ? envelope : new SimpleEventContext(envelope, attempt);
   }
 }

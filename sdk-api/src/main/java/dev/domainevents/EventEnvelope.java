@@ -13,7 +13,9 @@ import java.util.UUID;
  * EventHandler#topic()}), {@code name} is the topic and {@code aggregateType} is empty; the two
  * never collide, because topic names cannot contain {@code ':'}.
  *
- * <p>The SDK makes envelopes in one place, {@link dev.domainevents.spi.Envelopes}.
+ * <p>The SDK makes envelopes in one place, {@link dev.domainevents.spi.Envelopes}. An envelope is
+ * also the {@link EventContext} of its own first delivery, so that infrastructure dispatches a
+ * first delivery without making a context object for it.
  *
  * @param eventId unique and time-ordered (a UUIDv7 when made by the SDK)
  * @param name the event name, or the topic of a plain message
@@ -42,7 +44,8 @@ public record EventEnvelope(
     String correlationId,
     String causationId,
     int schemaVersion,
-    EventType<?> type) {
+    EventType<?> type)
+    implements EventContext {
 
   /**
    * Validates the required fields and makes {@code headers} an unmodifiable copy.
@@ -103,8 +106,15 @@ public record EventEnvelope(
   }
 
   /** Returns the header's value, or {@code null} when absent. */
+  @Override
   public String header(String key) {
     return headers.get(key);
+  }
+
+  /** Returns this envelope: as a context, an envelope stands for its first delivery. */
+  @Override
+  public EventEnvelope envelope() {
+    return this;
   }
 
   /**
