@@ -34,9 +34,19 @@ public final class EventInterceptors {
       new EventInterceptors(new EventInterceptor[] {LogContext.INSTANCE});
 
   private final EventInterceptor[] chain;
+  // The chain without the interceptors known to leave publishing alone (the log context), so that
+  // the default installation publishes on the infra's direct path.
+  private final EventInterceptor[] publishers;
 
   private EventInterceptors(EventInterceptor[] chain) {
     this.chain = chain;
+    List<EventInterceptor> publishing = new ArrayList<>(chain.length);
+    for (EventInterceptor interceptor : chain) {
+      if (interceptor != LogContext.INSTANCE) {
+        publishing.add(interceptor);
+      }
+    }
+    this.publishers = publishing.toArray(new EventInterceptor[0]);
   }
 
   /** No interceptor at all, not even the log context. */
@@ -69,6 +79,15 @@ public final class EventInterceptors {
     return chain.length == 0;
   }
 
+  /**
+   * Whether an interceptor takes part in publishing. When none does (the {@linkplain #defaults()
+   * defaults}: the log context only acts while handlers run), infrastructure may publish on its
+   * direct path; {@link #publishBatch} and {@link #publish} then call the infra at once.
+   */
+  public boolean interceptsPublishing() {
+    return publishers.length > 0;
+  }
+
   /** The interceptors, outermost first. */
   public List<EventInterceptor> asList() {
     return List.of(chain);
@@ -80,7 +99,9 @@ public final class EventInterceptors {
    */
   public CompletableFuture<Void> publishBatch(
       List<EventEnvelope> batch, String system, EventInterceptor.BatchStep infra) {
-    return chain.length == 0 ? infra.publish(batch) : new BatchChain(system, infra).run(0, batch);
+    return publishers.length == 0
+        ? infra.publish(batch)
+        : new BatchChain(system, infra).run(0, batch);
   }
 
   /**
@@ -89,7 +110,7 @@ public final class EventInterceptors {
    */
   public CompletableFuture<Void> publish(
       Publication publication, EventInterceptor.PublishStep infra) {
-    return chain.length == 0
+    return publishers.length == 0
         ? infra.publish(publication.envelope())
         : new PublishChain(publication, infra).run(0, publication.envelope());
   }
@@ -172,10 +193,10 @@ public final class EventInterceptors {
     }
 
     CompletableFuture<Void> run(int index, List<EventEnvelope> batch) {
-      if (index == chain.length) {
+      if (index == publishers.length) {
         return infra.publish(batch);
       }
-      EventInterceptor interceptor = chain[index];
+      EventInterceptor interceptor = publishers[index];
       List<CompletableFuture<Void>> inner = new ArrayList<>(1);
       CompletableFuture<Void> result;
       try {
@@ -210,10 +231,10 @@ public final class EventInterceptors {
     }
 
     CompletableFuture<Void> run(int index, EventEnvelope envelope) {
-      if (index == chain.length) {
+      if (index == publishers.length) {
         return infra.publish(envelope);
       }
-      EventInterceptor interceptor = chain[index];
+      EventInterceptor interceptor = publishers[index];
       Publication current =
           envelope == publication.envelope()
               ? publication

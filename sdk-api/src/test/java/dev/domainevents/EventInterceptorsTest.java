@@ -1,6 +1,7 @@
 package dev.domainevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -278,5 +279,27 @@ class EventInterceptorsTest {
     assertThrows(EventPublishException.class, () -> DomainEvents.publishAndWait(goods));
 
     assertEquals(List.of(Outcome.DEAD_LETTERED), outcomes);
+  }
+
+  @Test
+  void theLogContextAloneLeavesPublishingToTheInfrasDirectPath() {
+    assertFalse(EventInterceptors.defaults().interceptsPublishing());
+    assertFalse(EventInterceptors.none().interceptsPublishing());
+    assertTrue(EventInterceptors.builder().add(new Recording("a")).build().interceptsPublishing());
+
+    List<EventEnvelope> batch = List.of(Envelopes.event("Goods:Shopping", "1", "x", Map.of()));
+    List<List<EventEnvelope>> published = new ArrayList<>();
+    CompletableFuture<Void> done =
+        EventInterceptors.defaults()
+            .publishBatch(
+                batch,
+                "test",
+                events -> {
+                  published.add(events);
+                  return CompletableFuture.completedFuture(null);
+                });
+    assertTrue(done.isDone());
+    assertEquals(1, published.size());
+    assertSame(batch, published.get(0));
   }
 }

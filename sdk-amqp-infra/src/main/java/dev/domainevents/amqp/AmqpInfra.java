@@ -327,7 +327,7 @@ public final class AmqpInfra implements DomainEventInfra {
                   + " DomainEvents.install(amqp, handlers...)");
     }
     EventInterceptors chain = interceptors;
-    if (!chain.isEmpty()) {
+    if (chain.interceptsPublishing()) {
       return chain.publishBatch(
           events, SYSTEM, batch -> publishIntercepted(current, exchange, batch, chain));
     }

@@ -96,7 +96,7 @@ public final class InMemoryInfra implements DomainEventInfra {
   public CompletableFuture<Void> publish(List<EventEnvelope> events) {
     Objects.requireNonNull(events, "events");
     EventInterceptors chain = interceptors;
-    return chain.isEmpty()
+    return !chain.interceptsPublishing()
         ? record(events)
         : chain.publishBatch(events, SYSTEM, this::interceptEach);
   }

@@ -96,7 +96,7 @@ final class KafkaEventPublisher {
    * null}, to each topic's routed cluster or the default one.
    */
   CompletableFuture<Void> publish(ClusterProducer cluster, List<EventEnvelope> events) {
-    if (interceptors.isEmpty()) {
+    if (!interceptors.interceptsPublishing()) {
       return send(cluster, events);
     }
     return interceptors.publishBatch(
