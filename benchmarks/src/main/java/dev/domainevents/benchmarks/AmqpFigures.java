@@ -10,8 +10,8 @@ import java.util.Locale;
  * median of each comparison's ratios. Empty when RabbitMQ is not reachable.
  */
 final class AmqpFigures {
-  private static final int PUBLISH_PAIRS = 4;
-  private static final int CONSUME_PAIRS = 2;
+  private static final int PUBLISH_PAIRS = 6;
+  private static final int CONSUME_PAIRS = 6;
 
   /** One alternated pair: what was measured, against which peer, and both rates per second. */
   private record Pair(String what, String peer, double sdk, double peerRate) {}
