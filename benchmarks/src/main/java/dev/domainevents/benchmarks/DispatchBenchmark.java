@@ -28,9 +28,10 @@ import org.springframework.context.support.GenericApplicationContext;
  *
  * <ul>
  *   <li>bus against bus: {@link #recordPath} is what the SDK's consumers run per record ({@code
- *       DispatchTable.dispatch} with a fresh context, inside the handling scope), against Guava's
- *       {@code EventBus.post} and Spring's {@code SimpleApplicationEventMulticaster} with an
- *       {@code @EventListener} method, each starting from the payload or envelope in hand;
+ *       DispatchTable.dispatch} with {@code EventContext.of(envelope)}, inside the handling scope),
+ *       against Guava's {@code EventBus.post} and Spring's {@code
+ *       SimpleApplicationEventMulticaster} with an {@code @EventListener} method, each starting
+ *       from the payload or envelope in hand;
  *   <li>the generated dispatcher's innermost call against a direct call (and {@code
  *       Method.invoke}), from a context already made.
  * </ul>
