@@ -42,7 +42,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  * two peers doing the same work (persistent messages, mandatory, publisher confirms with at most
  * {@link #WINDOW} unconfirmed, manual acknowledgements with a prefetch of {@link #PREFETCH}):
  * hand-written amqp-client code, and Spring AMQP's RabbitTemplate with correlated confirms and a
- * listener container with manual acks. The windows and prefetch are the SDK's defaults.
+ * listener container with manual acks. The windows and prefetch are the SDK's defaults, and the
+ * peers' queues have the SDK service queue's arguments (see {@link #boundQueue}).
  */
 final class AmqpRuns implements AutoCloseable {
   static final String URI = "amqp://guest:guest@127.0.0.1:5672/%2F";
@@ -54,6 +55,10 @@ final class AmqpRuns implements AutoCloseable {
   private static final String NAME = "Basket:Checkout";
   private static final int WINDOW = 1_000;
   private static final int PREFETCH = 50;
+
+  /** The SDK's default {@code domainevents.delivery.limit}. */
+  private static final int DELIVERY_LIMIT = 20;
+
   private static final int AGGREGATES = 100;
   private static final String PREFIX = "de-bench-" + ProcessHandle.current().pid() + "-";
 
@@ -99,12 +104,34 @@ final class AmqpRuns implements AutoCloseable {
     return AmqpInfra.builder().uri(URI).build();
   }
 
-  /** A new quorum queue bound to the checkout events; the caller deletes it. */
+  /**
+   * A new quorum queue bound to the checkout events, declared as the SDK declares a service's queue
+   * (a delivery limit, at-least-once dead-lettering to a queue of its own, which needs {@code
+   * reject-publish}), so that the peers consume from a queue that keeps the same promises as the
+   * SDK's. The caller deletes it with {@link #delete}.
+   */
   private String boundQueue() throws IOException {
     String queue = PREFIX + (++queues);
-    adminChannel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+    adminChannel.queueDeclare(
+        deadLetters(queue), true, false, false, Map.of("x-queue-type", "quorum"));
+    adminChannel.queueDeclare(
+        queue,
+        true,
+        false,
+        false,
+        Map.of(
+            "x-queue-type", "quorum",
+            "x-delivery-limit", DELIVERY_LIMIT,
+            "x-dead-letter-exchange", "",
+            "x-dead-letter-routing-key", deadLetters(queue),
+            "x-dead-letter-strategy", "at-least-once",
+            "x-overflow", "reject-publish"));
     adminChannel.queueBind(queue, EXCHANGE, ROUTING_KEY);
     return queue;
+  }
+
+  private static String deadLetters(String queue) {
+    return "fail-" + queue;
   }
 
   private void delete(String... queues) throws IOException {
@@ -113,13 +140,18 @@ final class AmqpRuns implements AutoCloseable {
     }
   }
 
+  /** Deletes a queue of {@link #boundQueue} and its dead-letter queue. */
+  private void deleteBound(String queue) throws IOException {
+    delete(queue, deadLetters(queue));
+  }
+
   /** Publishes {@code events} through the SDK into a fresh queue; messages per second. */
   double publishSdk(int events) throws Exception {
     String queue = boundQueue();
     try {
       return publishWithSdk(events);
     } finally {
-      delete(queue);
+      deleteBound(queue);
     }
   }
 
@@ -166,7 +198,7 @@ final class AmqpRuns implements AutoCloseable {
       }
       return perSecond(events, elapsed);
     } finally {
-      delete(queue);
+      deleteBound(queue);
     }
   }
 
@@ -253,7 +285,7 @@ final class AmqpRuns implements AutoCloseable {
       return perSecond(events, elapsed);
     } finally {
       connections.destroy();
-      delete(queue);
+      deleteBound(queue);
     }
   }
 
@@ -333,7 +365,7 @@ final class AmqpRuns implements AutoCloseable {
         return rate;
       }
     } finally {
-      delete(queue);
+      deleteBound(queue);
     }
   }
 
@@ -364,7 +396,7 @@ final class AmqpRuns implements AutoCloseable {
       container.stop();
       container.destroy();
       connections.destroy();
-      delete(queue);
+      deleteBound(queue);
     }
   }
 
