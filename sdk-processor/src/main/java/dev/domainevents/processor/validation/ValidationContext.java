@@ -62,6 +62,30 @@ public final class ValidationContext {
     this.listType = elements.getTypeElement("java.util.List");
   }
 
+  private ValidationContext(ValidationContext base, ValidationReport report) {
+    this.elements = base.elements;
+    this.types = base.types;
+    this.trees = base.trees;
+    this.report = report;
+    this.lastRound = base.lastRound;
+    this.entityType = base.entityType;
+    this.eventHandlerType = base.eventHandlerType;
+    this.raisesEventType = base.raisesEventType;
+    this.raisesEventListType = base.raisesEventListType;
+    this.eventTopicType = base.eventTopicType;
+    this.eventContextType = base.eventContextType;
+    this.eventEnvelopeType = base.eventEnvelopeType;
+    this.listType = base.listType;
+  }
+
+  /**
+   * This context with another report, for one type's checks: the SDK's types are looked up once per
+   * round, not once per type.
+   */
+  public ValidationContext withReport(ValidationReport report) {
+    return new ValidationContext(this, report);
+  }
+
   /** Returns whether {@code type} is {@code Entity} or a subtype of it. */
   boolean extendsEntity(TypeElement type) {
     return types.isSubtype(types.erasure(type.asType()), types.erasure(entityType.asType()));
