@@ -53,13 +53,18 @@ final class Round {
     this.last = environment.processingOver();
   }
 
+  private ValidationContext context;
+
   /** A validation context that reports to this round's report. */
   ValidationContext context() {
-    return context(report);
+    if (context == null) {
+      context = new ValidationContext(env, trees, report, last);
+    }
+    return context;
   }
 
   private ValidationContext context(ValidationReport typeReport) {
-    return new ValidationContext(env, trees, typeReport, last);
+    return context().withReport(typeReport);
   }
 
   /**

@@ -29,8 +29,7 @@ final class EntityEventNames {
     this.entity = entity;
     this.simpleName = entity.getSimpleName().toString();
     this.entityNameProblem = EventNames.aggregateTypeProblem(simpleName);
-    for (ExecutableElement method :
-        ElementFilter.methodsIn(context.elements.getAllMembers(entity))) {
+    for (ExecutableElement method : ElementFilter.methodsIn(context.allMembers(entity))) {
       Element owner = method.getEnclosingElement();
       if (owner.equals(context.entityType)
           || ((TypeElement) owner)

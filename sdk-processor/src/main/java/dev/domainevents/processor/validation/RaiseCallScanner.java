@@ -63,7 +63,7 @@ final class RaiseCallScanner extends TreePathScanner<Void, Void> {
       TreePath entityPath,
       List<Raise> raises) {
     this.context = context;
-    this.resolver = new SourceTypeResolver(context.elements);
+    this.resolver = new SourceTypeResolver(context);
     this.entity = entity;
     this.names = names;
     this.unit = entityPath.getCompilationUnit();
@@ -254,7 +254,7 @@ final class RaiseCallScanner extends TreePathScanner<Void, Void> {
   }
 
   private VariableElement field(String name) {
-    for (VariableElement field : ElementFilter.fieldsIn(context.elements.getAllMembers(entity))) {
+    for (VariableElement field : ElementFilter.fieldsIn(context.allMembers(entity))) {
       if (field.getSimpleName().contentEquals(name)) {
         return field;
       }
@@ -263,7 +263,7 @@ final class RaiseCallScanner extends TreePathScanner<Void, Void> {
   }
 
   private VariableElement staticField(TypeElement owner, String name) {
-    for (VariableElement field : ElementFilter.fieldsIn(context.elements.getAllMembers(owner))) {
+    for (VariableElement field : ElementFilter.fieldsIn(context.allMembers(owner))) {
       if (field.getSimpleName().contentEquals(name)
           && field.getModifiers().contains(Modifier.STATIC)) {
         return field;

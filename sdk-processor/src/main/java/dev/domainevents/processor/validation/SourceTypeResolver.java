@@ -38,10 +38,12 @@ final class SourceTypeResolver {
   /** No class of this name is visible (yet). */
   record Unresolved(String written) implements Resolution {}
 
+  private final ValidationContext context;
   private final Elements elements;
 
-  SourceTypeResolver(Elements elements) {
-    this.elements = elements;
+  SourceTypeResolver(ValidationContext context) {
+    this.context = context;
+    this.elements = context.elements;
   }
 
   /**
@@ -122,7 +124,7 @@ final class SourceTypeResolver {
   }
 
   private TypeElement memberType(TypeElement type, String name) {
-    for (TypeElement member : ElementFilter.typesIn(elements.getAllMembers(type))) {
+    for (TypeElement member : ElementFilter.typesIn(context.allMembers(type))) {
       if (member.getSimpleName().contentEquals(name)) {
         return member;
       }

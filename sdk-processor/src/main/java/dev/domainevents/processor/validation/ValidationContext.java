@@ -6,8 +6,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import dev.domainevents.processor.model.TypeNames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -35,6 +38,7 @@ public final class ValidationContext {
   final TypeElement eventContextType;
   final TypeElement eventEnvelopeType;
   final TypeElement listType;
+  private final Map<TypeElement, List<? extends Element>> allMembers = new HashMap<>();
 
   /**
    * Creates a context.
@@ -58,9 +62,42 @@ public final class ValidationContext {
     this.listType = elements.getTypeElement("java.util.List");
   }
 
+  private ValidationContext(ValidationContext base, ValidationReport report) {
+    this.elements = base.elements;
+    this.types = base.types;
+    this.trees = base.trees;
+    this.report = report;
+    this.lastRound = base.lastRound;
+    this.entityType = base.entityType;
+    this.eventHandlerType = base.eventHandlerType;
+    this.raisesEventType = base.raisesEventType;
+    this.raisesEventListType = base.raisesEventListType;
+    this.eventTopicType = base.eventTopicType;
+    this.eventContextType = base.eventContextType;
+    this.eventEnvelopeType = base.eventEnvelopeType;
+    this.listType = base.listType;
+  }
+
+  /**
+   * This context with another report, for one type's checks: the SDK's types are looked up once per
+   * round, not once per type.
+   */
+  public ValidationContext withReport(ValidationReport report) {
+    return new ValidationContext(this, report);
+  }
+
   /** Returns whether {@code type} is {@code Entity} or a subtype of it. */
   boolean extendsEntity(TypeElement type) {
     return types.isSubtype(types.erasure(type.asType()), types.erasure(entityType.asType()));
+  }
+
+  /**
+   * {@link Elements#getAllMembers} of {@code type}, computed once per context: javac builds it
+   * afresh from the whole supertype closure on every call, and one entity's checks ask for it once
+   * per event name, per {@code domainEvent} call and per payload type name.
+   */
+  List<? extends Element> allMembers(TypeElement type) {
+    return allMembers.computeIfAbsent(type, elements::getAllMembers);
   }
 
   /** Returns whether sdk-api is on the class path; without it there is nothing to check. */

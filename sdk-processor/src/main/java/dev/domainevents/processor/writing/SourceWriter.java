@@ -10,6 +10,7 @@ import dev.domainevents.processor.model.TypeNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import javax.annotation.processing.Filer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.tools.FileObject;
+import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 
 /**
@@ -54,14 +56,24 @@ public abstract class SourceWriter<M> {
       type.addOriginatingElement(origin);
     }
     addMembers(model, type);
+    TypeSpec spec = type.build();
     JavaFile file =
-        JavaFile.builder(name.packageName(), type.build())
-            .skipJavaLangImports(true)
-            .indent("  ")
-            .build();
+        JavaFile.builder(name.packageName(), spec).skipJavaLangImports(true).indent("  ").build();
+    // What JavaFile.writeTo(Filer) does, but rendered first and written in one piece: writing
+    // to the filer's writer directly sends every token through its synchronized encoder.
+    String text = file.toString();
+    JavaFileObject source = null;
     try {
-      file.writeTo(filer);
+      source =
+          filer.createSourceFile(
+              name.canonicalName(), spec.originatingElements().toArray(new Element[0]));
+      try (Writer out = source.openWriter()) {
+        out.write(text);
+      }
     } catch (IOException e) {
+      if (source != null) {
+        source.delete();
+      }
       throw new UncheckedIOException(
           "could not write " + name.canonicalName() + ": " + e.getMessage(), e);
     }

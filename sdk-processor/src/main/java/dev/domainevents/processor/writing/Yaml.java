@@ -3,7 +3,6 @@ package dev.domainevents.processor.writing;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes maps, lists, strings, numbers and booleans as block YAML, in iteration order, so the same
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  * they are.
  */
 final class Yaml {
-  private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
-
   private Yaml() {}
 
   static String write(Map<String, Object> document) {
@@ -59,7 +56,28 @@ final class Yaml {
   }
 
   private static String key(String key) {
-    return PLAIN_KEY.matcher(key).matches() ? key : quote(key);
+    return isPlainKey(key) ? key : quote(key);
+  }
+
+  /**
+   * Whether {@code key} matches {@code [A-Za-z0-9_][A-Za-z0-9_.\-]*}, checked without a regex: the
+   * catalog has several keys per event.
+   */
+  private static boolean isPlainKey(String key) {
+    if (key.isEmpty() || !isWordChar(key.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!isWordChar(c) && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isWordChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   private static String scalar(Object value) {
