@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -270,28 +271,40 @@ public final class OutboxRelay implements AutoCloseable {
     boolean contended = false;
     int next = 0;
     for (int round = headsPerRound; next < heads.size() && rows.size() < batchSize; round *= 2) {
-      List<Long> tried = heads.subList(next, Math.min(heads.size(), next + round));
-      next += tried.size();
-      List<AggregateKey> locked = lockHeads(connection, tried, now);
-      contended |= locked.size() < tried.size(); // another relay holds, or just shipped, some
-      if (!locked.isEmpty()) {
-        claimRowsOf(connection, locked, tried.get(0), now, batchSize - rows.size(), rows);
+      // Every head left is offered and at most round of them locked, so that the heads another
+      // relay holds are skipped within the statement rather than cost a round of their own.
+      List<Long> offered = heads.subList(next, heads.size());
+      List<Long> lockedIds = new ArrayList<>(Math.min(round, offered.size()));
+      List<AggregateKey> locked = lockHeads(connection, offered, round, now, lockedIds);
+      // another relay holds, or just shipped, some
+      contended |= locked.size() < Math.min(round, offered.size());
+      if (locked.isEmpty()) {
+        break;
       }
+      claimRowsOf(connection, locked, offered.get(0), now, batchSize - rows.size(), rows);
+      next = Collections.binarySearch(heads, lockedIds.get(lockedIds.size() - 1)) + 1;
     }
     rows.sort(Comparator.comparingLong(row -> row.id));
     return new Claim(rows, oldestPending, contended);
   }
 
-  /** Locks those of the head rows {@code ids} that are still pending, due and not locked. */
-  private List<AggregateKey> lockHeads(Connection connection, List<Long> ids, long now)
+  /**
+   * Locks the oldest {@code limit} of the head rows {@code ids} (ascending) that are still pending,
+   * due and not locked; adds their ids to {@code lockedIds}, in id order.
+   */
+  private List<AggregateKey> lockHeads(
+      Connection connection, List<Long> ids, int limit, long now, List<Long> lockedIds)
       throws SQLException {
     StringBuilder sql =
-        new StringBuilder("SELECT aggregate_type, aggregate_id FROM ")
+        new StringBuilder("SELECT aggregate_type, aggregate_id, id FROM ")
             .append(OutboxRows.OUTBOX)
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
             .append(" AND next_attempt_ms <= ? AND id IN (");
-    placeholders(sql, ids.size(), "?").append(") FOR UPDATE SKIP LOCKED");
+    placeholders(sql, ids.size(), "?")
+        .append(") ORDER BY id LIMIT ")
+        .append(limit)
+        .append(" FOR UPDATE SKIP LOCKED");
     List<AggregateKey> locked = new ArrayList<>(ids.size());
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       select.setLong(1, now);
@@ -301,6 +314,7 @@ public final class OutboxRelay implements AutoCloseable {
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
           locked.add(new AggregateKey(result.getString(1), result.getString(2)));
+          lockedIds.add(result.getLong(3));
         }
       }
     }
