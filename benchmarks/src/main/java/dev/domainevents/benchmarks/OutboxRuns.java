@@ -1,5 +1,7 @@
 package dev.domainevents.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventBatch;
 import dev.domainevents.kafka.EnvelopeHeaders;
@@ -43,13 +45,20 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>The database is an in-memory H2 by default, so that {@code benchmarks/run} needs nothing but a
  * JDK; {@link #postgres(String)} uses the machine's PostgreSQL (127.0.0.1:5432, database {@code
  * test}, user {@code postgres}) in a schema of its own, dropped by {@link #close()}.
+ *
+ * <p>Every side borrows its connections from one pool, as deployments hand the relay a pooled
+ * {@code DataSource}: the runs compare the work done per batch, not the cost of opening a
+ * connection (a new PostgreSQL backend per {@code getConnection()} without a pool).
  */
 final class OutboxRuns implements AutoCloseable {
   private static final int AGGREGATES = 100;
 
+  /** Two relays, a writer and the clean-up at most hold a connection at once. */
+  private static final int POOL_SIZE = 4;
+
   private final String bootstrapServers;
   private final String databaseName;
-  private final DataSource dataSource;
+  private final HikariDataSource dataSource;
   private final OutboxDialect dialect;
   private final Runnable drop;
   private final JdbcOutbox outbox = JdbcOutbox.create();
@@ -65,7 +74,7 @@ final class OutboxRuns implements AutoCloseable {
       throws SQLException {
     this.bootstrapServers = bootstrapServers;
     this.databaseName = databaseName;
-    this.dataSource = dataSource;
+    this.dataSource = pooled(dataSource);
     this.dialect = dialect;
     this.drop = drop;
     for (int i = 0; i < AGGREGATES; i++) {
@@ -102,6 +111,15 @@ final class OutboxRuns implements AutoCloseable {
         pg,
         OutboxDialect.POSTGRESQL,
         () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+  }
+
+  private static HikariDataSource pooled(DataSource database) {
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(database);
+    config.setPoolName("outbox-runs");
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(POOL_SIZE);
+    return new HikariDataSource(config);
   }
 
   /** The database the runs use, for the table: "H2 in-memory" or "PostgreSQL". */
@@ -426,6 +444,7 @@ final class OutboxRuns implements AutoCloseable {
   /** Drops the database or schema. */
   @Override
   public void close() {
+    dataSource.close();
     drop.run();
   }
 

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,6 +64,9 @@ public final class OutboxRelay implements AutoCloseable {
 
   private static final String SELECT_COLUMNS = "id, attempts, " + OutboxRows.ENVELOPE_COLUMNS;
 
+  /** {@link #connectionIsolation} before the first poll read it. */
+  private static final int ISOLATION_NOT_READ = -1;
+
   private final DataSource dataSource;
   private final JdbcOutbox outbox;
   private final int batchSize;
@@ -76,6 +80,12 @@ public final class OutboxRelay implements AutoCloseable {
   private final int headsPerRound;
   private final String candidatesSql;
   private final PollingWorker worker;
+
+  /**
+   * The isolation level the data source hands connections out at, read from the first connection
+   * only: on PostgreSQL, asking costs a round trip per poll.
+   */
+  private volatile int connectionIsolation = ISOLATION_NOT_READ;
 
   private OutboxRelay(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -154,7 +164,11 @@ public final class OutboxRelay implements AutoCloseable {
       // Read committed: under MariaDB's default repeatable read, the claim's locking reads take
       // gap locks that make writers inserting new rows of a claimed aggregate deadlock with it.
       // Row locks alone are what the claim relies on.
-      int isolation = connection.getTransactionIsolation();
+      int isolation = connectionIsolation;
+      if (isolation == ISOLATION_NOT_READ) {
+        isolation = connection.getTransactionIsolation();
+        connectionIsolation = isolation;
+      }
       if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
@@ -186,7 +200,7 @@ public final class OutboxRelay implements AutoCloseable {
     if (claimed.isEmpty()) {
       return heads.contended ? new Poll(0, 0, true) : Poll.EMPTY;
     }
-    Claim claim = keepAggregateOrder(connection, claimed, now);
+    Claim claim = keepAggregateOrder(connection, claimed, heads.oldestPending, now);
     List<Row> ready = claim.ready;
     boolean contended = claim.contended || heads.contended;
 
@@ -236,9 +250,11 @@ public final class OutboxRelay implements AutoCloseable {
    */
   private Claim claim(Connection connection, long now) throws SQLException {
     Map<AggregateKey, Long> candidates = new LinkedHashMap<>();
+    long oldestPending = Long.MAX_VALUE;
     try (PreparedStatement select = connection.prepareStatement(candidatesSql);
         ResultSet result = select.executeQuery()) {
       while (result.next()) {
+        oldestPending = Math.min(oldestPending, result.getLong(1));
         // A head waiting for a retry holds its aggregate back: -1 marks it.
         candidates.putIfAbsent(
             new AggregateKey(result.getString(2), result.getString(3)),
@@ -255,28 +271,40 @@ public final class OutboxRelay implements AutoCloseable {
     boolean contended = false;
     int next = 0;
     for (int round = headsPerRound; next < heads.size() && rows.size() < batchSize; round *= 2) {
-      List<Long> tried = heads.subList(next, Math.min(heads.size(), next + round));
-      next += tried.size();
-      List<AggregateKey> locked = lockHeads(connection, tried, now);
-      contended |= locked.size() < tried.size(); // another relay holds, or just shipped, some
-      if (!locked.isEmpty()) {
-        claimRowsOf(connection, locked, tried.get(0), now, batchSize - rows.size(), rows);
+      // Every head left is offered and at most round of them locked, so that the heads another
+      // relay holds are skipped within the statement rather than cost a round of their own.
+      List<Long> offered = heads.subList(next, heads.size());
+      List<Long> lockedIds = new ArrayList<>(Math.min(round, offered.size()));
+      List<AggregateKey> locked = lockHeads(connection, offered, round, now, lockedIds);
+      // another relay holds, or just shipped, some
+      contended |= locked.size() < Math.min(round, offered.size());
+      if (locked.isEmpty()) {
+        break;
       }
+      claimRowsOf(connection, locked, offered.get(0), now, batchSize - rows.size(), rows);
+      next = Collections.binarySearch(heads, lockedIds.get(lockedIds.size() - 1)) + 1;
     }
     rows.sort(Comparator.comparingLong(row -> row.id));
-    return new Claim(rows, contended);
+    return new Claim(rows, oldestPending, contended);
   }
 
-  /** Locks those of the head rows {@code ids} that are still pending, due and not locked. */
-  private List<AggregateKey> lockHeads(Connection connection, List<Long> ids, long now)
+  /**
+   * Locks the oldest {@code limit} of the head rows {@code ids} (ascending) that are still pending,
+   * due and not locked; adds their ids to {@code lockedIds}, in id order.
+   */
+  private List<AggregateKey> lockHeads(
+      Connection connection, List<Long> ids, int limit, long now, List<Long> lockedIds)
       throws SQLException {
     StringBuilder sql =
-        new StringBuilder("SELECT aggregate_type, aggregate_id FROM ")
+        new StringBuilder("SELECT aggregate_type, aggregate_id, id FROM ")
             .append(OutboxRows.OUTBOX)
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
             .append(" AND next_attempt_ms <= ? AND id IN (");
-    placeholders(sql, ids.size(), "?").append(") FOR UPDATE SKIP LOCKED");
+    placeholders(sql, ids.size(), "?")
+        .append(") ORDER BY id LIMIT ")
+        .append(limit)
+        .append(" FOR UPDATE SKIP LOCKED");
     List<AggregateKey> locked = new ArrayList<>(ids.size());
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       select.setLong(1, now);
@@ -286,6 +314,7 @@ public final class OutboxRelay implements AutoCloseable {
       try (ResultSet result = select.executeQuery()) {
         while (result.next()) {
           locked.add(new AggregateKey(result.getString(1), result.getString(2)));
+          lockedIds.add(result.getLong(3));
         }
       }
     }
@@ -332,10 +361,13 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Drops claimed rows that some earlier unsent row of the same aggregate must precede, when that
-   * row is not in this batch: it is locked by another relay, or waiting for a retry.
+   * row is not in this batch: it is locked by another relay, or waiting for a retry. Only rows from
+   * {@code oldestPending} (the oldest pending row when the claim began) on are read: below it every
+   * row is sent or failed, and an aggregate's sent rows, kept until the cleaner deletes them, would
+   * otherwise be read again on every poll.
    */
-  private Claim keepAggregateOrder(Connection connection, List<Row> claimed, long now)
-      throws SQLException {
+  private Claim keepAggregateOrder(
+      Connection connection, List<Row> claimed, long oldestPending, long now) throws SQLException {
     Map<AggregateKey, Long> firstClaimed = new HashMap<>();
     for (Row row : claimed) {
       firstClaimed.putIfAbsent(row.aggregate, row.id);
@@ -346,7 +378,7 @@ public final class OutboxRelay implements AutoCloseable {
             .append(OutboxRows.OUTBOX)
             .append(" WHERE status = ")
             .append(OutboxRows.PENDING)
-            .append(" AND id < ? AND (aggregate_type, aggregate_id) IN (");
+            .append(" AND id >= ? AND id < ? AND (aggregate_type, aggregate_id) IN (");
     placeholders(sql, firstClaimed.size(), "(?, ?)").append(')');
 
     Map<Long, Row> claimedById = new HashMap<>();
@@ -357,6 +389,7 @@ public final class OutboxRelay implements AutoCloseable {
     boolean contended = false;
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
       int p = 1;
+      select.setLong(p++, oldestPending);
       select.setLong(p++, maxId);
       for (AggregateKey key : firstClaimed.keySet()) {
         select.setString(p++, key.type());
@@ -376,7 +409,7 @@ public final class OutboxRelay implements AutoCloseable {
       }
     }
     if (blockedFrom.isEmpty()) {
-      return new Claim(claimed, false);
+      return new Claim(claimed, oldestPending, false);
     }
     List<Row> ready = new ArrayList<>(claimed.size());
     for (Row row : claimed) {
@@ -385,7 +418,7 @@ public final class OutboxRelay implements AutoCloseable {
         ready.add(row);
       }
     }
-    return new Claim(ready, contended);
+    return new Claim(ready, oldestPending, contended);
   }
 
   /** Publishes and waits for the acknowledgement; returns the failure, or null. */
@@ -509,8 +542,11 @@ public final class OutboxRelay implements AutoCloseable {
   /** Where one poll ships to, and the catalog it decodes with. */
   private record Target(DomainEventInfra infra, EventCatalog catalog) {}
 
-  /** The claimed rows that may be shipped now, in id order. */
-  private record Claim(List<Row> ready, boolean contended) {}
+  /**
+   * The claimed rows that may be shipped now, in id order; {@code oldestPending} is the oldest
+   * pending row seen when the claim began.
+   */
+  private record Claim(List<Row> ready, long oldestPending, boolean contended) {}
 
   /** A claimed row; decoded only when it is shipped. */
   private static final class Row {

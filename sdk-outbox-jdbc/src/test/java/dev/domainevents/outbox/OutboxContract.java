@@ -405,6 +405,46 @@ abstract class OutboxContract {
   }
 
   @Test
+  void aRowLockedMidAggregateHoldsBackItsLaterRowsAboveShippedHistory() throws Exception {
+    OutboxRelay relay = relay().build();
+    Goods apple = new Goods("apple");
+    sellAndCommit(3, apple);
+    assertEquals(3, relay.pollOnce(), "history: apple's first three events are sent");
+
+    sellAndCommit(3, apple);
+    // As the database event bus's sequencer does when it numbers a pending row: a lock on the
+    // middle one of apple's pending rows, which the relay's claim skips.
+    long middle;
+    try (Connection connection = dataSource().getConnection();
+        var select =
+            connection.prepareStatement(
+                "SELECT id FROM domain_event_outbox WHERE status = "
+                    + OutboxRows.PENDING
+                    + " ORDER BY id");
+        var pending = select.executeQuery()) {
+      assertTrue(pending.next(), "apple's fourth event");
+      assertTrue(pending.next(), "apple's fifth event");
+      middle = pending.getLong(1);
+    }
+    try (Connection holder = dataSource().getConnection()) {
+      holder.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      holder.setAutoCommit(false);
+      try (var lock =
+          holder.prepareStatement("SELECT id FROM domain_event_outbox WHERE id = ? FOR UPDATE")) {
+        lock.setLong(1, middle);
+        try (var locked = lock.executeQuery()) {
+          assertTrue(locked.next());
+        }
+      }
+      assertEquals(1, relay.pollOnce(), "only the row before the locked one may go");
+      holder.rollback();
+    }
+    assertEquals(2, relay.pollOnce());
+    recorder.awaitDistinct(6, WAIT);
+    assertEquals(1, recorder.assertOrderPerAggregate(), "apple's six events, in order");
+  }
+
+  @Test
   void undecodableRowIsKeptAsFailedWithTheReasonAndBlocksNothing() throws Exception {
     Goods goods = new Goods("apple");
     sellAndCommit(2, goods);
