@@ -46,14 +46,15 @@ final class Round {
   /** The handler classes found clean so far, with their methods. */
   final List<HandlerFindings> handlers = new ArrayList<>();
 
+  /** The round's validation context, made on first use; see {@link #context()}. */
+  private ValidationContext context;
+
   Round(ProcessingEnvironment env, Trees trees, RoundEnvironment environment) {
     this.env = env;
     this.trees = trees;
     this.environment = environment;
     this.last = environment.processingOver();
   }
-
-  private ValidationContext context;
 
   /** A validation context that reports to this round's report. */
   ValidationContext context() {
