@@ -250,10 +250,15 @@ public final class Envelopes {
     // On the opening thread by construction (dispatch is synchronous): only the order is checked.
     scope.restore();
     scope.handled = null;
-    scope.causationId = null;
-    scope.traceparent = null;
-    scope.tracestate = null;
-    scope.baggage = null;
+    // Most handlers raise nothing, so these were never read: skip the stores (and their barriers).
+    if (scope.causationId != null) {
+      scope.causationId = null;
+    }
+    if (scope.traceRead) {
+      scope.traceparent = null;
+      scope.tracestate = null;
+      scope.baggage = null;
+    }
     Frames frames = scope.frames;
     scope.nextSpare = frames.spare;
     frames.spare = scope;
@@ -291,10 +296,10 @@ public final class Envelopes {
     }
 
     private void open(String correlationId, EventEnvelope handled) {
+      // A handling scope reads its correlation id from the handled envelope when asked.
       this.handled = handled;
       this.enclosing = null;
-      this.correlationId = handled == null ? correlationId : handled.correlationId();
-      this.causationId = null;
+      this.correlationId = correlationId;
       this.traceRead = handled == null;
       this.closed = false;
       this.previous = frames.current;
@@ -313,7 +318,10 @@ public final class Envelopes {
      * any other scope, where each envelope correlates to itself.
      */
     public String correlationId() {
-      return enclosing != null ? enclosing.correlationId() : correlationId;
+      if (enclosing != null) {
+        return enclosing.correlationId();
+      }
+      return handled != null ? handled.correlationId() : correlationId;
     }
 
     /** The id of the event being handled, or {@code null} outside a handler. */
