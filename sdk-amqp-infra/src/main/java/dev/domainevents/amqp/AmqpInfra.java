@@ -208,8 +208,8 @@ public final class AmqpInfra implements DomainEventInfra {
     try {
       publishing = factory.newConnection(name + "-publisher");
       publisher = new AmqpPublisher(publishing, settings);
-      for (EventType<?> type : catalog.eventTypes()) {
-        publisher.ensureExchange(AmqpTopology.exchange(type));
+      for (String event : catalog.names()) {
+        publisher.ensureExchange(AmqpTopology.exchange(catalog.topicOf(event)));
       }
       if (!table.events().isEmpty() || !table.topics().isEmpty()) {
         startConsumers(factory, name, catalog, table);

@@ -44,7 +44,12 @@ final class AmqpTopology {
 
   /** The exchange of the events of {@code type}: its topic, by default its aggregate's. */
   static String exchange(EventType<?> type) {
-    return type.topic();
+    return exchange(type.topic());
+  }
+
+  /** The exchange of the events published to {@code topic}. */
+  static String exchange(String topic) {
+    return topic;
   }
 
   /**

@@ -9,36 +9,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * Every event type known to the application: the union of the generated {@link EventRegistry}
  * implementations, found with {@link ServiceLoader}. Infrastructure looks up payload types and
  * topics here, and nowhere else: this is the allowlist for deserialization.
+ *
+ * <p>Loading a catalog reads each registry's {@link EventRegistry#entries() names and topics}; an
+ * event's {@link EventType}, and with it its payload class, is loaded when the event is first
+ * looked up with {@link #find} or {@link #require}.
  */
 public final class EventCatalog {
   private final List<EventRegistry> registries;
-  private final Map<String, EventType<?>> byName;
+  private final Map<String, Slot> byName;
 
   private EventCatalog(List<EventRegistry> registries) {
     this.registries = List.copyOf(registries);
-    Map<String, EventType<?>> types = new LinkedHashMap<>();
+    Map<String, Slot> slots = new LinkedHashMap<>();
     for (EventRegistry registry : this.registries) {
-      for (EventType<?> type : registry.eventTypes()) {
-        EventType<?> other = types.putIfAbsent(type.name(), type);
-        if (other != null && !other.equals(type)) {
-          throw new IllegalStateException(
-              "event \""
-                  + type.name()
-                  + "\" is registered twice, with payloads "
-                  + other.payloadType().getName()
-                  + " and "
-                  + type.payloadType().getName()
-                  + "; each event name must belong to one entity");
+      List<EventRegistry.Entry> entries = registry.entries();
+      for (int i = 0; i < entries.size(); i++) {
+        Slot slot = new Slot(registry, i, entries.get(i));
+        Slot other = slots.putIfAbsent(slot.name, slot);
+        if (other != null) {
+          EventType<?> first = other.type();
+          EventType<?> second = slot.type();
+          if (!first.equals(second)) {
+            throw new IllegalStateException(
+                "event \""
+                    + slot.name
+                    + "\" is registered twice, with payloads "
+                    + first.payloadType().getName()
+                    + " and "
+                    + second.payloadType().getName()
+                    + "; each event name must belong to one entity");
+          }
         }
       }
     }
-    this.byName = Collections.unmodifiableMap(types);
+    this.byName = Collections.unmodifiableMap(slots);
   }
 
   /** Loads the registries visible to the thread's context class loader. */
@@ -50,7 +61,9 @@ public final class EventCatalog {
   /** Loads the registries visible to {@code loader}. */
   public static EventCatalog load(ClassLoader loader) {
     List<EventRegistry> found = new ArrayList<>();
-    ServiceLoader.load(EventRegistry.class, loader).forEach(found::add);
+    for (EventRegistry registry : ServiceLoader.load(EventRegistry.class, loader)) {
+      found.add(registry);
+    }
     return new EventCatalog(found);
   }
 
@@ -61,12 +74,13 @@ public final class EventCatalog {
 
   /** Returns the event type named {@code name}, or {@code null} if none is registered. */
   public EventType<?> find(String name) {
-    return byName.get(name);
+    Slot slot = byName.get(name);
+    return slot == null ? null : slot.type();
   }
 
   /** Returns the event type named {@code name}, or throws naming the likely cause. */
   public EventType<?> require(String name) {
-    EventType<?> type = byName.get(name);
+    EventType<?> type = find(name);
     if (type == null) {
       throw new IllegalArgumentException(
           "unknown event \""
@@ -77,9 +91,27 @@ public final class EventCatalog {
     return type;
   }
 
-  /** Every registered event type, in registry order. */
+  /**
+   * Returns the topic of the event named {@code name}, or {@code null} if none is registered,
+   * without loading the event's type.
+   */
+  public String topicOf(String name) {
+    Slot slot = byName.get(name);
+    return slot == null ? null : slot.topic;
+  }
+
+  /** The names of every registered event, in registry order. */
+  public Set<String> names() {
+    return byName.keySet();
+  }
+
+  /** Every registered event type, in registry order; loads every payload class. */
   public Collection<EventType<?>> eventTypes() {
-    return byName.values();
+    List<EventType<?>> types = new ArrayList<>(byName.size());
+    for (Slot slot : byName.values()) {
+      types.add(slot.type());
+    }
+    return Collections.unmodifiableList(types);
   }
 
   /** The registries this catalog was built from. */
@@ -123,5 +155,49 @@ public final class EventCatalog {
             + handler.getClass().getName()
             + ": give it at least one @EventHandler method and compile it with sdk-processor on"
             + " the annotation processor path");
+  }
+
+  /** One listed event: where its type comes from, and the type once it was asked for. */
+  private static final class Slot {
+    final EventRegistry registry;
+    final int index;
+    final String name;
+    final String topic;
+    // Written at most once with the registry's constant, an immutable record: a racing second
+    // read finds null and asks the registry again for the same constant.
+    private EventType<?> type;
+
+    Slot(EventRegistry registry, int index, EventRegistry.Entry entry) {
+      this.registry = registry;
+      this.index = index;
+      this.name = entry.name();
+      this.topic = entry.topic();
+    }
+
+    EventType<?> type() {
+      EventType<?> found = type;
+      return found != null ? found : load();
+    }
+
+    private EventType<?> load() {
+      EventType<?> found = registry.eventType(index);
+      if (!found.name().equals(name) || !found.topic().equals(topic)) {
+        throw new IllegalStateException(
+            registry.getClass().getName()
+                + " lists \""
+                + name
+                + "\" on topic "
+                + topic
+                + " at "
+                + index
+                + " but has \""
+                + found.name()
+                + "\" on topic "
+                + found.topic()
+                + " there; rebuild it");
+      }
+      type = found;
+      return found;
+    }
   }
 }

@@ -1,8 +1,10 @@
 package dev.domainevents.spi;
 
 import dev.domainevents.EventType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,6 +15,32 @@ import java.util.function.UnaryOperator;
 public interface EventRegistry {
   /** Every event type raised by this compilation's entities. */
   List<EventType<?>> eventTypes();
+
+  /**
+   * The name and topic of each of {@link #eventTypes()}, in the same order, known without loading
+   * any payload class. {@link EventCatalog} indexes these when it is loaded and asks {@link
+   * #eventType} for a type only when the event is first used, so that an application loads the
+   * constants and payload classes of the events it publishes or receives, not those of every event.
+   * The generated registry lists them as literals; this default reads {@link #eventTypes()}.
+   */
+  default List<Entry> entries() {
+    List<EventType<?>> types = eventTypes();
+    List<Entry> entries = new ArrayList<>(types.size());
+    for (EventType<?> type : types) {
+      entries.add(new Entry(type.name(), type.topic()));
+    }
+    return entries;
+  }
+
+  /**
+   * Returns {@code eventTypes().get(index)}. The generated registry initialises only that event's
+   * constants class.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not an index of {@link #entries()}
+   */
+  default EventType<?> eventType(int index) {
+    return eventTypes().get(index);
+  }
 
   /**
    * Returns the generated dispatcher for {@code handler}, or {@code null} if the handler's class
@@ -26,5 +54,19 @@ public interface EventRegistry {
    */
   default UnaryOperator<Map<String, Object>> upcaster(String event, int from) {
     return null;
+  }
+
+  /**
+   * An event's name and topic, as a registry lists them before its type is loaded.
+   *
+   * @param name the event name, {@code Entity:Action}
+   * @param topic the topic the event is published to
+   */
+  record Entry(String name, String topic) {
+    /** Checks that both are present. */
+    public Entry {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(topic, "topic");
+    }
   }
 }

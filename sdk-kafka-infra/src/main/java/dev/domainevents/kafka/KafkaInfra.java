@@ -3,7 +3,6 @@ package dev.domainevents.kafka;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
-import dev.domainevents.EventType;
 import dev.domainevents.InfraHealth;
 import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.spi.DedupeStore;
@@ -286,15 +285,15 @@ public final class KafkaInfra implements DomainEventInfra {
       EventCatalog catalog, DispatchTable table, boolean withRetryTopics) {
     Set<String> topics = new LinkedHashSet<>();
     for (String event : table.events()) {
-      EventType<?> type = catalog.find(event);
-      if (type == null) {
+      String topic = catalog.topicOf(event);
+      if (topic == null) {
         throw new IllegalStateException(
             "a handler handles \""
                 + event
                 + "\", which no generated EventRegistry registers;"
                 + " compile the entity that raises it with sdk-processor, or fix the name");
       }
-      topics.add(type.topic());
+      topics.add(topic);
     }
     for (String topic : table.topics().keySet()) {
       String problem = Topics.problemWith(topic);

@@ -1,7 +1,6 @@
 package dev.domainevents.kafka;
 
 import dev.domainevents.EventContext;
-import dev.domainevents.EventType;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ record RestrictedDispatcher(
   static EventDispatcher to(EventDispatcher dispatcher, EventCatalog catalog, Set<String> topics) {
     Set<String> events = new LinkedHashSet<>();
     for (String event : dispatcher.events()) {
-      EventType<?> type = catalog.find(event);
-      if (type != null && topics.contains(type.topic())) {
+      String topic = catalog.topicOf(event);
+      if (topic != null && topics.contains(topic)) {
         events.add(event);
       }
     }

@@ -174,6 +174,29 @@ import java.util.UUID;
   }
 
   @Test
+  void aCatalogLoadsOnlyTheEventClassesItIsAskedFor() throws Exception {
+    List<String> defined = new ArrayList<>();
+    try (URLClassLoader recording =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader()) {
+          @Override
+          protected Class<?> findClass(String name) throws ClassNotFoundException {
+            defined.add(name);
+            return super.findClass(name);
+          }
+        }) {
+      EventCatalog catalog = EventCatalog.load(recording);
+      assertThat(catalog.names()).containsExactly("Goods:Shopping", "Stock:Reserve").inOrder();
+      assertThat(catalog.topicOf("Stock:Reserve")).isEqualTo("stock");
+      assertThat(defined).containsExactly("app.GeneratedEventRegistry");
+
+      catalog.require("Goods:Shopping");
+
+      assertThat(defined)
+          .containsExactly("app.GeneratedEventRegistry", "app.GoodsEvents", "app.GoodsObj");
+    }
+  }
+
+  @Test
   @SuppressWarnings({"unchecked", "try"}) // the scope and installation act by being open
   void handlerSeesExactEventsIdsCorrelationAndCausationInOrder() throws Exception {
     EventCatalog catalog = EventCatalog.load(loader);

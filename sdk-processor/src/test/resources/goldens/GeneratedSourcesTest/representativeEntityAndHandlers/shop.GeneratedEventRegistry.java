@@ -12,11 +12,14 @@ import shop.audit.AuditTrail_EventDispatcher;
  */
 @Generated("dev.domainevents.processor.DomainEventProcessor")
 public final class GeneratedEventRegistry implements EventRegistry {
-  private static final List<EventType<?>> EVENT_TYPES = List.of(
-      GoodsEvents.ADD_LINE,
-      GoodsEvents.ARCHIVE,
-      GoodsEvents.RESTOCK,
-      GoodsEvents.SHOPPING);
+  /**
+   * Every event's name and topic, in name order; listing them loads no event class.
+   */
+  private static final List<EventRegistry.Entry> ENTRIES = List.of(
+      new EventRegistry.Entry("Goods:AddLine", "goods"),
+      new EventRegistry.Entry("Goods:Archive", "goods"),
+      new EventRegistry.Entry("Goods:Restock", "goods"),
+      new EventRegistry.Entry("Goods:Shopping", "goods"));
 
   /**
    * Creates the registry; {@link java.util.ServiceLoader} calls this.
@@ -26,7 +29,27 @@ public final class GeneratedEventRegistry implements EventRegistry {
 
   @Override
   public List<EventType<?>> eventTypes() {
-    return EVENT_TYPES;
+    return List.of(
+        GoodsEvents.ADD_LINE,
+        GoodsEvents.ARCHIVE,
+        GoodsEvents.RESTOCK,
+        GoodsEvents.SHOPPING);
+  }
+
+  @Override
+  public List<EventRegistry.Entry> entries() {
+    return ENTRIES;
+  }
+
+  @Override
+  public EventType<?> eventType(int index) {
+    return switch (index) {
+      case 0 -> GoodsEvents.ADD_LINE;
+      case 1 -> GoodsEvents.ARCHIVE;
+      case 2 -> GoodsEvents.RESTOCK;
+      case 3 -> GoodsEvents.SHOPPING;
+      default -> throw new IndexOutOfBoundsException(index);
+    };
   }
 
   @Override

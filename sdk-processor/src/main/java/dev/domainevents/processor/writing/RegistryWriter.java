@@ -16,6 +16,7 @@ import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.model.TypeNames;
 import dev.domainevents.processor.model.UpcasterModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,11 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
           ClassName.get(List.class),
           ParameterizedTypeName.get(
               TypeNames.EVENT_TYPE, WildcardTypeName.subtypeOf(Object.class)));
+
+  private static final ClassName ENTRY = TypeNames.EVENT_REGISTRY.nestedClass("Entry");
+
+  private static final TypeName ENTRIES =
+      ParameterizedTypeName.get(ClassName.get(List.class), ENTRY);
 
   /** Creates a writer. */
   public RegistryWriter(Filer filer) {
@@ -66,13 +72,37 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
 
   @Override
   void addMembers(RegistryModel registry, TypeSpec.Builder type) {
-    type.addSuperinterface(TypeNames.EVENT_REGISTRY)
-        .addField(
-            FieldSpec.builder(
-                    EVENT_TYPES, "EVENT_TYPES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer(eventTypes(registry))
-                .build())
-        .addMethod(
+    List<EventModel> events = new ArrayList<>();
+    List<ClassName> owners = new ArrayList<>();
+    for (EntityModel entity : registry.entities()) {
+      for (EventModel event : entity.events()) {
+        events.add(event);
+        owners.add(entity.constants());
+      }
+    }
+    Integer[] order = new Integer[events.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(i -> events.get(i).name()));
+    List<CodeBlock> entries = new ArrayList<>();
+    List<CodeBlock> constants = new ArrayList<>();
+    for (int i : order) {
+      EventModel event = events.get(i);
+      entries.add(CodeBlock.of("new $T($S, $S)", ENTRY, event.name(), event.topic()));
+      constants.add(CodeBlock.of("$T.$L", owners.get(i), event.constantName()));
+    }
+    type.addSuperinterface(TypeNames.EVENT_REGISTRY);
+    if (!entries.isEmpty()) {
+      type.addField(
+          FieldSpec.builder(ENTRIES, "ENTRIES", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc(
+                  "Every event's name and topic, in name order; listing them loads no event"
+                      + " class.\n")
+              .initializer(listOf(entries))
+              .build());
+    }
+    type.addMethod(
             MethodSpec.constructorBuilder()
                 .addJavadoc("Creates the registry; {@link java.util.ServiceLoader} calls this.\n")
                 .addModifiers(Modifier.PUBLIC)
@@ -82,9 +112,26 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(EVENT_TYPES)
-                .addStatement("return EVENT_TYPES")
-                .build())
-        .addMethod(dispatcherFor(registry));
+                .addCode(
+                    constants.isEmpty()
+                        ? CodeBlock.of("return $T.of();\n", List.class)
+                        : CodeBlock.builder()
+                            .add("return $T.of(\n$>$>", List.class)
+                            .add(CodeBlock.join(constants, ",\n"))
+                            .add("$<$<);\n")
+                            .build())
+                .build());
+    if (!entries.isEmpty()) {
+      type.addMethod(
+              MethodSpec.methodBuilder("entries")
+                  .addAnnotation(Override.class)
+                  .addModifiers(Modifier.PUBLIC)
+                  .returns(ENTRIES)
+                  .addStatement("return ENTRIES")
+                  .build())
+          .addMethod(eventType(constants));
+    }
+    type.addMethod(dispatcherFor(registry));
     if (!registry.upcasters().isEmpty()) {
       type.addMethod(upcaster(registry));
     }
@@ -122,24 +169,31 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
         originatingElements(registry));
   }
 
-  private static CodeBlock eventTypes(RegistryModel registry) {
-    List<CodeBlock> constants = new ArrayList<>();
-    List<Object[]> events = new ArrayList<>();
-    for (EntityModel entity : registry.entities()) {
-      for (EventModel event : entity.events()) {
-        events.add(new Object[] {event.name(), entity.constants(), event.constantName()});
-      }
+  /**
+   * The type of the event at {@code index} of {@code ENTRIES}: a switch, so that asking for one
+   * event initialises only its entity's constants class.
+   */
+  private static MethodSpec eventType(List<CodeBlock> constants) {
+    CodeBlock.Builder body = CodeBlock.builder().add("return switch (index) {\n$>");
+    for (int i = 0; i < constants.size(); i++) {
+      body.add("case $L -> $L;\n", i, constants.get(i));
     }
-    events.sort(Comparator.comparing(e -> (String) e[0]));
-    for (Object[] event : events) {
-      constants.add(CodeBlock.of("$T.$L", event[1], event[2]));
-    }
-    if (constants.isEmpty()) {
-      return CodeBlock.of("$T.of()", List.class);
-    }
+    body.add("default -> throw new $T(index);\n", IndexOutOfBoundsException.class).add("$<};\n");
+    return MethodSpec.methodBuilder("eventType")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(
+            ParameterizedTypeName.get(
+                TypeNames.EVENT_TYPE, WildcardTypeName.subtypeOf(Object.class)))
+        .addParameter(int.class, "index")
+        .addCode(body.build())
+        .build();
+  }
+
+  private static CodeBlock listOf(List<CodeBlock> elements) {
     return CodeBlock.builder()
         .add("$T.of(\n$>$>", List.class)
-        .add(CodeBlock.join(constants, ",\n"))
+        .add(CodeBlock.join(elements, ",\n"))
         .add("$<$<)")
         .build();
   }
