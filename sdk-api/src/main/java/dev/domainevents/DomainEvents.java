@@ -90,7 +90,9 @@ public final class DomainEvents {
       for (Object handler : handlers) {
         dispatchers.add(catalog.dispatcherFor(handler));
       }
-      dispatchers.forEach(infra::subscribe);
+      for (EventDispatcher dispatcher : dispatchers) {
+        infra.subscribe(dispatcher);
+      }
       infra.start(catalog, interceptors);
       Installation installation = new Installation(infra, catalog);
       if (!InstalledInfra.attach(installation, infra, catalog)) {

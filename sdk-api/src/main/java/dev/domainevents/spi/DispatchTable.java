@@ -33,7 +33,7 @@ public final class DispatchTable {
     Map<String, Class<?>> topicTypes = new LinkedHashMap<>();
     for (EventDispatcher dispatcher : dispatchers) {
       for (String event : dispatcher.events()) {
-        index.computeIfAbsent(event, k -> new ArrayList<>()).add(dispatcher);
+        add(index, event, dispatcher);
       }
       for (Map.Entry<String, Class<?>> topic : dispatcher.topics().entrySet()) {
         Class<?> other = topicTypes.putIfAbsent(topic.getKey(), topic.getValue());
@@ -47,21 +47,42 @@ public final class DispatchTable {
                   + topic.getValue().getName()
                   + "; handlers of one topic must agree on its payload type");
         }
-        index.computeIfAbsent(topic.getKey(), k -> new ArrayList<>()).add(dispatcher);
+        add(index, topic.getKey(), dispatcher);
       }
     }
+    // Plain loops, no lambdas or streams: this runs once per install, cold, in the interpreter.
     Map<String, EventDispatcher[]> frozen = new HashMap<>();
-    index.forEach((name, list) -> frozen.put(name, list.toArray(new EventDispatcher[0])));
-    this.byName = frozen;
     Set<String> batchNames = new LinkedHashSet<>();
-    index.forEach(
-        (name, list) -> {
-          if (list.stream().allMatch(d -> d.batchEvents().contains(name))) {
-            batchNames.add(name);
-          }
-        });
+    for (Map.Entry<String, List<EventDispatcher>> entry : index.entrySet()) {
+      String name = entry.getKey();
+      List<EventDispatcher> handlers = entry.getValue();
+      frozen.put(name, handlers.toArray(new EventDispatcher[0]));
+      if (onlyBatches(handlers, name)) {
+        batchNames.add(name);
+      }
+    }
+    this.byName = frozen;
     this.batches = Collections.unmodifiableSet(batchNames);
     this.topics = Collections.unmodifiableMap(topicTypes);
+  }
+
+  private static void add(
+      Map<String, List<EventDispatcher>> index, String name, EventDispatcher dispatcher) {
+    List<EventDispatcher> handlers = index.get(name);
+    if (handlers == null) {
+      handlers = new ArrayList<>(1);
+      index.put(name, handlers);
+    }
+    handlers.add(dispatcher);
+  }
+
+  private static boolean onlyBatches(List<EventDispatcher> handlers, String name) {
+    for (EventDispatcher handler : handlers) {
+      if (!handler.batchEvents().contains(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Indexes {@code dispatchers}, with no interceptor. */
