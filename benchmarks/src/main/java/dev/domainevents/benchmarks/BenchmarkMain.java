@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
  * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
- * compile_overhead=… http_vs_inprocess=… http_added_p99_ms=… amqp_publish_vs_raw=…
+ * startup_sdk_ms=… compile_overhead=… http_vs_inprocess=… http_added_p99_ms=… amqp_publish_vs_raw=…
  * amqp_publish_vs_spring=… amqp_consume_vs_raw=… amqp_consume_vs_spring=… store_append_16x1=…
  * store_append_16x10=… store_load=… store_load_snapshot=…}. A figure not measured in the run prints
  * as {@code NaN}; the AMQP ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
@@ -83,7 +83,7 @@ public final class BenchmarkMain {
     // The processor's cost: the size in a full run, a quarter of it with --quick.
     int entities = quick ? 50 : 200;
     List<double[]> compilePairs = new ArrayList<>();
-    List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring} ms
+    List<double[]> startupRounds = new ArrayList<>(); // {empty, sdk, spring, handlers made} ms
     CompileRuns compile = runs(only, "compile") ? new CompileRuns(entities, 5) : null;
     if (compile != null)
       try {
@@ -108,24 +108,31 @@ public final class BenchmarkMain {
         StartupRuns startup = new StartupRuns(compile.classes());
         startup.empty(); // warm-ups, not reported: the OS's file cache
         startup.sdk();
+        startup.handlersOnly();
         startup.spring();
         for (int round = 0; round < (quick ? 3 : 6); round++) {
-          double[] times = new double[3];
-          for (int k = 0; k < 3; k++) {
-            int side = (round + k) % 3; // rotated, so no side always starts first
+          double[] times = new double[4];
+          for (int k = 0; k < 4; k++) {
+            int side = (round + k) % 4; // rotated, so no side always starts first
             times[side] =
-                side == 0 ? startup.empty() : side == 1 ? startup.sdk() : startup.spring();
+                switch (side) {
+                  case 0 -> startup.empty();
+                  case 1 -> startup.sdk();
+                  case 2 -> startup.spring();
+                  default -> startup.handlersOnly();
+                };
           }
           startupRounds.add(times);
           System.out.printf(
               Locale.ROOT,
-              "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms,"
-                  + " Spring scan %.0f ms%n",
+              "startup round %d: empty install %.0f ms, %d event types and %d handler classes %.0f ms"
+                  + " (the handlers made, none installed %.0f ms), Spring scan %.0f ms%n",
               round + 1,
               times[0],
               entities * 5,
               entities,
               times[1],
+              times[3],
               times[2]);
         }
       } finally {
@@ -133,6 +140,10 @@ public final class BenchmarkMain {
       }
     double startupAdded =
         median(startupRounds.stream().mapToDouble(r -> r[1] - r[0]).sorted().toArray());
+    // What subscribing the handlers and registering the events adds to the application's own
+    // classes: the same program, making the same handler objects, installing none of them.
+    double startupSdk =
+        median(startupRounds.stream().mapToDouble(r -> r[1] - r[3]).sorted().toArray());
     double compileOverhead =
         median(compilePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
 
@@ -375,14 +386,18 @@ public final class BenchmarkMain {
           String.format(
               Locale.ROOT,
               "| startup %d, JVM start to install returned, ms | %d event types, %d handler classes"
-                  + " %.0f | empty install %.0f; Spring scan of the same classes %.0f | +%.0f ms |%n",
+                  + " %.0f | empty install %.0f; the handlers made, none installed %.0f; Spring scan"
+                  + " of the same classes %.0f | +%.0f ms over the empty install, +%.0f ms over"
+                  + " the handlers made |%n",
               i + 1,
               entities * 5,
               entities,
               round[1],
               round[0],
+              round[3],
               round[2],
-              round[1] - round[0]));
+              round[1] - round[0],
+              round[1] - round[3]));
     }
     for (int i = 0; i < publishPairs.size(); i++) {
       double[] pair = publishPairs.get(i);
@@ -512,7 +527,7 @@ public final class BenchmarkMain {
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
             + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
-            + " compile_overhead=%.2f http_vs_inprocess=%.3f http_added_p99_ms=%.2f %s %s%n",
+            + " startup_sdk_ms=%.0f compile_overhead=%.2f http_vs_inprocess=%.3f http_added_p99_ms=%.2f %s %s%n",
         publishRatio,
         consumeRatio,
         generated / direct,
@@ -528,6 +543,7 @@ public final class BenchmarkMain {
         relayVsHandwritten,
         relayScaling,
         startupAdded,
+        startupSdk,
         compileOverhead,
         median(httpPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray()),
         median(

@@ -76,18 +76,27 @@ final class CompileRuns {
       write(dir, "Entity" + e, entity.toString());
       write(dir, "Handler" + e, handler.append("}\n").toString());
     }
-    // StartupRuns' program: installs every handler, as an application's main would.
+    // StartupRuns' program: makes every handler and installs them, as an application's main
+    // would; with an argument it makes them and installs none (what the application's own classes
+    // cost).
     StringBuilder startup =
         new StringBuilder("package gen;\n\n")
             .append("import dev.domainevents.DomainEvents;\n")
             .append("import dev.domainevents.memory.InMemoryInfra;\n\n")
             .append("public final class Startup {\n")
             .append("  public static void main(String[] args) {\n")
-            .append("    DomainEvents.install(new InMemoryInfra()");
+            .append("    Object[] handlers = {");
     for (int e = 0; e < entities; e++) {
-      startup.append(",\n        new Handler").append(e).append("()");
+      startup.append(e == 0 ? "\n" : ",\n").append("      new Handler").append(e).append("()");
     }
-    startup.append(");\n    System.out.println(\"installed\");\n  }\n}\n");
+    startup
+        .append("\n    };\n")
+        .append("    if (args.length == 0) {\n")
+        .append("      DomainEvents.install(new InMemoryInfra(), handlers);\n")
+        .append("    } else {\n")
+        .append("      DomainEvents.install(new InMemoryInfra());\n")
+        .append("    }\n")
+        .append("    System.out.println(\"installed\");\n  }\n}\n");
     write(dir, "Startup", startup.toString());
   }
 
