@@ -16,7 +16,6 @@ import dev.domainevents.processor.model.RegistryModel;
 import dev.domainevents.processor.model.TypeNames;
 import dev.domainevents.processor.model.UpcasterModel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -72,25 +71,18 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
 
   @Override
   void addMembers(RegistryModel registry, TypeSpec.Builder type) {
-    List<EventModel> events = new ArrayList<>();
-    List<ClassName> owners = new ArrayList<>();
+    List<Listed> listed = new ArrayList<>();
     for (EntityModel entity : registry.entities()) {
       for (EventModel event : entity.events()) {
-        events.add(event);
-        owners.add(entity.constants());
+        listed.add(new Listed(event, entity.constants()));
       }
     }
-    Integer[] order = new Integer[events.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparing(i -> events.get(i).name()));
+    listed.sort(Comparator.comparing(l -> l.event().name()));
     List<CodeBlock> entries = new ArrayList<>();
     List<CodeBlock> constants = new ArrayList<>();
-    for (int i : order) {
-      EventModel event = events.get(i);
-      entries.add(CodeBlock.of("new $T($S, $S)", ENTRY, event.name(), event.topic()));
-      constants.add(CodeBlock.of("$T.$L", owners.get(i), event.constantName()));
+    for (Listed l : listed) {
+      entries.add(CodeBlock.of("new $T($S, $S)", ENTRY, l.event().name(), l.event().topic()));
+      constants.add(CodeBlock.of("$T.$L", l.constants(), l.event().constantName()));
     }
     type.addSuperinterface(TypeNames.EVENT_REGISTRY);
     if (!entries.isEmpty()) {
@@ -232,4 +224,7 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
     }
     return method.addStatement("return null").build();
   }
+
+  /** An event with the constants class that declares it. */
+  private record Listed(EventModel event, ClassName constants) {}
 }
