@@ -64,6 +64,71 @@ public final class OutboxRelay implements AutoCloseable {
 
   private static final String SELECT_COLUMNS = "id, attempts, " + OutboxRows.ENVELOPE_COLUMNS;
 
+  /**
+   * PostgreSQL's claim, in one statement: the window of the oldest pending rows names the heads
+   * (the oldest unsent row of each aggregate in it); a few due heads after the last one an earlier
+   * round took are locked, skipping those another relay holds; then the due rows of their
+   * aggregates are locked, skipping those someone else holds (e.g. the database event bus's
+   * sequencer). Each claimed row comes with its head and the pending row just before it, read
+   * without locks, so that the relay sees a gap (a row skipped, or waiting for a retry) without a
+   * second read. The first two columns count the heads offered and locked; a poll that claims
+   * nothing still returns one row, of those two counts.
+   *
+   * <p>Parameters: the window's size, now, the last head an earlier round took, now, heads to lock,
+   * now, rows to claim.
+   */
+  private static final String CLAIM_AT_ONCE_SQL =
+      "WITH window_rows AS ("
+          + "SELECT id, aggregate_type, aggregate_id, next_attempt_ms FROM "
+          + OutboxRows.OUTBOX
+          + " WHERE status = "
+          + OutboxRows.PENDING
+          + " ORDER BY id LIMIT ?), "
+          + "offered AS (SELECT id FROM (SELECT id, next_attempt_ms, row_number() OVER"
+          + " (PARTITION BY aggregate_type, aggregate_id ORDER BY id) AS nth FROM window_rows) w"
+          + " WHERE nth = 1 AND next_attempt_ms <= ? AND id > ?), "
+          + "heads AS (SELECT o.id, o.aggregate_type, o.aggregate_id FROM "
+          + OutboxRows.OUTBOX
+          + " o WHERE o.id IN (SELECT id FROM offered) AND o.status = "
+          + OutboxRows.PENDING
+          + " AND o.next_attempt_ms <= ? ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED), "
+          // The rows are read in id order from the first head, each looked up among the heads,
+          // so that the batch's limit stops the read. OFFSET 0 keeps PostgreSQL from making the
+          // lookup a join, which reads every pending row of the heads' aggregates, then sorts.
+          + "claimed AS (SELECT r.id, r.attempts, "
+          + OutboxRows.prefixedEnvelopeColumns("r.")
+          + ", h.head FROM "
+          + OutboxRows.OUTBOX
+          + " r CROSS JOIN LATERAL (SELECT id AS head FROM heads WHERE heads.aggregate_type ="
+          + " r.aggregate_type AND heads.aggregate_id = r.aggregate_id OFFSET 0) h"
+          + " WHERE r.status = "
+          + OutboxRows.PENDING
+          + " AND r.next_attempt_ms <= ? AND r.id >= (SELECT min(id) FROM heads)"
+          + " ORDER BY r.id LIMIT ? FOR UPDATE OF r SKIP LOCKED) "
+          + "SELECT (SELECT count(*) FROM offered), (SELECT count(*) FROM heads), c.id,"
+          + " c.attempts, "
+          + OutboxRows.prefixedEnvelopeColumns("c.")
+          + ", c.head, p.id, p.next_attempt_ms"
+          + " FROM (SELECT 1) AS one LEFT JOIN claimed c ON TRUE LEFT JOIN LATERAL (SELECT id,"
+          + " next_attempt_ms FROM "
+          + OutboxRows.OUTBOX
+          + " q WHERE q.status = "
+          + OutboxRows.PENDING
+          + " AND q.aggregate_type = c.aggregate_type AND q.aggregate_id = c.aggregate_id"
+          + " AND q.id >= c.head AND q.id < c.id ORDER BY q.id DESC LIMIT 1) p ON TRUE"
+          + " ORDER BY c.id";
+
+  /** {@link #markSent} on PostgreSQL, whose ids come as one array. */
+  private static final String MARK_SENT_ANY_SQL =
+      "UPDATE "
+          + OutboxRows.OUTBOX
+          + " SET status = "
+          + OutboxRows.SENT
+          + ", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ANY (?)";
+
+  /** {@link #claimAtOnce}'s mark for an aggregate whose later rows wait for a gap before them. */
+  private static final long HELD_BACK = -1;
+
   /** {@link #connectionIsolation} before the first poll read it. */
   private static final int ISOLATION_NOT_READ = -1;
 
@@ -80,6 +145,12 @@ public final class OutboxRelay implements AutoCloseable {
   private final int headsPerRound;
   private final String candidatesSql;
   private final PollingWorker worker;
+
+  /**
+   * Whether the data source is PostgreSQL, read from the first connection's metadata: there the
+   * relay claims with {@link #CLAIM_AT_ONCE_SQL}, elsewhere round by round.
+   */
+  private volatile Boolean postgres;
 
   /**
    * The isolation level the data source hands connections out at, read from the first connection
@@ -195,14 +266,14 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
-    Claim heads = claim(connection, now);
-    List<Row> claimed = heads.ready;
-    if (claimed.isEmpty()) {
-      return heads.contended ? new Poll(0, 0, true) : Poll.EMPTY;
+    Claim claim =
+        isPostgres(connection) ? claimAtOnce(connection, now) : claimByRounds(connection, now);
+    if (claim.claimed == 0) {
+      return claim.contended ? new Poll(0, 0, true) : Poll.EMPTY;
     }
-    Claim claim = keepAggregateOrder(connection, claimed, heads.oldestPending, now);
     List<Row> ready = claim.ready;
-    boolean contended = claim.contended || heads.contended;
+    boolean contended = claim.contended;
+    int claimedCount = claim.claimed;
 
     EventCatalog catalog = target.catalog;
     PayloadCodec codec = outbox.codec();
@@ -222,7 +293,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
     markFailedNow(connection, undecodable, now);
     if (envelopes.isEmpty()) {
-      return new Poll(claimed.size(), 0, contended);
+      return new Poll(claimedCount, 0, contended);
     }
 
     Throwable failure = publish(target.infra, envelopes);
@@ -231,7 +302,7 @@ public final class OutboxRelay implements AutoCloseable {
         afterPublish.accept(envelopes);
       }
       markSent(connection, shipped, clock.millis());
-      return new Poll(claimed.size(), shipped.size(), contended);
+      return new Poll(claimedCount, shipped.size(), contended);
     }
     log.warn(
         "relay {}: publishing {} outbox events failed; they stay in the outbox: {}",
@@ -239,7 +310,96 @@ public final class OutboxRelay implements AutoCloseable {
         envelopes.size(),
         failure.toString());
     markAttemptFailed(connection, shipped, failure, clock.millis());
-    return new Poll(claimed.size(), 0, contended);
+    return new Poll(claimedCount, 0, contended);
+  }
+
+  private boolean isPostgres(Connection connection) throws SQLException {
+    Boolean known = postgres;
+    if (known == null) {
+      known = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+      postgres = known;
+    }
+    return known;
+  }
+
+  /**
+   * Claims up to a batch on PostgreSQL, in one round trip when the first heads' rows fill it: see
+   * {@link #CLAIM_AT_ONCE_SQL}. The claim proves order itself: a row is shipped only if the pending
+   * row before it in its aggregate (from the head on) was shipped in this batch, or if it is the
+   * head; the first gap holds back the rest of its aggregate, as {@link #keepAggregateOrder} does
+   * on the other databases with a read of its own.
+   */
+  private Claim claimAtOnce(Connection connection, long now) throws SQLException {
+    List<Row> ready = new ArrayList<>(batchSize);
+    // Per aggregate, the last row shipped in order, or HELD_BACK after a gap.
+    Map<AggregateKey, Long> shippedUpTo = new HashMap<>();
+    int claimed = 0;
+    boolean contended = false;
+    long lastHead = -1;
+    int heads = headsPerRound;
+    try (PreparedStatement select = connection.prepareStatement(CLAIM_AT_ONCE_SQL)) {
+      while (claimed < batchSize) {
+        select.setInt(1, batchSize);
+        select.setLong(2, now);
+        select.setLong(3, lastHead);
+        select.setLong(4, now);
+        select.setInt(5, heads);
+        select.setLong(6, now);
+        select.setInt(7, batchSize - claimed);
+        long offered = 0;
+        long locked = 0;
+        int claimedThisRound = 0;
+        try (ResultSet result = select.executeQuery()) {
+          while (result.next()) {
+            offered = result.getLong(1);
+            locked = result.getLong(2);
+            long id = result.getLong(3);
+            if (result.wasNull()) {
+              break; // the one row of a claim that found nothing
+            }
+            Row row = new Row(id, result.getInt(4), OutboxRows.readStored(result, 5));
+            int next = 5 + OutboxRows.ENVELOPE_COLUMN_COUNT;
+            long head = result.getLong(next);
+            long before = result.getLong(next + 1);
+            boolean nothingBefore = result.wasNull();
+            claimedThisRound++;
+            lastHead = Math.max(lastHead, head);
+            Long upTo = shippedUpTo.get(row.aggregate);
+            if (id == head || !nothingBefore && upTo != null && upTo == before) {
+              shippedUpTo.put(row.aggregate, id);
+              ready.add(row);
+            } else {
+              shippedUpTo.put(row.aggregate, HELD_BACK);
+              if (!nothingBefore && result.getLong(next + 2) <= now) {
+                contended = true; // due, yet not claimed: someone else holds it
+              }
+            }
+          }
+        }
+        claimed += claimedThisRound;
+        // another relay holds, or just shipped, some of the heads offered
+        contended |= locked < Math.min(heads, offered);
+        if (locked == 0 || offered <= locked) {
+          break; // no head left to lock in the window
+        }
+        // Enough heads next round to fill the batch at this round's rows per head, at least twice
+        // as many as this round.
+        long wanted = (batchSize - claimed) * locked / Math.max(1, claimedThisRound) + 1;
+        heads = (int) Math.min(batchSize, Math.max(2L * heads, wanted));
+      }
+    }
+    ready.sort(Comparator.comparingLong(row -> row.id));
+    return new Claim(ready, claimed, contended);
+  }
+
+  /** Claims up to a batch in rounds, then drops the rows whose order the claim did not prove. */
+  private Claim claimByRounds(Connection connection, long now) throws SQLException {
+    HeadsClaim heads = claim(connection, now);
+    if (heads.rows.isEmpty()) {
+      return new Claim(heads.rows, 0, heads.contended);
+    }
+    Claim claim = keepAggregateOrder(connection, heads.rows, heads.oldestPending, now);
+    return new Claim(claim.ready, heads.rows.size(), claim.contended || heads.contended);
   }
 
   /**
@@ -248,7 +408,7 @@ public final class OutboxRelay implements AutoCloseable {
    * window. The relay locks a few heads, skipping those another relay holds, then claims the due
    * rows of those aggregates, and locks more heads while the batch has room.
    */
-  private Claim claim(Connection connection, long now) throws SQLException {
+  private HeadsClaim claim(Connection connection, long now) throws SQLException {
     Map<AggregateKey, Long> candidates = new LinkedHashMap<>();
     long oldestPending = Long.MAX_VALUE;
     try (PreparedStatement select = connection.prepareStatement(candidatesSql);
@@ -285,7 +445,7 @@ public final class OutboxRelay implements AutoCloseable {
       next = Collections.binarySearch(heads, lockedIds.get(lockedIds.size() - 1)) + 1;
     }
     rows.sort(Comparator.comparingLong(row -> row.id));
-    return new Claim(rows, oldestPending, contended);
+    return new HeadsClaim(rows, oldestPending, contended);
   }
 
   /**
@@ -409,7 +569,7 @@ public final class OutboxRelay implements AutoCloseable {
       }
     }
     if (blockedFrom.isEmpty()) {
-      return new Claim(claimed, oldestPending, false);
+      return new Claim(claimed, claimed.size(), false);
     }
     List<Row> ready = new ArrayList<>(claimed.size());
     for (Row row : claimed) {
@@ -418,7 +578,7 @@ public final class OutboxRelay implements AutoCloseable {
         ready.add(row);
       }
     }
-    return new Claim(ready, oldestPending, contended);
+    return new Claim(ready, claimed.size(), contended);
   }
 
   /** Publishes and waits for the acknowledgement; returns the failure, or null. */
@@ -442,6 +602,19 @@ public final class OutboxRelay implements AutoCloseable {
 
   /** Marks {@code rows} sent in one statement: one round trip for the batch, not one per row. */
   private void markSent(Connection connection, List<Row> rows, long now) throws SQLException {
+    if (isPostgres(connection)) {
+      // One text for every batch size, so that PostgreSQL plans it once per connection.
+      Long[] ids = new Long[rows.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = rows.get(i).id;
+      }
+      try (PreparedStatement update = connection.prepareStatement(MARK_SENT_ANY_SQL)) {
+        update.setLong(1, now);
+        update.setArray(2, connection.createArrayOf("bigint", ids));
+        update.executeUpdate();
+      }
+      return;
+    }
     StringBuilder sql =
         new StringBuilder("UPDATE ")
             .append(OutboxRows.OUTBOX)
@@ -543,10 +716,13 @@ public final class OutboxRelay implements AutoCloseable {
   private record Target(DomainEventInfra infra, EventCatalog catalog) {}
 
   /**
-   * The claimed rows that may be shipped now, in id order; {@code oldestPending} is the oldest
-   * pending row seen when the claim began.
+   * The rows a claim locked, in id order, before their order is checked; {@code oldestPending} is
+   * the oldest pending row seen when the claim began.
    */
-  private record Claim(List<Row> ready, long oldestPending, boolean contended) {}
+  private record HeadsClaim(List<Row> rows, long oldestPending, boolean contended) {}
+
+  /** The claimed rows that may be shipped now, in id order, out of {@code claimed} locked. */
+  private record Claim(List<Row> ready, int claimed, boolean contended) {}
 
   /** A claimed row; decoded only when it is shipped. */
   private static final class Row {

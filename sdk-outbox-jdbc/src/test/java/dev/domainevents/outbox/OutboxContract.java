@@ -445,6 +445,35 @@ abstract class OutboxContract {
   }
 
   @Test
+  void aRowWaitingForARetryMidAggregateHoldsBackOnlyItsAggregatesLaterRows() throws Exception {
+    OutboxRelay relay = relay().build();
+    Goods apple = new Goods("apple");
+    sellAndCommit(3, apple);
+    Goods pear = new Goods("pear");
+    sellAndCommit(1, pear);
+    // A retry strategy whose waits shrink with the attempts can leave a later row of an aggregate
+    // waiting longer than its head: here the middle one of apple's three waits, the others are due.
+    long middle;
+    try (Connection connection = dataSource().getConnection();
+        var select =
+            connection.prepareStatement(
+                "SELECT id FROM domain_event_outbox WHERE aggregate_id = 'apple' ORDER BY id");
+        var rows = select.executeQuery()) {
+      assertTrue(rows.next(), "apple's first event");
+      assertTrue(rows.next(), "apple's second event");
+      middle = rows.getLong(1);
+    }
+    nextAttemptAt(middle, Long.MAX_VALUE / 2);
+    assertEquals(2, relay.pollOnce(), "apple's first event and pear's; apple's third waits");
+    assertEquals(0, relay.pollOnce(), "apple's third still waits for its second");
+
+    nextAttemptAt(middle, 0);
+    assertEquals(2, relay.pollOnce());
+    recorder.awaitDistinct(4, WAIT);
+    assertEquals(2, recorder.assertOrderPerAggregate(), "apple's three events in order, pear's");
+  }
+
+  @Test
   void undecodableRowIsKeptAsFailedWithTheReasonAndBlocksNothing() throws Exception {
     Goods goods = new Goods("apple");
     sellAndCommit(2, goods);
@@ -600,6 +629,18 @@ abstract class OutboxContract {
       }
     }
     return events;
+  }
+
+  /** Makes row {@code id} wait for a retry, its first, until {@code atMillis}. */
+  void nextAttemptAt(long id, long atMillis) throws SQLException {
+    try (Connection connection = dataSource().getConnection();
+        var update =
+            connection.prepareStatement(
+                "UPDATE domain_event_outbox SET attempts = 1, next_attempt_ms = ? WHERE id = ?")) {
+      update.setLong(1, atMillis);
+      update.setLong(2, id);
+      assertEquals(1, update.executeUpdate());
+    }
   }
 
   void awaitCount(String where, long expected) throws Exception {
