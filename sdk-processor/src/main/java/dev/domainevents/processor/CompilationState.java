@@ -34,8 +34,23 @@ final class CompilationState {
   /** The canonical payload schema of each event of this compilation, by name, for the catalog. */
   final Map<String, Schema> schemas = new TreeMap<>();
 
-  /** The registry once written; later entities and handlers cannot join it. */
+  /** The registry once written; see {@link WriteSources} for who may still join it. */
   ClassName writtenRegistry;
+
+  /** The number of the round the registry was written in; see {@link #writtenRegistry}. */
+  int registryRound;
+
+  /** The entities, handlers and upcasters the registry lists, by their keys in the maps above. */
+  final Set<String> registered = new TreeSet<>();
+
+  /**
+   * The entities and handlers first seen in the round after the registry's: other processors wrote
+   * them in the registry's round, unaware of it, so a late registry lists them.
+   */
+  final Set<String> late = new TreeSet<>();
+
+  /** The late registry once written; nothing can join it. */
+  ClassName writtenLateRegistry;
 
   /**
    * Whether an error was reported: then the registry, which must list everything, is not written.

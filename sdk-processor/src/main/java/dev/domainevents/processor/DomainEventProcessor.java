@@ -24,9 +24,9 @@ import javax.lang.model.element.TypeElement;
  * file, write. Every diagnostic goes to the round's one report, printed after the last step.
  * Generation is decided per type: a type with problems gets no generated sources, and the others
  * still get theirs. Constants and dispatchers are written in the round their source appears; the
- * registry, which lists them all, in the first later round that discovers nothing new. A failure
- * inside the processor is reported as {@code [SdkInternal]} on the type being processed and never
- * thrown at javac. A type whose types are not resolvable yet is retried in the next round.
+ * registry, which lists them all, with them once nothing is deferred (see {@link WriteSources}). A
+ * failure inside the processor is reported as {@code [SdkInternal]} on the type being processed and
+ * never thrown at javac. A type whose types are not resolvable yet is retried in the next round.
  *
  * <p>Options: {@code -Adomainevents.registry=com.acme.ShopEventRegistry} names the registry class;
  * by default it is {@code GeneratedEventRegistry} in the first entity's package. {@code

@@ -1,5 +1,6 @@
 package dev.domainevents.processor;
 
+import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
@@ -7,12 +8,16 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /** Types that other processors generate in later rounds. */
@@ -134,5 +139,101 @@ class RoundsTest {
         .hadErrorContaining(
             "[SdkRegistryClosed] late.Late appeared after the event registry"
                 + " shop.GeneratedEventRegistry was written");
+  }
+
+  /** Records the root types of every round. */
+  private static final class RoundRecorder extends AbstractProcessor {
+    final List<Set<String>> rounds = new ArrayList<>();
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
+      if (!roundEnv.processingOver()) {
+        Set<String> roots = new TreeSet<>();
+        roundEnv
+            .getRootElements()
+            .forEach(e -> roots.add(((TypeElement) e).getQualifiedName().toString()));
+        rounds.add(roots);
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void registryIsWrittenInTheRoundOfTheConstants() {
+    // Each round makes javac enter every compilation unit again: the registry gets no round of
+    // its own.
+    RoundRecorder recorder = new RoundRecorder();
+    Compilation compilation =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(new DomainEventProcessor(), recorder)
+            .compile(
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
+                ShopSources.GOODS);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(recorder.rounds).hasSize(2);
+    assertThat(recorder.rounds.get(1)).contains("shop.GoodsEvents");
+    assertThat(recorder.rounds.get(1)).contains("shop.GeneratedEventRegistry");
+  }
+
+  @Test
+  void entityGeneratedInTheRegistrysRoundGoesIntoTheLateRegistry() {
+    // Late is written in the round the registry is, by a processor that cannot know of it: a
+    // second registry lists it, and the service entry names both.
+    Compilation compilation =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(
+                new GeneratingProcessor(
+                    "shop.Goods",
+                    "late.Late",
+                    """
+                    package late;
+
+                    public final class Late extends dev.domainevents.Entity {
+                      public void arrive() {
+                        domainEvent("Late:Arrive", new shop.Restocked(1L, 2));
+                      }
+
+                      @Override
+                      public String identity() {
+                        return "1";
+                      }
+                    }
+                    """),
+                new DomainEventProcessor())
+            .compile(
+                ShopSources.GOODS_OBJ,
+                ShopSources.LINE_ADDED,
+                ShopSources.RESTOCKED,
+                ShopSources.GOODS);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("shop.GeneratedEventRegistry")
+        .contentsAsUtf8String()
+        .doesNotContain("LateEvents");
+    assertThat(compilation)
+        .generatedSourceFile("shop.GeneratedEventRegistry_Late")
+        .contentsAsUtf8String()
+        .contains("LateEvents.ARRIVE");
+    assertThat(compilation)
+        .generatedFile(
+            StandardLocation.CLASS_OUTPUT, "META-INF/services/dev.domainevents.spi.EventRegistry")
+        .contentsAsUtf8String()
+        .isEqualTo("shop.GeneratedEventRegistry\nshop.GeneratedEventRegistry_Late\n");
+    assertThat(compilation)
+        .generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/domainevents/Late.events")
+        .contentsAsUtf8String()
+        .contains("Late:Arrive\tshop.Restocked");
   }
 }

@@ -35,6 +35,7 @@ public final class GeneratedNames {
   public static final String HTTP_ROUTES = "META-INF/domainevents/http-routes.properties";
 
   private static final String APPLIER_SUFFIX = "_Applier";
+  private static final String LATE_REGISTRY_SUFFIX = "_Late";
   private static final String INDEX_DIRECTORY = "META-INF/domainevents/";
 
   /** The AsyncAPI 3.0 document of a compilation's events, topics and handlers. */
@@ -89,6 +90,14 @@ public final class GeneratedNames {
           : ClassName.get(name.substring(0, dot), name.substring(dot + 1));
     }
     return ClassName.get(defaultPackage, DEFAULT_REGISTRY);
+  }
+
+  /**
+   * The registry of the entities and handlers that other processors generated in the round the
+   * registry was written in: {@code GeneratedEventRegistry} → {@code GeneratedEventRegistry_Late}.
+   */
+  public static ClassName lateRegistryClass(ClassName registry) {
+    return registry.peerClass(registry.simpleName() + LATE_REGISTRY_SUFFIX);
   }
 
   /**

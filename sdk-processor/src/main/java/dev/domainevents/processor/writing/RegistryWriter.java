@@ -25,7 +25,8 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the compilation's one {@code EventRegistry} and its {@code META-INF/services} entry.
+ * Writes the compilation's {@code EventRegistry} and, separately, its {@code META-INF/services}
+ * entry.
  *
  * <p>Internal to the processor; not an API.
  */
@@ -151,14 +152,21 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
     return method.addStatement("return null").build();
   }
 
-  /** The {@code META-INF/services} entry that lets {@code ServiceLoader} find the registry. */
-  @Override
-  void writeResources(RegistryModel registry) {
+  /**
+   * Writes the {@code META-INF/services} entry that lets {@code ServiceLoader} find the registries,
+   * one line each: a resource can be written once only, so this waits for the last round, when it
+   * is known whether a late registry joined the first.
+   */
+  public void writeServiceEntry(List<ClassName> registries, RegistryModel everything) {
+    StringBuilder text = new StringBuilder();
+    for (ClassName registry : registries) {
+      text.append(registry.reflectionName()).append('\n');
+    }
     writeResource(
         filer(),
         GeneratedNames.REGISTRY_SERVICE_FILE,
-        registry.registry().reflectionName() + "\n",
-        originatingElements(registry));
+        text.toString(),
+        originatingElements(everything));
   }
 
   /**
