@@ -250,15 +250,10 @@ public final class Envelopes {
     // On the opening thread by construction (dispatch is synchronous): only the order is checked.
     scope.restore();
     scope.handled = null;
-    // Most handlers raise nothing, so these were never read: skip the stores (and their barriers).
-    if (scope.causationId != null) {
-      scope.causationId = null;
-    }
-    if (scope.traceRead) {
-      scope.traceparent = null;
-      scope.tracestate = null;
-      scope.baggage = null;
-    }
+    scope.causationId = null;
+    scope.traceparent = null;
+    scope.tracestate = null;
+    scope.baggage = null;
     Frames frames = scope.frames;
     scope.nextSpare = frames.spare;
     frames.spare = scope;
