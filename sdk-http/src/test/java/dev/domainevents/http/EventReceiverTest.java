@@ -240,15 +240,16 @@ class EventReceiverTest {
         "larger than 40 bytes",
         post(envelopeHeaders(UUID.randomUUID()), bodyOf(41)),
         failures);
-    // Chunked, without one: read only up to the bound.
+    // Chunked, without one: read only up to the bound. The JDK server drains at most 64 KiB of an
+    // unread body before it keeps the connection; a longer body makes it close with bytes unread,
+    // and the reset that follows can reach the client before the 413 it already sent.
     HttpRequest.Builder chunked =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(30))
             .POST(
                 HttpRequest.BodyPublishers.ofInputStream(
                     () ->
-                        new ByteArrayInputStream(
-                            bodyOf(100_000).getBytes(StandardCharsets.UTF_8))));
+                        new ByteArrayInputStream(bodyOf(50_000).getBytes(StandardCharsets.UTF_8))));
     envelopeHeaders(UUID.randomUUID()).forEach(chunked::header);
     expect(
         413,
