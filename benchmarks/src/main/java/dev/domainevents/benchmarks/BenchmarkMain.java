@@ -87,9 +87,13 @@ public final class BenchmarkMain {
     CompileRuns compile = runs(only, "compile") ? new CompileRuns(entities, 5) : null;
     if (compile != null)
       try {
-        compile.withProcessor(); // warm-ups, not reported: javac runs in this JVM
-        compile.plain();
-        for (int pair = 0; pair < (quick ? 2 : 4); pair++) {
+        // Warm-ups, not reported: javac runs in this JVM, and at 200 entities one compile of each
+        // side left the pairs still falling as javac's own code warmed.
+        for (int warmUp = 0; warmUp < (quick ? 1 : 3); warmUp++) {
+          compile.withProcessor();
+          compile.plain();
+        }
+        for (int pair = 0; pair < (quick ? 2 : 6); pair++) {
           boolean processorFirst = pair % 2 == 0;
           double plain = processorFirst ? 0 : compile.plain() / 1e6;
           double with = compile.withProcessor() / 1e6;

@@ -158,6 +158,7 @@ final class CompileRuns {
   private long compile(List<String> args, List<String> files) {
     args.addAll(files);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    System.gc(); // the previous compile's garbage is not this one's to collect
     long start = System.nanoTime();
     int status = javac.run(null, quiet, quiet, args.toArray(new String[0]));
     long elapsed = System.nanoTime() - start;
