@@ -8,9 +8,11 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * The events and handlers of one compilation. The annotation processor generates exactly one
- * implementation per compilation, with its {@code META-INF/services} entry; {@link EventCatalog}
- * finds them with {@link java.util.ServiceLoader}, never by scanning the class path.
+ * The events and handlers of one compilation. The annotation processor generates one implementation
+ * per compilation (and a second, {@code <Registry>_Late}, only for entities and handlers that
+ * another annotation processor generates in the registry's own round), listed in {@code
+ * META-INF/services}; {@link EventCatalog} finds them with {@link java.util.ServiceLoader}, never
+ * by scanning the class path.
  */
 public interface EventRegistry {
   /** Every event type raised by this compilation's entities. */
