@@ -20,10 +20,18 @@ import java.util.Set;
  */
 public final class DispatchTable {
   private final Map<String, EventDispatcher[]> byName;
+  // byName again, as an open-addressing table that dispatch probes: a few instructions and no
+  // node to follow. Names are found by identity first, as the decoders hand out the registry's own
+  // strings.
+  private final String[] slotNames;
+  private final EventDispatcher[][] slotDispatchers;
   private final Set<String> batches;
   private final Map<String, Class<?>> topics;
   private final EventInterceptors interceptors;
   private final String system;
+  // The scope stack of the first thread to dispatch, which is most often the only one (a consumer's
+  // poll thread): it skips the ThreadLocal lookup. Immutable, so a racy read sees it whole.
+  private ThreadFrames owner;
 
   private DispatchTable(
       List<EventDispatcher> dispatchers, EventInterceptors interceptors, String system) {
@@ -62,6 +70,18 @@ public final class DispatchTable {
       }
     }
     this.byName = frozen;
+    int slots =
+        Integer.highestOneBit(Math.max(1, frozen.size()) * 4 - 1) * 2; // at most a quarter full
+    this.slotNames = new String[slots];
+    this.slotDispatchers = new EventDispatcher[slots][];
+    for (Map.Entry<String, EventDispatcher[]> entry : frozen.entrySet()) {
+      int slot = slotOf(entry.getKey(), slots - 1);
+      while (slotNames[slot] != null) {
+        slot = (slot + 1) & (slots - 1);
+      }
+      slotNames[slot] = entry.getKey();
+      slotDispatchers[slot] = entry.getValue();
+    }
     this.batches = Collections.unmodifiableSet(batchNames);
     this.topics = Collections.unmodifiableMap(topicTypes);
   }
@@ -175,29 +195,101 @@ public final class DispatchTable {
    * @throws Exception the first handler failure; later handlers of the event are not called
    */
   public boolean dispatch(EventContext context) throws Exception {
-    EventDispatcher[] dispatchers = byName.get(context.name());
+    EventDispatcher[] dispatchers = dispatchersOf(context.name());
     if (dispatchers == null) {
       return false;
     }
-    Envelopes.Scope scope = Envelopes.beginHandling(context.envelope());
+    Envelopes.Scope scope = Envelopes.beginHandling(frames(), context.envelope());
     try {
       if (interceptors.isEmpty()) {
         callEach(dispatchers, context);
       } else {
-        Delivery delivery =
-            context instanceof Delivery d ? d : Delivery.of(context, system, context.name(), null);
-        interceptors.handle(delivery, () -> callEach(dispatchers, context));
+        intercepted(dispatchers, context);
       }
     } catch (Throwable failure) {
-      try {
-        Envelopes.endHandling(scope);
-      } catch (IllegalStateException outOfOrder) {
-        failure.addSuppressed(outOfOrder);
-      }
+      endAfter(failure, scope);
       throw failure;
     }
     Envelopes.endHandling(scope);
     return true;
+  }
+
+  private EventDispatcher[] dispatchersOf(String name) {
+    int slot = slotOf(name, slotNames.length - 1);
+    if (slotNames[slot] == name) {
+      return slotDispatchers[slot];
+    }
+    return probe(name, slot);
+  }
+
+  /** The rest of {@link #dispatchersOf}: a name that is not the registry's string, or collided. */
+  private EventDispatcher[] probe(String name, int first) {
+    String[] names = slotNames;
+    int mask = names.length - 1;
+    int slot = first;
+    while (true) {
+      String candidate = names[slot];
+      if (candidate == name) {
+        return slotDispatchers[slot];
+      }
+      if (candidate == null) {
+        return null;
+      }
+      if (candidate.equals(name)) {
+        return slotDispatchers[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private static int slotOf(String name, int mask) {
+    int hash = name.hashCode();
+    return (hash ^ (hash >>> 16)) & mask;
+  }
+
+  // The rarer paths of dispatch live in methods of their own, which the JIT leaves out of the
+  // compiled common path while they stay cold.
+
+  private void intercepted(EventDispatcher[] dispatchers, EventContext context) throws Exception {
+    Delivery delivery =
+        context instanceof Delivery d ? d : Delivery.of(context, system, context.name(), null);
+    interceptors.handle(delivery, () -> callEach(dispatchers, context));
+  }
+
+  private static void endAfter(Throwable failure, Envelopes.Scope scope) {
+    try {
+      Envelopes.endHandling(scope);
+    } catch (IllegalStateException outOfOrder) {
+      failure.addSuppressed(outOfOrder);
+    }
+  }
+
+  private Envelopes.Frames frames() {
+    ThreadFrames owner = this.owner;
+    if (owner != null && owner.thread == Thread.currentThread()) {
+      return owner.frames;
+    }
+    return otherFrames(owner);
+  }
+
+  private Envelopes.Frames otherFrames(ThreadFrames owner) {
+    Envelopes.Frames frames = Envelopes.frames();
+    if (owner == null || owner.thread.getState() == Thread.State.TERMINATED) {
+      // The first thread, or a successor of one that ended, e.g. a restarted consumer.
+      this.owner = new ThreadFrames(Thread.currentThread(), frames);
+    }
+    return frames;
+  }
+
+  /** A thread and its scope stack. */
+  private static final class ThreadFrames {
+    final Thread thread;
+    final Envelopes.Frames frames;
+
+    ThreadFrames(Thread thread, Envelopes.Frames frames) {
+      this.thread = thread;
+      this.frames = frames;
+    }
   }
 
   private static void callEach(EventDispatcher[] dispatchers, EventContext context)

@@ -3,6 +3,7 @@ package dev.domainevents.spi;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -96,7 +97,7 @@ public final class Envelopes {
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(headers, "headers");
     UUID id = EventIds.next();
-    Scope scope = FRAMES.get().current;
+    Scope scope = FRAMES.get().current();
     String correlationId;
     String causationId;
     if (scope == null) {
@@ -162,9 +163,10 @@ public final class Envelopes {
         correlationId == null || correlationId.isBlank()
             ? EventIds.next().toString()
             : correlationId;
-    Scope scope = new Scope(FRAMES.get());
-    scope.open(id, null);
+    Scope scope = new Scope(FRAMES.get(), false);
+    scope.correlationId = id;
     scope.setTrace(traceparent, null, null);
+    scope.frames.push(scope);
     return scope;
   }
 
@@ -207,11 +209,10 @@ public final class Envelopes {
       throw new IllegalArgumentException("a tracestate needs the traceparent it belongs to");
     }
     Frames frames = FRAMES.get();
-    Scope scope = new Scope(frames);
-    Scope enclosing = frames.current;
-    scope.open(null, null);
-    scope.enclosing = enclosing;
+    Scope scope = new Scope(frames, false);
+    scope.enclosing = frames.current();
     scope.setTrace(traceparent, tracestate, baggage);
+    frames.push(scope);
     return scope;
   }
 
@@ -222,26 +223,48 @@ public final class Envelopes {
    */
   public static Scope handling(EventEnvelope handled) {
     Objects.requireNonNull(handled, "handled");
-    Scope scope = new Scope(FRAMES.get());
-    scope.open(null, handled);
+    Scope scope = new Scope(FRAMES.get(), false);
+    scope.handled = handled;
+    scope.frames.push(scope);
     return scope;
   }
 
+  /** This thread's scope stack, for {@link DispatchTable}, which keeps its own thread's at hand. */
+  static Frames frames() {
+    return FRAMES.get();
+  }
+
   /**
-   * {@link #handling}, for {@link DispatchTable} alone: the scope comes from the thread's spares
-   * and goes back there on {@link #endHandling}, so dispatching allocates nothing once a thread has
-   * dispatched. Nobody else sees the scope, so reusing it cannot confuse a holder.
+   * {@link #handling}, for {@link DispatchTable} alone: {@code frames} keeps one handling scope per
+   * depth for reuse, so dispatching allocates nothing once a thread has dispatched. Nobody else
+   * sees the scope, so reusing it cannot confuse a holder.
+   *
+   * @param frames the calling thread's scope stack, from {@link #frames}
    */
-  static Scope beginHandling(EventEnvelope handled) {
-    Frames frames = FRAMES.get();
-    Scope scope = frames.spare;
-    if (scope == null) {
-      scope = new Scope(frames);
-    } else {
-      frames.spare = scope.nextSpare;
-      scope.nextSpare = null;
+  static Scope beginHandling(Frames frames, EventEnvelope handled) {
+    int depth = frames.depth;
+    Scope[] open = frames.open;
+    if (depth < open.length) {
+      Scope scope = open[depth];
+      if (scope != null && scope.reusable) {
+        // The common case: this depth's scope is in its slot, closed; reopening it writes no slot.
+        scope.handled = handled;
+        scope.traceRead = false;
+        frames.depth = depth + 1;
+        return scope;
+      }
     }
-    scope.open(null, handled);
+    return beginNewHandling(frames, handled);
+  }
+
+  /**
+   * The slot is empty, or a closed user scope left it: the only allocation, once per depth. A
+   * reusable scope stays at its depth for good.
+   */
+  private static Scope beginNewHandling(Frames frames, EventEnvelope handled) {
+    Scope scope = new Scope(frames, true);
+    scope.handled = handled;
+    frames.push(scope);
     return scope;
   }
 
@@ -250,19 +273,42 @@ public final class Envelopes {
     // On the opening thread by construction (dispatch is synchronous): only the order is checked.
     scope.restore();
     scope.handled = null;
-    scope.causationId = null;
-    scope.traceparent = null;
-    scope.tracestate = null;
-    scope.baggage = null;
-    Frames frames = scope.frames;
-    scope.nextSpare = frames.spare;
-    frames.spare = scope;
+    if (scope.causationId != null) {
+      scope.causationId = null;
+    }
+    if (scope.traceRead) {
+      scope.traceparent = null;
+      scope.tracestate = null;
+      scope.baggage = null;
+    }
   }
 
-  /** One thread's innermost open scope, and its closed handling scopes kept for reuse. */
-  private static final class Frames {
-    Scope current;
-    Scope spare;
+  /**
+   * One thread's scope stack: {@code open[0..depth)} are the open scopes, innermost last. A slot at
+   * or above {@code depth} may hold a closed handling scope that {@link #beginHandling} reuses, so
+   * that a handled event costs no reference store into the stack, only the depth.
+   */
+  static final class Frames {
+    private Scope[] open = new Scope[4];
+    private int depth;
+
+    /** The innermost open scope, or {@code null}. */
+    private Scope current() {
+      int depth = this.depth;
+      return depth == 0 ? null : open[depth - 1];
+    }
+
+    private void push(Scope scope) {
+      int depth = this.depth;
+      if (depth == open.length) {
+        open = Arrays.copyOf(open, depth * 2);
+      }
+      if (open[depth] != scope) {
+        open[depth] = scope;
+      }
+      scope.depth = depth;
+      this.depth = depth + 1;
+    }
   }
 
   /**
@@ -271,6 +317,10 @@ public final class Envelopes {
    */
   public static final class Scope implements AutoCloseable {
     private final Frames frames;
+    // A scope of beginHandling: closed, it stays in its slot of the stack for the next event.
+    private final boolean reusable;
+    // Where it sits on the stack while open.
+    private int depth;
     // A handling scope reads its ids from the handled envelope only when an envelope is made in
     // it: most handlers raise nothing, and the causation id's text costs a UUID.toString.
     private EventEnvelope handled;
@@ -282,23 +332,11 @@ public final class Envelopes {
     private String tracestate;
     private String baggage;
     private boolean traceRead;
-    private Scope previous;
-    private Scope nextSpare;
     private boolean closed;
 
-    private Scope(Frames frames) {
+    private Scope(Frames frames, boolean reusable) {
       this.frames = frames;
-    }
-
-    private void open(String correlationId, EventEnvelope handled) {
-      // A handling scope reads its correlation id from the handled envelope when asked.
-      this.handled = handled;
-      this.enclosing = null;
-      this.correlationId = correlationId;
-      this.traceRead = handled == null;
-      this.closed = false;
-      this.previous = frames.current;
-      frames.current = this;
+      this.reusable = reusable;
     }
 
     private void setTrace(String traceparent, String tracestate, String baggage) {
@@ -356,15 +394,17 @@ public final class Envelopes {
         throw outOfOrder();
       }
       restore();
+      closed = true;
+      frames.open[depth] = null; // not reusable: let it go
     }
 
     private void restore() {
-      if (frames.current != this) {
+      Frames frames = this.frames;
+      int depth = this.depth;
+      if (frames.depth != depth + 1 || frames.open[depth] != this) {
         throw outOfOrder();
       }
-      closed = true;
-      frames.current = previous;
-      previous = null;
+      frames.depth = depth;
     }
 
     private static IllegalStateException outOfOrder() {
