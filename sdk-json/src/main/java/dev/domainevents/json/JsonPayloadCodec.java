@@ -64,11 +64,20 @@ public final class JsonPayloadCodec implements PayloadCodec {
     return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
   }
 
+  // get before computeIfAbsent: the per-record path then makes no method reference.
+  private ObjectReader reader(Class<?> type) {
+    ObjectReader reader = readers.get(type);
+    return reader != null ? reader : readers.computeIfAbsent(type, mapper::readerFor);
+  }
+
   @Override
   public byte[] encode(Object payload) {
     Objects.requireNonNull(payload, "payload");
     try {
-      ObjectWriter writer = writers.computeIfAbsent(payload.getClass(), mapper::writerFor);
+      ObjectWriter writer = writers.get(payload.getClass());
+      if (writer == null) {
+        writer = writers.computeIfAbsent(payload.getClass(), mapper::writerFor);
+      }
       return writer.writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
@@ -83,7 +92,7 @@ public final class JsonPayloadCodec implements PayloadCodec {
     checkSize(data);
     Object value;
     try {
-      value = readers.computeIfAbsent(type, mapper::readerFor).readValue(data);
+      value = reader(type).readValue(data);
     } catch (StreamReadException e) {
       throw new PayloadDecodingException(
           Problem.MALFORMED, "the payload is not valid JSON: " + e.getOriginalMessage(), e);

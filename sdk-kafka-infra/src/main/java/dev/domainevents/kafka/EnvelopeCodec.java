@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -35,6 +36,25 @@ final class EnvelopeCodec {
   private static final byte[] JSON = bytes(EnvelopeHeaders.JSON);
 
   private static final byte[] CLOUDEVENTS_1_0 = bytes(CloudEventsHeaders.VERSION_1_0);
+
+  /** The schema versions whose header bytes are made once; a higher one is encoded per event. */
+  private static final byte[][] VERSIONS = new byte[33][];
+
+  static {
+    for (int version = 1; version < VERSIONS.length; version++) {
+      VERSIONS[version] = bytes(Integer.toString(version));
+    }
+  }
+
+  /**
+   * How many names and aggregate types {@link #textBytes} keeps: far more than a service's event
+   * types, and a bound for one that sends to ever new plain topics.
+   */
+  private static final int MAX_TEXTS = 4_096;
+
+  // The header bytes of names and aggregate types, the same for every event of a type: encoded
+  // once, not per record. Kafka keeps header values as given, so records may share them.
+  private final ConcurrentHashMap<String, byte[]> texts = new ConcurrentHashMap<>();
 
   private final PayloadCodec payloads;
   private final EventCatalog catalog;
@@ -91,8 +111,12 @@ final class EnvelopeCodec {
    */
   ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic) {
     byte[] value = payloads.encode(event.payload());
+    // The key's bytes serve the aggregate id's header too.
+    byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
     RecordHeaders headers =
-        format == WireFormat.CLOUDEVENTS ? cloudEventHeaders(event) : envelopeHeaders(event);
+        format == WireFormat.CLOUDEVENTS
+            ? cloudEventHeaders(event, key)
+            : envelopeHeaders(event, key);
     for (Map.Entry<String, String> header : event.headers().entrySet()) {
       String name = header.getKey();
       if (name.startsWith(EnvelopeHeaders.PREFIX) || CloudEventsHeaders.isReserved(name)) {
@@ -107,19 +131,18 @@ final class EnvelopeCodec {
       }
       headers.add(name, bytes(header.getValue()));
     }
-    byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
     return new ProducerRecord<>(topic, null, key, value, headers);
   }
 
-  private static RecordHeaders envelopeHeaders(EventEnvelope event) {
+  private RecordHeaders envelopeHeaders(EventEnvelope event, byte[] aggregateId) {
     RecordHeaders headers = new RecordHeaders();
     String eventId = event.eventId().toString();
     byte[] eventIdBytes = bytes(eventId);
     headers.add(EnvelopeHeaders.EVENT_ID, eventIdBytes);
-    headers.add(EnvelopeHeaders.EVENT_NAME, bytes(event.name()));
-    headers.add(EnvelopeHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
-    if (event.aggregateId() != null) {
-      headers.add(EnvelopeHeaders.AGGREGATE_ID, bytes(event.aggregateId()));
+    headers.add(EnvelopeHeaders.EVENT_NAME, textBytes(event.name()));
+    headers.add(EnvelopeHeaders.AGGREGATE_TYPE, textBytes(event.aggregateType()));
+    if (aggregateId != null) {
+      headers.add(EnvelopeHeaders.AGGREGATE_ID, aggregateId);
     }
     headers.add(EnvelopeHeaders.OCCURRED_AT, InstantHeader.format(event.occurredAt()));
     // A root event correlates to itself: its id's bytes serve twice.
@@ -129,13 +152,13 @@ final class EnvelopeCodec {
     if (event.causationId() != null) {
       headers.add(EnvelopeHeaders.CAUSATION_ID, bytes(event.causationId()));
     }
-    headers.add(EnvelopeHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
+    headers.add(EnvelopeHeaders.SCHEMA_VERSION, versionBytes(event.schemaVersion()));
     headers.add(EnvelopeHeaders.CONTENT_TYPE, JSON);
     return headers;
   }
 
   /** The envelope as CloudEvents attributes, binary mode; see {@link CloudEventsHeaders}. */
-  private static RecordHeaders cloudEventHeaders(EventEnvelope event) {
+  private RecordHeaders cloudEventHeaders(EventEnvelope event, byte[] aggregateId) {
     RecordHeaders headers = new RecordHeaders();
     String eventId = event.eventId().toString();
     byte[] eventIdBytes = bytes(eventId);
@@ -144,10 +167,10 @@ final class EnvelopeCodec {
     boolean plain = event.aggregateType().isEmpty();
     headers.add(
         CloudEventsHeaders.SOURCE, bytes("/" + (plain ? event.name() : event.aggregateType())));
-    headers.add(CloudEventsHeaders.TYPE, bytes(event.name()));
+    headers.add(CloudEventsHeaders.TYPE, textBytes(event.name()));
     headers.add(CloudEventsHeaders.TIME, InstantHeader.format(event.occurredAt()));
-    if (event.aggregateId() != null) {
-      headers.add(CloudEventsHeaders.SUBJECT, bytes(event.aggregateId()));
+    if (aggregateId != null) {
+      headers.add(CloudEventsHeaders.SUBJECT, aggregateId);
     }
     headers.add(EnvelopeHeaders.CONTENT_TYPE, JSON);
     headers.add(
@@ -156,11 +179,29 @@ final class EnvelopeCodec {
     if (event.causationId() != null) {
       headers.add(CloudEventsHeaders.CAUSATION_ID, bytes(event.causationId()));
     }
-    headers.add(CloudEventsHeaders.SCHEMA_VERSION, bytes(Integer.toString(event.schemaVersion())));
+    headers.add(CloudEventsHeaders.SCHEMA_VERSION, versionBytes(event.schemaVersion()));
     if (!plain) {
-      headers.add(CloudEventsHeaders.AGGREGATE_TYPE, bytes(event.aggregateType()));
+      headers.add(CloudEventsHeaders.AGGREGATE_TYPE, textBytes(event.aggregateType()));
     }
     return headers;
+  }
+
+  /** The UTF-8 of a name or aggregate type, made once per value. */
+  private byte[] textBytes(String text) {
+    byte[] encoded = texts.get(text);
+    if (encoded == null) {
+      encoded = bytes(text);
+      if (texts.size() < MAX_TEXTS) {
+        texts.putIfAbsent(text, encoded);
+      }
+    }
+    return encoded;
+  }
+
+  private static byte[] versionBytes(int version) {
+    return version > 0 && version < VERSIONS.length
+        ? VERSIONS[version]
+        : bytes(Integer.toString(version));
   }
 
   /**

@@ -110,7 +110,8 @@ final class KafkaEventPublisher {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    AtomicInteger outstanding = new AtomicInteger(events.size());
+    // A single event's acknowledgement completes the batch itself: there is nothing to count.
+    AtomicInteger outstanding = events.size() == 1 ? null : new AtomicInteger(events.size());
     int sent = 0;
     for (EventEnvelope event : events) {
       if (done.isDone()) {
@@ -232,9 +233,7 @@ final class KafkaEventPublisher {
       // Counted before send, as in send(): the acknowledgement decrements it.
       target.inFlight().increment();
       try {
-        target
-            .producer()
-            .send(record, new Acknowledgement(target, event, acknowledged, new AtomicInteger(1)));
+        target.producer().send(record, new Acknowledgement(target, event, acknowledged, null));
       } catch (RuntimeException e) {
         target.inFlight().decrement();
         target.failed().increment();
@@ -274,6 +273,7 @@ final class KafkaEventPublisher {
     private final ClusterProducer cluster;
     private final EventEnvelope event;
     private final CompletableFuture<Void> done;
+    // The batch's events not yet acknowledged, or null for a batch of one.
     private final AtomicInteger outstanding;
     private final long startNanos;
 
@@ -322,7 +322,7 @@ final class KafkaEventPublisher {
             event.name(),
             event.eventId());
       }
-      if (outstanding.decrementAndGet() == 0) {
+      if (outstanding == null || outstanding.decrementAndGet() == 0) {
         done.complete(null);
       }
     }
