@@ -258,8 +258,8 @@ public final class Envelopes {
   }
 
   /**
-   * The slot is empty, or a closed user scope left it: the only allocation, once per depth. A
-   * reusable scope stays at its depth for good.
+   * This depth has no reusable scope yet, or a user scope opened here since took its slot: the
+   * path's only allocation. A reusable scope stays at its depth for good.
    */
   private static Scope beginNewHandling(Frames frames, EventEnvelope handled) {
     Scope scope = new Scope(frames, true);
