@@ -64,21 +64,22 @@ public final class JsonPayloadCodec implements PayloadCodec {
     return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
   }
 
-  // get before computeIfAbsent: the per-record path then makes no method reference.
+  // get before computeIfAbsent: the per-record paths then make no method reference.
   private ObjectReader reader(Class<?> type) {
     ObjectReader reader = readers.get(type);
     return reader != null ? reader : readers.computeIfAbsent(type, mapper::readerFor);
+  }
+
+  private ObjectWriter writer(Class<?> type) {
+    ObjectWriter writer = writers.get(type);
+    return writer != null ? writer : writers.computeIfAbsent(type, mapper::writerFor);
   }
 
   @Override
   public byte[] encode(Object payload) {
     Objects.requireNonNull(payload, "payload");
     try {
-      ObjectWriter writer = writers.get(payload.getClass());
-      if (writer == null) {
-        writer = writers.computeIfAbsent(payload.getClass(), mapper::writerFor);
-      }
-      return writer.writeValueAsBytes(payload);
+      return writer(payload.getClass()).writeValueAsBytes(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "cannot write " + payload.getClass().getName() + " as JSON: " + e.getOriginalMessage(),
