@@ -294,8 +294,23 @@ public final class DispatchTable {
 
   private static void callEach(EventDispatcher[] dispatchers, EventContext context)
       throws Exception {
-    for (EventDispatcher dispatcher : dispatchers) {
+    for (int i = 0; i < dispatchers.length; i++) {
+      EventDispatcher dispatcher = dispatchers[i];
+      if (dispatcher instanceof DeferredDispatcher deferred) {
+        dispatcher = made(dispatchers, i, deferred);
+      }
       dispatcher.dispatch(context);
     }
+  }
+
+  /**
+   * Puts the dispatcher that {@code deferred} made in its place, so that later dispatches call it
+   * directly. A racing thread may still call {@code deferred}, which dispatches the same way.
+   */
+  private static EventDispatcher made(
+      EventDispatcher[] dispatchers, int i, DeferredDispatcher deferred) {
+    EventDispatcher dispatcher = deferred.dispatcher();
+    dispatchers[i] = dispatcher;
+    return dispatcher;
   }
 }

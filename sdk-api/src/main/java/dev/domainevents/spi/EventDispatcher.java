@@ -9,7 +9,8 @@ import java.util.Set;
  * Calls one handler object's {@link dev.domainevents.EventHandler} methods. The annotation
  * processor generates one implementation per handler class, e.g. {@code
  * StoreController_EventDispatcher}, whose {@link #dispatch} is a switch over event names that calls
- * each method directly: no reflection.
+ * each method directly: no reflection. The generated registry hands most of them out inside a
+ * {@link DeferredDispatcher}, so that each is loaded when its first event arrives.
  */
 public interface EventDispatcher {
   /** The domain event names this dispatcher handles. */

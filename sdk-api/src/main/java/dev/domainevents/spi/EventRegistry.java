@@ -46,9 +46,23 @@ public interface EventRegistry {
 
   /**
    * Returns the generated dispatcher for {@code handler}, or {@code null} if the handler's class
-   * was not compiled with this registry.
+   * was not compiled with this registry. The generated registry returns a {@link
+   * DeferredDispatcher} for a public handler class without plain topics, which loads the generated
+   * dispatcher on its first dispatch.
    */
   EventDispatcher dispatcherFor(Object handler);
+
+  /**
+   * Makes the dispatcher that a {@link DeferredDispatcher} this registry returned from {@link
+   * #dispatcherFor} stands for, on its first dispatch. The generated registry switches over {@code
+   * index}; a registry that returns no deferred dispatcher keeps this default.
+   *
+   * @throws IndexOutOfBoundsException if this registry deferred no dispatcher numbered {@code
+   *     index}
+   */
+  default EventDispatcher newDispatcher(int index, Object handler) {
+    throw new IndexOutOfBoundsException(index);
+  }
 
   /**
    * Returns the {@code @Upcaster} that turns version {@code from} of {@code event} into version

@@ -12,7 +12,9 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventScope;
 import dev.domainevents.EventType;
 import dev.domainevents.memory.InMemoryInfra;
+import dev.domainevents.spi.DeferredDispatcher;
 import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.EventDispatcher;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -193,6 +195,52 @@ import java.util.UUID;
 
       assertThat(defined)
           .containsExactly("app.GeneratedEventRegistry", "app.GoodsEvents", "app.GoodsObj");
+    }
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "try"}) // the installation acts by being open
+  void aPublicHandlerWithoutTopicsLoadsItsDispatcherOnItsFirstEvent() throws Exception {
+    List<String> defined = new ArrayList<>();
+    try (URLClassLoader recording =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader()) {
+          @Override
+          protected Class<?> findClass(String name) throws ClassNotFoundException {
+            defined.add(name);
+            return super.findClass(name);
+          }
+        }) {
+      EventCatalog catalog = EventCatalog.load(recording);
+      Class<?> auditClass = recording.loadClass("app.StockAudit");
+      Object audit = auditClass.getConstructor().newInstance();
+      List<List<Object>> batches = (List<List<Object>>) auditClass.getField("batches").get(audit);
+      Class<?> stockClass = recording.loadClass("app.Stock");
+      Entity stock = (Entity) stockClass.getConstructor(String.class).newInstance("sku-1");
+
+      EventDispatcher dispatcher = catalog.dispatcherFor(audit);
+      assertThat(dispatcher).isInstanceOf(DeferredDispatcher.class);
+      assertThat(dispatcher.events()).containsExactly("Stock:Reserve");
+      assertThat(dispatcher.batchEvents()).containsExactly("Stock:Reserve");
+      assertThat(dispatcher.topics()).isEmpty();
+      assertThat(dispatcher.dispatchesTo(auditClass)).isTrue();
+      assertThat(dispatcher.dispatchesTo(stockClass)).isFalse();
+
+      InMemoryInfra infra = new InMemoryInfra();
+      try (DomainEvents.Installation installation = DomainEvents.install(infra, catalog, audit)) {
+        assertThat(defined).doesNotContain("app.StockAudit_EventDispatcher");
+
+        stockClass.getMethod("reserve", int.class).invoke(stock, 2);
+        Object reserved = stock.pendingEvents().get(0).payload();
+        DomainEvents.publish(stock).join();
+
+        assertThat(infra.failures()).isEmpty();
+        assertThat(batches).containsExactly(List.of(reserved));
+        assertThat(defined).contains("app.StockAudit_EventDispatcher");
+      }
+      DeferredDispatcher deferred = (DeferredDispatcher) dispatcher;
+      assertThat(deferred.dispatcher().getClass().getName())
+          .isEqualTo("app.StockAudit_EventDispatcher");
+      assertThat(deferred.dispatcher()).isSameInstanceAs(deferred.dispatcher());
     }
   }
 

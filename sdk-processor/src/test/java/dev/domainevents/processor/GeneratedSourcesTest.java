@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.tools.JavaFileObject;
@@ -56,6 +57,36 @@ class GeneratedSourcesTest {
                 + "Goods:Archive\tshop.GoodsObj\tgoods\t2\n"
                 + "Goods:Restock\tshop.Restocked\tgoods\t1\n"
                 + "Goods:Shopping\tshop.GoodsObj\tgoods\t1\n");
+  }
+
+  /**
+   * A public handler class without plain topics: the registry lists its names and makes its
+   * dispatcher on the first event.
+   */
+  @Test
+  void deferredDispatcher() {
+    JavaFileObject ledger =
+        JavaFileObjects.forSourceString(
+            "shop.Ledger",
+            """
+            package shop;
+
+            import dev.domainevents.EventHandler;
+            import java.util.List;
+
+            public final class Ledger {
+              @EventHandler("Goods:Restock")
+              void onRestock(Restocked restocked) {}
+
+              @EventHandler("Goods:AddLine")
+              void onLines(List<LineAdded> lines) {}
+            }
+            """);
+    JavaFileObject[] sources = Arrays.copyOf(ShopSources.all(), ShopSources.all().length + 1);
+    sources[sources.length - 1] = ledger;
+    Compilation compilation = Compilers.sdk().compile(sources);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertMatchesGolden(compilation, "deferredDispatcher", "shop.GeneratedEventRegistry");
   }
 
   @Test

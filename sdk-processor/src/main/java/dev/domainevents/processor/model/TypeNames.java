@@ -11,6 +11,7 @@ import dev.domainevents.EventTopic;
 import dev.domainevents.EventType;
 import dev.domainevents.RaisesEvent;
 import dev.domainevents.Upcaster;
+import dev.domainevents.spi.DeferredDispatcher;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
 import javax.annotation.processing.Generated;
@@ -52,6 +53,9 @@ public final class TypeNames {
 
   /** {@code EventDispatcher}, implemented by every generated dispatcher. */
   public static final ClassName EVENT_DISPATCHER = ClassName.get(EventDispatcher.class);
+
+  /** {@code DeferredDispatcher}, which the generated registry returns for public handlers. */
+  public static final ClassName DEFERRED_DISPATCHER = ClassName.get(DeferredDispatcher.class);
 
   /** {@code EventRegistry}, implemented by the generated registry. */
   public static final ClassName EVENT_REGISTRY = ClassName.get(EventRegistry.class);

@@ -148,17 +148,27 @@ public final class DispatcherWriter extends SourceWriter<HandlerModel> {
     if (!hasBatches(handler)) {
       return List.of();
     }
+    return List.of(
+        FieldSpec.builder(
+                STRING_SET, "BATCH_EVENTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .initializer(batchEventsInitializer(handler))
+            .build());
+  }
+
+  /** {@code Set.of(…)} of the names the handler's batch methods take. */
+  static CodeBlock batchEventsInitializer(HandlerModel handler) {
     List<CodeBlock> names = new ArrayList<>();
     for (HandlerModel.Method method : handler.methods()) {
       if (method.batch()) {
         names.add(CodeBlock.of("$S", method.key()));
       }
     }
-    return List.of(
-        FieldSpec.builder(
-                STRING_SET, "BATCH_EVENTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .initializer("$T.of($L)", Set.class, CodeBlock.join(names, ", "))
-            .build());
+    return CodeBlock.of("$T.of($L)", Set.class, CodeBlock.join(names, ", "));
+  }
+
+  /** Whether the handler has a method for a plain topic, whose payload class a map names. */
+  static boolean hasTopics(HandlerModel handler) {
+    return handler.methods().stream().anyMatch(HandlerModel.Method::topic);
   }
 
   /**
@@ -204,7 +214,8 @@ public final class DispatcherWriter extends SourceWriter<HandlerModel> {
         .build();
   }
 
-  private static CodeBlock eventsInitializer(HandlerModel handler) {
+  /** {@code Set.of(…)} of the event names the handler's methods take, plain topics left out. */
+  static CodeBlock eventsInitializer(HandlerModel handler) {
     List<CodeBlock> names = new ArrayList<>();
     for (HandlerModel.Method method : handler.methods()) {
       if (!method.topic()) {

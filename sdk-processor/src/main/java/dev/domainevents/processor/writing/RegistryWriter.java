@@ -125,6 +125,9 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
           .addMethod(eventType(constants));
     }
     type.addMethod(dispatcherFor(registry));
+    if (registry.handlers().stream().anyMatch(RegistryWriter::deferred)) {
+      type.addMethod(newDispatcher(registry));
+    }
     if (!registry.upcasters().isEmpty()) {
       type.addMethod(upcaster(registry));
     }
@@ -198,6 +201,19 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
         .build();
   }
 
+  /**
+   * Whether the registry defers making the handler's dispatcher: it can name the handler class, and
+   * lists the handler's names without naming a payload class, which only plain topics need.
+   */
+  private static boolean deferred(HandlerModel handler) {
+    return handler.isPublic() && !DispatcherWriter.hasTopics(handler);
+  }
+
+  /**
+   * Finds the handler's dispatcher by {@code instanceof}, in the model's order (subclasses first).
+   * A public handler without plain topics gets a {@link TypeNames#DEFERRED_DISPATCHER} numbered by
+   * its position, so that its dispatcher class is loaded on the first dispatch, not at install.
+   */
   private static MethodSpec dispatcherFor(RegistryModel registry) {
     MethodSpec.Builder method =
         MethodSpec.methodBuilder("dispatcherFor")
@@ -206,8 +222,21 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
             .returns(TypeNames.EVENT_DISPATCHER)
             .addParameter(Object.class, "handler");
     boolean declared = false;
-    for (HandlerModel handler : registry.handlers()) {
-      if (handler.isPublic()) {
+    List<HandlerModel> handlers = registry.handlers();
+    for (int i = 0; i < handlers.size(); i++) {
+      HandlerModel handler = handlers.get(i);
+      if (deferred(handler)) {
+        method
+            .beginControlFlow("if (handler instanceof $T)", handler.handler())
+            .addStatement(
+                "return new $T(this, $L, handler, $T.class, $L, $L)",
+                TypeNames.DEFERRED_DISPATCHER,
+                i,
+                handler.handler(),
+                DispatcherWriter.eventsInitializer(handler),
+                DispatcherWriter.batchEventsInitializer(handler))
+            .endControlFlow();
+      } else if (handler.isPublic()) {
         method
             .beginControlFlow("if (handler instanceof $T)", handler.handler())
             .addStatement(
@@ -231,6 +260,28 @@ public final class RegistryWriter extends SourceWriter<RegistryModel> {
       }
     }
     return method.addStatement("return null").build();
+  }
+
+  /** Makes the dispatchers that {@link #dispatcherFor} deferred, by their number. */
+  private static MethodSpec newDispatcher(RegistryModel registry) {
+    CodeBlock.Builder body = CodeBlock.builder().add("return switch (index) {\n$>");
+    List<HandlerModel> handlers = registry.handlers();
+    for (int i = 0; i < handlers.size(); i++) {
+      HandlerModel handler = handlers.get(i);
+      if (deferred(handler)) {
+        body.add(
+            "case $L -> new $T(($T) handler);\n", i, handler.dispatcher(), handler.handlerType());
+      }
+    }
+    body.add("default -> throw new $T(index);\n", IndexOutOfBoundsException.class).add("$<};\n");
+    return MethodSpec.methodBuilder("newDispatcher")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(TypeNames.EVENT_DISPATCHER)
+        .addParameter(int.class, "index")
+        .addParameter(Object.class, "handler")
+        .addCode(body.build())
+        .build();
   }
 
   /** An event with the constants class that declares it. */
