@@ -678,25 +678,33 @@ final class EnvelopeCodec {
    * without a decoder; anything else is decoded strictly, since replacing bad bytes would alter the
    * value in silence.
    */
-  private static String text(String header, byte[] value) {
-    for (byte b : value) {
-      if (b < 0) {
-        try {
-          return StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(value))
-              .toString();
-        } catch (CharacterCodingException e) {
-          throw new PoisonRecordException(
-              PoisonRecordException.MALFORMED_HEADER,
-              "header " + excerpt(header, 100) + " is not valid UTF-8",
-              e);
-        }
-      }
+  /**
+   * The text of header {@code header}'s value, which must be UTF-8.
+   *
+   * @throws PoisonRecordException if it is not
+   */
+  static String text(String header, byte[] value) {
+    // The JDK's lenient decoder checks for ASCII with a vectorised intrinsic and copies it as it
+    // is. A string as long as its bytes without U+FFFD was all ASCII: any other valid character
+    // takes more than one byte, and a malformed byte becomes U+FFFD, which a one-byte-per-character
+    // string answers without a scan. Anything else is decoded again, strictly.
+    String lenient = new String(value, StandardCharsets.UTF_8);
+    if (lenient.length() == value.length && lenient.indexOf('\uFFFD') < 0) {
+      return lenient;
     }
-    return new String(value, StandardCharsets.ISO_8859_1); // ASCII: the same characters
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new PoisonRecordException(
+          PoisonRecordException.MALFORMED_HEADER,
+          "header " + excerpt(header, 100) + " is not valid UTF-8",
+          e);
+    }
   }
 
   /** At most {@code max} characters of {@code value}, marked when cut: for logs and headers. */
