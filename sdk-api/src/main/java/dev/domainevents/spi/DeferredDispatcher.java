@@ -80,8 +80,7 @@ public final class DeferredDispatcher implements EventDispatcher {
 
   @Override
   public boolean dispatch(EventContext context) throws Exception {
-    EventDispatcher dispatcher = made;
-    return (dispatcher != null ? dispatcher : make()).dispatch(context);
+    return dispatcher().dispatch(context);
   }
 
   @Override

@@ -175,17 +175,24 @@ import java.util.UUID;
     assertThat(catalog.eventTypes()).hasSize(2);
   }
 
+  /**
+   * A loader of the compiled classes that adds the name of each class it defines to {@code
+   * defined}.
+   */
+  private URLClassLoader recordingLoader(List<String> defined) throws Exception {
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        defined.add(name);
+        return super.findClass(name);
+      }
+    };
+  }
+
   @Test
   void aCatalogLoadsOnlyTheEventClassesItIsAskedFor() throws Exception {
     List<String> defined = new ArrayList<>();
-    try (URLClassLoader recording =
-        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader()) {
-          @Override
-          protected Class<?> findClass(String name) throws ClassNotFoundException {
-            defined.add(name);
-            return super.findClass(name);
-          }
-        }) {
+    try (URLClassLoader recording = recordingLoader(defined)) {
       EventCatalog catalog = EventCatalog.load(recording);
       assertThat(catalog.names()).containsExactly("Goods:Shopping", "Stock:Reserve").inOrder();
       assertThat(catalog.topicOf("Stock:Reserve")).isEqualTo("stock");
@@ -202,14 +209,7 @@ import java.util.UUID;
   @SuppressWarnings({"unchecked", "try"}) // the installation acts by being open
   void aPublicHandlerWithoutTopicsLoadsItsDispatcherOnItsFirstEvent() throws Exception {
     List<String> defined = new ArrayList<>();
-    try (URLClassLoader recording =
-        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader()) {
-          @Override
-          protected Class<?> findClass(String name) throws ClassNotFoundException {
-            defined.add(name);
-            return super.findClass(name);
-          }
-        }) {
+    try (URLClassLoader recording = recordingLoader(defined)) {
       EventCatalog catalog = EventCatalog.load(recording);
       Class<?> auditClass = recording.loadClass("app.StockAudit");
       Object audit = auditClass.getConstructor().newInstance();
