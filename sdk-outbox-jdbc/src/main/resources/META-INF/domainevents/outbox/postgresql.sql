@@ -27,8 +27,12 @@ CREATE TABLE IF NOT EXISTS domain_event_outbox (
   CONSTRAINT domain_event_outbox_event_id UNIQUE (event_id)
 );
 CREATE INDEX IF NOT EXISTS domain_event_outbox_status ON domain_event_outbox (status, id);
-CREATE INDEX IF NOT EXISTS domain_event_outbox_aggregate
-  ON domain_event_outbox (aggregate_type, aggregate_id, id);
+-- The relay's claim reads pending rows only: in id order, and per aggregate. Partial indexes hold
+-- just those, so a claim does not walk the sent rows the cleaner has not deleted yet.
+CREATE INDEX IF NOT EXISTS domain_event_outbox_pending
+  ON domain_event_outbox (id) WHERE status = 0;
+CREATE INDEX IF NOT EXISTS domain_event_outbox_pending_aggregate
+  ON domain_event_outbox (aggregate_type, aggregate_id, id) WHERE status = 0;
 CREATE UNIQUE INDEX IF NOT EXISTS domain_event_outbox_bus_seq ON domain_event_outbox (bus_seq);
 
 -- Transactional (half) messages: held events, released to the outbox on commit.
