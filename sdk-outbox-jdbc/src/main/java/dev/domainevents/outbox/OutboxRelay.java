@@ -116,7 +116,11 @@ public final class OutboxRelay implements AutoCloseable {
           + " q WHERE q.status = "
           + OutboxRows.PENDING
           + " AND q.aggregate_type = c.aggregate_type AND q.aggregate_id = c.aggregate_id"
-          + " AND q.id >= c.head AND q.id < c.id ORDER BY q.id DESC LIMIT 1) p ON TRUE"
+          // No lower bound at the head: none is needed, since the window, read in the same
+          // snapshot, holds every pending row older than a head. With one, PostgreSQL planning
+          // without statistics (a burst since the table was last analyzed) walked the id index
+          // back over other aggregates' rows rather than read the aggregate's own index.
+          + " AND q.id < c.id ORDER BY q.id DESC LIMIT 1) p ON TRUE"
           + " ORDER BY c.id";
 
   /**
