@@ -53,26 +53,65 @@ public final class JdbcTransactions {
    */
   public static <T, E extends Exception> T run(Connection connection, Work<T, E> work)
       throws SQLException, E {
-    Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(work, "work");
+    try (Transaction transaction = begin(connection)) {
+      T result = work.run(connection);
+      transaction.commit();
+      return result;
+    }
+  }
+
+  /**
+   * Begins a transaction on {@code connection} for work that spans calls, such as a batch that is
+   * claimed in one call and marked in a later one. Use it in try-with-resources: {@link
+   * Transaction#close()} rolls back what was not committed and restores auto-commit.
+   */
+  public static Transaction begin(Connection connection) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
-    try {
-      T result = work.run(connection);
+    return new Transaction(connection, autoCommit);
+  }
+
+  /** A transaction begun with {@link #begin}: commit it, then close it. */
+  public static final class Transaction implements AutoCloseable {
+    private final Connection connection;
+    private final boolean autoCommit;
+    private boolean committed;
+
+    private Transaction(Connection connection, boolean autoCommit) {
+      this.connection = connection;
+      this.autoCommit = autoCommit;
+    }
+
+    /** The connection the transaction runs on. */
+    public Connection connection() {
+      return connection;
+    }
+
+    /** Commits; {@link #close()} then only restores auto-commit. */
+    public void commit() throws SQLException {
       connection.commit();
-      return result;
-    } catch (Exception | Error e) {
+      committed = true;
+    }
+
+    /**
+     * Rolls back unless committed, and restores the connection's auto-commit mode, so that a pooled
+     * connection goes back as it came. A failed restore is ignored: the connection is broken, and
+     * closing it is all that is left to do.
+     */
+    @Override
+    public void close() throws SQLException {
       try {
-        connection.rollback();
-      } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
-      }
-      throw e;
-    } finally {
-      try {
-        connection.setAutoCommit(autoCommit);
-      } catch (SQLException ignored) {
-        // The connection is broken; closing it is all that is left to do.
+        if (!committed) {
+          connection.rollback();
+        }
+      } finally {
+        try {
+          connection.setAutoCommit(autoCommit);
+        } catch (SQLException ignored) {
+          // The connection is broken; closing it is all that is left to do.
+        }
       }
     }
   }
