@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * next poll. Rows waiting for a retry hold back the later rows of their aggregate; a row that used
  * up its attempts does not.
  *
+ * <p><b>Pipelining</b>: while a backlog lasts, a started relay claims and publishes its next batch
+ * before it waits for the acknowledgement of the current one, so that the database's work on one
+ * batch overlaps the broker's on the other. Each batch is a transaction of its own, on a connection
+ * of its own: the relay then holds two connections. Two batches in flight never share an aggregate,
+ * for the reason two relays never do.
+ *
  * <p><b>No horizon</b>: a pending row is shipped however old it is.
  */
 public final class OutboxRelay implements AutoCloseable {
@@ -155,6 +161,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final String name;
   private final Clock clock;
   private final Consumer<List<EventEnvelope>> afterPublish;
+  private final boolean pipelining;
   private final int headsPerRound;
   private final String candidatesSql;
   private final PollingWorker worker;
@@ -171,6 +178,9 @@ public final class OutboxRelay implements AutoCloseable {
    */
   private volatile int connectionIsolation = ISOLATION_NOT_READ;
 
+  /** The started relay's batch published but not yet finished; only its thread touches it. */
+  private Batch inFlight;
+
   private OutboxRelay(Builder builder) {
     this.dataSource = builder.dataSource;
     this.outbox = builder.outbox;
@@ -182,6 +192,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.name = builder.name;
     this.clock = builder.clock;
     this.afterPublish = builder.afterPublish;
+    this.pipelining = builder.pipelining;
     // Few aggregates in the first round, so that a second relay finds aggregates left when the
     // first filled its batch from deep ones; twice as many each further round, so that a batch of
     // shallow aggregates fills in a few rounds.
@@ -198,9 +209,11 @@ public final class OutboxRelay implements AutoCloseable {
         new PollingWorker(
             name,
             pollIntervalMillis,
-            publishTimeoutMillis + 5_000,
+            // the current poll and the batch left in flight may each wait for an acknowledgement
+            2 * publishTimeoutMillis + 5_000,
             outbox,
             () -> pollAndPause(pollIntervalMillis),
+            this::finishInFlight,
             log);
   }
 
@@ -227,49 +240,51 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Claims one batch, ships what may be shipped, and marks it: sent when acknowledged, or retried
-   * or failed as the retry strategy says. Started relays call this in a loop; tests and benchmarks
-   * may call it directly.
+   * or failed as the retry strategy says. Tests and benchmarks may call this directly; a started
+   * relay polls in a loop that also claims the next batch while this one is being acknowledged.
    *
    * @return the number of events acknowledged and marked sent
    */
   public int pollOnce() throws SQLException {
-    return poll().sent;
+    return finish(open()).sent;
   }
 
-  private Poll poll() throws SQLException {
-    // Resolved before any row is claimed: a relay started before DomainEvents.install fails here
-    // rather than burning the rows' attempts.
-    Target target =
-        new Target(
-            infra != null ? infra : InstalledInfra.infra(),
-            catalog != null ? catalog : InstalledInfra.catalog());
-    long now = clock.millis();
-    try (Connection connection = dataSource.getConnection()) {
-      // Read committed: under MariaDB's default repeatable read, the claim's locking reads take
-      // gap locks that make writers inserting new rows of a claimed aggregate deadlock with it.
-      // Row locks alone are what the claim relies on.
-      int isolation = connectionIsolation;
-      if (isolation == ISOLATION_NOT_READ) {
-        isolation = connection.getTransactionIsolation();
-        connectionIsolation = isolation;
-      }
-      if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      }
+  /**
+   * One poll of the started relay; returns the pause before the next one. While a backlog lasts,
+   * the relay keeps one batch in flight: it claims and publishes the next batch, and only then
+   * waits for the acknowledgement of the one published the poll before, marks it and commits it.
+   * The database's work on one batch thus overlaps the broker's on the other.
+   *
+   * <p>This is safe for the same reason several relays are: each batch is a transaction of its own,
+   * and the claim skips the aggregates whose heads another open claim holds, so two batches in
+   * flight never hold rows of one aggregate. Every statement of a claim skips locked rows rather
+   * than wait for them, so the next claim never waits for the batch in flight.
+   */
+  private long pollAndPause(long pollIntervalMillis) throws SQLException {
+    Batch previous = inFlight;
+    inFlight = null;
+    Batch next;
+    try {
+      next = open();
+    } catch (SQLException | RuntimeException | Error e) {
+      finishAfterFailure(previous, e);
+      throw e;
+    }
+    if (previous != null) {
       try {
-        // On a failure nothing is marked: the claimed rows are unlocked and shipped next poll.
-        return JdbcTransactions.run(connection, c -> shipBatch(c, target, now));
-      } finally {
-        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-          connection.setTransactionIsolation(isolation);
-        }
+        finish(previous);
+      } catch (SQLException | RuntimeException | Error e) {
+        finishAfterFailure(next, e);
+        throw e;
       }
     }
-  }
-
-  /** One poll of the started relay; returns the pause before the next one. */
-  private long pollAndPause(long pollIntervalMillis) throws SQLException {
-    Poll poll = poll();
+    // Keep the batch in flight while a backlog lasts: when it is full, or when the batch before it
+    // was in flight, whose aggregates this claim had to skip.
+    if (pipelining && next.publishing() && (next.claimed >= batchSize || previous != null)) {
+      inFlight = next;
+      return 0;
+    }
+    Poll poll = finish(next);
     if (poll.claimed >= batchSize && poll.sent > 0) {
       return 0; // a full batch went out: more are probably waiting
     }
@@ -278,25 +293,90 @@ public final class OutboxRelay implements AutoCloseable {
         : pollIntervalMillis;
   }
 
-  private Poll shipBatch(Connection connection, Target target, long now) throws SQLException {
+  /** When the started relay stops: finishes the batch in flight, if any. */
+  private void finishInFlight() {
+    Batch batch = inFlight;
+    inFlight = null;
+    if (batch != null) {
+      try {
+        finish(batch);
+      } catch (SQLException | RuntimeException e) {
+        log.warn(
+            "relay {}: finishing the last batch failed; its rows stay in the outbox: {}",
+            name,
+            e.toString());
+      }
+    }
+  }
+
+  /** Finishes {@code batch} after {@code failure} ended the poll; its own failure is suppressed. */
+  private void finishAfterFailure(Batch batch, Throwable failure) {
+    if (batch != null) {
+      try {
+        finish(batch);
+      } catch (SQLException | RuntimeException | Error e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /**
+   * Begins a transaction, claims a batch and starts publishing what may be shipped; {@link #finish}
+   * completes it. On a failure nothing is marked: the claimed rows are unlocked and shipped by a
+   * later poll.
+   */
+  private Batch open() throws SQLException {
+    // Resolved before any row is claimed: a relay started before DomainEvents.install fails here
+    // rather than burning the rows' attempts.
+    DomainEventInfra target = infra != null ? infra : InstalledInfra.infra();
+    EventCatalog decodeWith = catalog != null ? catalog : InstalledInfra.catalog();
+    long now = clock.millis();
+    Connection connection = dataSource.getConnection();
+    JdbcTransactions.Transaction transaction = null;
+    int isolation = Connection.TRANSACTION_READ_COMMITTED;
+    try {
+      // Read committed: under MariaDB's default repeatable read, the claim's locking reads take
+      // gap locks that make writers inserting new rows of a claimed aggregate deadlock with it.
+      // Row locks alone are what the claim relies on.
+      int given = connectionIsolation;
+      if (given == ISOLATION_NOT_READ) {
+        given = connection.getTransactionIsolation();
+        connectionIsolation = given;
+      }
+      if (given != Connection.TRANSACTION_READ_COMMITTED) {
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        isolation = given;
+      }
+      transaction = JdbcTransactions.begin(connection);
+      Batch batch = new Batch(transaction, isolation);
+      claimAndPublish(batch, target, decodeWith, now);
+      return batch;
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        close(transaction, isolation, connection);
+      } catch (SQLException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  private void claimAndPublish(
+      Batch batch, DomainEventInfra target, EventCatalog decodeWith, long now) throws SQLException {
+    Connection connection = batch.transaction.connection();
     Claim claim =
         isPostgres(connection) ? claimAtOnce(connection, now) : claimByRounds(connection, now);
+    batch.claimed = claim.claimed;
+    batch.contended = claim.contended;
     if (claim.claimed == 0) {
-      return claim.contended ? new Poll(0, 0, true) : Poll.EMPTY;
+      return;
     }
-    List<Row> ready = claim.ready;
-    boolean contended = claim.contended;
-    int claimedCount = claim.claimed;
-
-    EventCatalog catalog = target.catalog;
     PayloadCodec codec = outbox.codec();
-    List<Row> shipped = new ArrayList<>(ready.size());
-    List<EventEnvelope> envelopes = new ArrayList<>(ready.size());
     List<Row> undecodable = new ArrayList<>();
-    for (Row row : ready) {
+    for (Row row : claim.ready) {
       try {
-        envelopes.add(row.decode(catalog, codec));
-        shipped.add(row);
+        batch.envelopes.add(row.decode(decodeWith, codec));
+        batch.shipped.add(row);
       } catch (OutboxRows.UndecodableEventException e) {
         log.error(
             "outbox row {} cannot be shipped and is kept as failed: {}", row.id, e.getMessage());
@@ -305,25 +385,65 @@ public final class OutboxRelay implements AutoCloseable {
       }
     }
     markFailedNow(connection, undecodable, now);
-    if (envelopes.isEmpty()) {
-      return new Poll(claimedCount, 0, contended);
+    if (!batch.envelopes.isEmpty()) {
+      batch.acknowledged = publish(target, batch.envelopes);
     }
+  }
 
-    Throwable failure = publish(target.infra, envelopes);
+  /**
+   * Waits for the acknowledgement of what {@code batch} published, marks its rows (sent, or retried
+   * or failed as the retry strategy says) and commits; always closes its connection.
+   */
+  private Poll finish(Batch batch) throws SQLException {
+    Connection connection = batch.transaction.connection();
+    try {
+      Poll poll = acknowledgeAndMark(batch, connection);
+      batch.transaction.commit();
+      return poll;
+    } finally {
+      close(batch.transaction, batch.isolation, connection);
+    }
+  }
+
+  private Poll acknowledgeAndMark(Batch batch, Connection connection) throws SQLException {
+    if (!batch.publishing()) {
+      return new Poll(batch.claimed, 0, batch.contended);
+    }
+    Throwable failure = awaitAcknowledgement(batch.acknowledged);
     if (failure == null) {
       if (afterPublish != null) {
-        afterPublish.accept(envelopes);
+        afterPublish.accept(batch.envelopes);
       }
-      markSent(connection, shipped, clock.millis());
-      return new Poll(claimedCount, shipped.size(), contended);
+      markSent(connection, batch.shipped, clock.millis());
+      return new Poll(batch.claimed, batch.shipped.size(), batch.contended);
     }
     log.warn(
         "relay {}: publishing {} outbox events failed; they stay in the outbox: {}",
         name,
-        envelopes.size(),
+        batch.envelopes.size(),
         failure.toString());
-    markAttemptFailed(connection, shipped, failure, clock.millis());
-    return new Poll(claimedCount, 0, contended);
+    markAttemptFailed(connection, batch.shipped, failure, clock.millis());
+    return new Poll(batch.claimed, 0, batch.contended);
+  }
+
+  /**
+   * Ends {@code transaction} if it began (rolling back what was not committed), restores the
+   * connection's {@code isolation} level and returns the connection to the pool.
+   */
+  private static void close(
+      JdbcTransactions.Transaction transaction, int isolation, Connection connection)
+      throws SQLException {
+    try (connection) {
+      try {
+        if (transaction != null) {
+          transaction.close();
+        }
+      } finally {
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(isolation);
+        }
+      }
+    }
   }
 
   private boolean isPostgres(Connection connection) throws SQLException {
@@ -623,10 +743,21 @@ public final class OutboxRelay implements AutoCloseable {
     return new Claim(ready, claimed.size(), contended);
   }
 
-  /** Publishes and waits for the acknowledgement; returns the failure, or null. */
-  private Throwable publish(DomainEventInfra infra, List<EventEnvelope> envelopes) {
+  /** Starts publishing; a publish that throws comes back as a failed future. */
+  private static CompletableFuture<Void> publish(
+      DomainEventInfra infra, List<EventEnvelope> envelopes) {
     try {
-      CompletableFuture<Void> acknowledged = infra.publish(envelopes);
+      return infra.publish(envelopes);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Waits for the acknowledgement for at most the publish timeout; returns the failure, or null.
+   */
+  private Throwable awaitAcknowledgement(CompletableFuture<Void> acknowledged) {
+    try {
       acknowledged.get(publishTimeoutMillis, TimeUnit.MILLISECONDS);
       return null;
     } catch (ExecutionException e) {
@@ -740,9 +871,9 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Stops polling and waits for the current batch to finish, for at most the publish timeout plus
-   * five seconds, then interrupts it. Rows of an abandoned batch stay pending and are shipped by
-   * the next relay.
+   * Stops polling and waits for the current batch, and the one in flight, to finish, for at most
+   * twice the publish timeout plus five seconds, then interrupts them. Rows of an abandoned batch
+   * stay pending and are shipped by the next relay.
    */
   @Override
   public void close() {
@@ -750,12 +881,35 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /** What one poll did; {@code contended} when another relay held rows this one had to skip. */
-  private record Poll(int claimed, int sent, boolean contended) {
-    static final Poll EMPTY = new Poll(0, 0, false);
-  }
+  private record Poll(int claimed, int sent, boolean contended) {}
 
-  /** Where one poll ships to, and the catalog it decodes with. */
-  private record Target(DomainEventInfra infra, EventCatalog catalog) {}
+  /**
+   * A claimed batch in its open transaction: what it claimed, the rows it ships, and the
+   * acknowledgement of their publish, null until it started. Only the thread that claimed it
+   * touches it.
+   */
+  private static final class Batch {
+    final JdbcTransactions.Transaction transaction;
+
+    /** The isolation level to restore when the connection goes back to the pool. */
+    final int isolation;
+
+    final List<Row> shipped = new ArrayList<>();
+    final List<EventEnvelope> envelopes = new ArrayList<>();
+    int claimed;
+    boolean contended;
+    CompletableFuture<Void> acknowledged;
+
+    Batch(JdbcTransactions.Transaction transaction, int isolation) {
+      this.transaction = transaction;
+      this.isolation = isolation;
+    }
+
+    /** Whether it published events whose acknowledgement {@link #finish} waits for. */
+    boolean publishing() {
+      return acknowledged != null;
+    }
+  }
 
   /**
    * The rows a claim locked, in id order, before their order is checked; {@code oldestPending} is
@@ -804,6 +958,7 @@ public final class OutboxRelay implements AutoCloseable {
     private String name = "outbox-relay";
     private Clock clock;
     private Consumer<List<EventEnvelope>> afterPublish;
+    private boolean pipelining = true;
 
     private Builder(DataSource dataSource, JdbcOutbox outbox) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -863,6 +1018,16 @@ public final class OutboxRelay implements AutoCloseable {
     /** Decodes with {@code catalog} instead of the installed one. */
     public Builder catalog(EventCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /**
+     * Whether a started relay claims and publishes its next batch while the current one is being
+     * acknowledged, while a backlog lasts; default true. It then holds two connections at once:
+     * turn it off when the relay's pool has only one.
+     */
+    public Builder pipelining(boolean pipelining) {
+      this.pipelining = pipelining;
       return this;
     }
 

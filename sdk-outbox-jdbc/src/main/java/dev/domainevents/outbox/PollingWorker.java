@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 /**
  * The one polling loop of this module, on a daemon thread: poll, sleep until the next poll unless a
  * local commit wakes it, back off (doubling up to 30 seconds) while polls fail, and on close wait
- * for the current poll, interrupting it if it outlives the join timeout.
+ * for the current poll, interrupting it if it outlives the join timeout, then run the owner's stop
+ * hook on the worker's thread.
  */
 final class PollingWorker {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -24,6 +25,7 @@ final class PollingWorker {
   private final long joinMillis;
   private final JdbcOutbox outbox;
   private final Poll poll;
+  private final Runnable stopped;
   private final Logger log;
   private final Runnable wakeListener = this::wake;
   private final Object signal = new Object();
@@ -32,10 +34,23 @@ final class PollingWorker {
   private volatile boolean running;
   private Thread thread; // guarded by this
 
+  /** A worker with nothing to do once it stopped; see the full constructor. */
+  PollingWorker(
+      String name,
+      long pollIntervalMillis,
+      long joinMillis,
+      JdbcOutbox outbox,
+      Poll poll,
+      Logger log) {
+    this(name, pollIntervalMillis, joinMillis, outbox, poll, () -> {}, log);
+  }
+
   /**
    * @param name the thread's name, also used in log lines
    * @param joinMillis how long {@link #close} waits for a running poll before interrupting it
    * @param outbox whose local commits wake the worker
+   * @param stopped runs on the worker's thread once it stopped polling, e.g. to finish work a poll
+   *     left in flight
    * @param log the owner's logger, so that its failures are logged under its name
    */
   PollingWorker(
@@ -44,12 +59,14 @@ final class PollingWorker {
       long joinMillis,
       JdbcOutbox outbox,
       Poll poll,
+      Runnable stopped,
       Logger log) {
     this.name = Objects.requireNonNull(name, "name");
     this.pollIntervalMillis = pollIntervalMillis;
     this.joinMillis = joinMillis;
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.poll = Objects.requireNonNull(poll, "poll");
+    this.stopped = Objects.requireNonNull(stopped, "stopped");
     this.log = Objects.requireNonNull(log, "log");
   }
 
@@ -101,6 +118,14 @@ final class PollingWorker {
   }
 
   private void run() {
+    try {
+      pollUntilClosed();
+    } finally {
+      stopped.run();
+    }
+  }
+
+  private void pollUntilClosed() {
     long backoff = pollIntervalMillis;
     while (running) {
       long pause;

@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -252,6 +254,67 @@ abstract class OutboxContract {
             (System.nanoTime() - start) / 1_000_000,
             shippedByA.get(),
             shippedByB.get());
+  }
+
+  @Test
+  void aStartedRelayPublishesItsNextBatchBeforeTheCurrentOneIsAcknowledged() throws Exception {
+    HeldAcknowledgements held = new HeldAcknowledgements(infra);
+    int total = sellBacklog(20, 30);
+    started(relay().infra(held).batchSize(50).build());
+
+    assertEquals(total, recorder.awaitDistinct(total, WAIT).size());
+    awaitCount("status = " + OutboxRows.SENT, total);
+    assertEquals(total, recorder.deliveries().size(), "no row was claimed and shipped twice");
+    assertEquals(20, recorder.assertOrderPerAggregate());
+    assertTrue(
+        held.overlapping() >= total / 50 / 2,
+        "most batches were published while the one before waited for its acknowledgement: "
+            + held.overlapping());
+  }
+
+  @Test
+  void withoutPipeliningAStartedRelayWaitsForEachAcknowledgement() throws Exception {
+    HeldAcknowledgements held = new HeldAcknowledgements(infra);
+    int total = sellBacklog(4, 25);
+    started(relay().infra(held).batchSize(50).pipelining(false).build());
+
+    assertEquals(total, recorder.awaitDistinct(total, WAIT).size());
+    awaitCount("status = " + OutboxRows.SENT, total);
+    assertEquals(4, recorder.assertOrderPerAggregate());
+    assertEquals(0, held.overlapping());
+  }
+
+  @Test
+  void closingAStartedRelayMidBacklogFinishesItsBatchInFlight() throws Exception {
+    int total = sellBacklog(20, 100);
+    CountDownLatch firstBatch = new CountDownLatch(1);
+    OutboxRelay relay = relay().batchSize(20).afterPublish(e -> firstBatch.countDown()).build();
+    relay.start();
+    assertTrue(firstBatch.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+    relay.close();
+
+    long sent = database().count("status = " + OutboxRows.SENT);
+    assertTrue(sent > 0 && sent < total, "closed mid-backlog: " + sent + " of " + total + " sent");
+    OutboxRelay next = relay().batchSize(500).build();
+    while (next.pollOnce() > 0) {
+      // ships the rest; a batch the first relay left open would stay locked and never ship
+    }
+    assertEquals(0, database().count("status <> " + OutboxRows.SENT));
+    assertEquals(total, recorder.awaitDistinct(total, WAIT).size());
+    awaitDeliveries(total);
+    assertEquals(
+        total, recorder.deliveries().size(), "the batch in flight was marked, not shipped again");
+    assertEquals(20, recorder.assertOrderPerAggregate());
+  }
+
+  /** Commits {@code perAggregate} events of each of {@code aggregates} goods; returns the total. */
+  int sellBacklog(int aggregates, int perAggregate) throws SQLException {
+    Goods[] goods = new Goods[aggregates];
+    for (int i = 0; i < aggregates; i++) {
+      goods[i] = new Goods("sku-" + i);
+    }
+    sellAndCommit(perAggregate, goods);
+    return aggregates * perAggregate;
   }
 
   @Test
