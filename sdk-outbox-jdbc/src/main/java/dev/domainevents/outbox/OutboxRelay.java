@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,15 +76,17 @@ public final class OutboxRelay implements AutoCloseable {
   /**
    * PostgreSQL's claim, in one statement: the window of the oldest pending rows names the heads
    * (the oldest unsent row of each aggregate in it); a few due heads after the last one an earlier
-   * round took are locked, skipping those another relay holds; then the due rows of their
-   * aggregates are locked, skipping those someone else holds (e.g. the database event bus's
-   * sequencer). Each claimed row comes with its head and the pending row just before it, read
-   * without locks, so that the relay sees a gap (a row skipped, or waiting for a retry) without a
-   * second read. The first two columns count the heads offered and locked; a poll that claims
-   * nothing still returns one row, of those two counts.
+   * round took are locked, skipping those another relay holds. Holding an aggregate's head is what
+   * gives a relay the aggregate: another relay skips it. Then each head's first pending rows are
+   * read from its aggregate's own index, in the statement's snapshot (an equal share of the rows
+   * wanted per head, the oldest of them wanted in all), and locked, skipping those someone else
+   * holds (e.g. the database event bus's sequencer). Read from the head on, an aggregate's rows
+   * have no gap but those the last column shows: {@code false} where a row could not be locked. The
+   * first two columns count the heads offered and locked; a poll that claims nothing still returns
+   * one row, of those two counts.
    *
    * <p>Parameters: the window's size, now, the last head an earlier round took, now, heads to lock,
-   * now, rows to claim.
+   * rows wanted (twice).
    */
   private static final String CLAIM_AT_ONCE_SQL =
       "WITH window_rows AS ("
@@ -99,35 +103,28 @@ public final class OutboxRelay implements AutoCloseable {
           + " o WHERE o.id IN (SELECT id FROM offered) AND o.status = "
           + OutboxRows.PENDING
           + " AND o.next_attempt_ms <= ? ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED), "
-          // The rows are read in id order from the first head, each looked up among the heads,
-          // so that the batch's limit stops the read. OFFSET 0 keeps PostgreSQL from making the
-          // lookup a join, which reads every pending row of the heads' aggregates, then sorts.
-          + "claimed AS (SELECT r.id, r.attempts, "
-          + OutboxRows.prefixedEnvelopeColumns("r.")
-          + ", h.head FROM "
+          + "candidates AS (SELECT r.*, h.id AS head FROM heads h CROSS JOIN LATERAL (SELECT "
+          + SELECT_COLUMNS
+          + ", next_attempt_ms FROM "
           + OutboxRows.OUTBOX
-          + " r CROSS JOIN LATERAL (SELECT id AS head FROM heads WHERE heads.aggregate_type ="
-          + " r.aggregate_type AND heads.aggregate_id = r.aggregate_id OFFSET 0) h"
-          + " WHERE r.status = "
+          + " r WHERE r.status = "
           + OutboxRows.PENDING
-          + " AND r.next_attempt_ms <= ? AND r.id >= (SELECT min(id) FROM heads)"
-          + " ORDER BY r.id LIMIT ? FOR UPDATE OF r SKIP LOCKED) "
+          + " AND r.aggregate_type = h.aggregate_type AND r.aggregate_id = h.aggregate_id"
+          + " AND r.id >= h.id ORDER BY r.id"
+          + " LIMIT (SELECT (? + count(*) - 1) / greatest(count(*), 1) FROM heads)) r"
+          + " ORDER BY r.id LIMIT ?), "
+          + "locked AS (SELECT o.id FROM "
+          + OutboxRows.OUTBOX
+          + " o WHERE o.id IN (SELECT id FROM candidates) AND o.status = "
+          + OutboxRows.PENDING
+          + " FOR UPDATE SKIP LOCKED) "
+          // IN rather than a join: planning without statistics, PostgreSQL joined the two as a
+          // nested loop of 500 by 500 rows; IN is a hashed subplan whatever the estimates.
           + "SELECT (SELECT count(*) FROM offered), (SELECT count(*) FROM heads), c.id,"
           + " c.attempts, "
           + OutboxRows.prefixedEnvelopeColumns("c.")
-          + ", c.head, p.id, p.next_attempt_ms"
-          + " FROM (SELECT 1) AS one LEFT JOIN claimed c ON TRUE LEFT JOIN LATERAL (SELECT id,"
-          + " next_attempt_ms FROM "
-          + OutboxRows.OUTBOX
-          + " q WHERE q.status = "
-          + OutboxRows.PENDING
-          + " AND q.aggregate_type = c.aggregate_type AND q.aggregate_id = c.aggregate_id"
-          // No lower bound at the head: none is needed, since the window, read in the same
-          // snapshot, holds every pending row older than a head. With one, PostgreSQL planning
-          // without statistics (a burst since the table was last analyzed) walked the id index
-          // back over other aggregates' rows rather than read the aggregate's own index.
-          + " AND q.id < c.id ORDER BY q.id DESC LIMIT 1) p ON TRUE"
-          + " ORDER BY c.id";
+          + ", c.head, c.next_attempt_ms, c.id IN (SELECT id FROM locked)"
+          + " FROM (SELECT 1) AS one LEFT JOIN candidates c ON TRUE ORDER BY c.id";
 
   /**
    * Keeps PostgreSQL reading the claim's rows in id order from the pending-rows indexes, for this
@@ -144,9 +141,6 @@ public final class OutboxRelay implements AutoCloseable {
           + " SET status = "
           + OutboxRows.SENT
           + ", sent_at_ms = ?, attempts = attempts + 1, last_error = NULL WHERE id = ANY (?)";
-
-  /** {@link #claimAtOnce}'s mark for an aggregate whose later rows wait for a gap before them. */
-  private static final long HELD_BACK = -1;
 
   /** {@link #connectionIsolation} before the first poll read it. */
   private static final int ISOLATION_NOT_READ = -1;
@@ -457,15 +451,14 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Claims up to a batch on PostgreSQL, in one round trip when the first heads' rows fill it: see
-   * {@link #CLAIM_AT_ONCE_SQL}. The claim proves order itself: a row is shipped only if the pending
-   * row before it in its aggregate (from the head on) was shipped in this batch, or if it is the
-   * head; the first gap holds back the rest of its aggregate, as {@link #keepAggregateOrder} does
-   * on the other databases with a read of its own.
+   * {@link #CLAIM_AT_ONCE_SQL}. Each aggregate's rows come in order from its head, so order needs
+   * no second read: an aggregate's rows are shipped up to the first one that another transaction
+   * holds or that waits for a retry, and the rest of the aggregate is held back, as {@link
+   * #keepAggregateOrder} does on the other databases with a read of its own.
    */
   private Claim claimAtOnce(Connection connection, long now) throws SQLException {
     List<Row> ready = new ArrayList<>(batchSize);
-    // Per aggregate, the last row shipped in order, or HELD_BACK after a gap.
-    Map<AggregateKey, Long> shippedUpTo = new HashMap<>();
+    Set<AggregateKey> heldBack = new HashSet<>();
     int claimed = 0;
     boolean contended = false;
     long lastHead = -1;
@@ -480,7 +473,7 @@ public final class OutboxRelay implements AutoCloseable {
         select.setLong(3, lastHead);
         select.setLong(4, now);
         select.setInt(5, heads);
-        select.setLong(6, now);
+        select.setInt(6, batchSize - claimed);
         select.setInt(7, batchSize - claimed);
         long offered = 0;
         long locked = 0;
@@ -495,20 +488,18 @@ public final class OutboxRelay implements AutoCloseable {
             }
             Row row = new Row(id, result.getInt(4), OutboxRows.readStored(result, 5));
             int next = 5 + OutboxRows.ENVELOPE_COLUMN_COUNT;
-            long head = result.getLong(next);
-            long before = result.getLong(next + 1);
-            boolean nothingBefore = result.wasNull();
+            lastHead = Math.max(lastHead, result.getLong(next));
+            boolean due = result.getLong(next + 1) <= now;
+            boolean mine = result.getBoolean(next + 2);
             claimedThisRound++;
-            lastHead = Math.max(lastHead, head);
-            Long upTo = shippedUpTo.get(row.aggregate);
-            if (id == head || !nothingBefore && upTo != null && upTo == before) {
-              shippedUpTo.put(row.aggregate, id);
+            if (heldBack.contains(row.aggregate)) {
+              continue; // after a gap
+            }
+            if (mine && due) {
               ready.add(row);
             } else {
-              shippedUpTo.put(row.aggregate, HELD_BACK);
-              if (!nothingBefore && result.getLong(next + 2) <= now) {
-                contended = true; // due, yet not claimed: someone else holds it
-              }
+              heldBack.add(row.aggregate);
+              contended |= !mine; // someone else holds it
             }
           }
         }
