@@ -158,7 +158,8 @@ public final class BenchmarkMain {
     List<long[][]> httpLatencies = new ArrayList<>(); // {proxy, in-process} sorted ns
     int httpEvents = quick ? 10_000 : 30_000;
     List<double[]> writePairs = new ArrayList<>();
-    List<double[]> relayPairs = new ArrayList<>(); // {one relay, two relays, hand-written loop}
+    // {1 relay, 2 relays, hand-written loop, 1 relay not pipelining}
+    List<double[]> relayPairs = new ArrayList<>();
     long[] outboxLatencies;
     String database;
     ObservabilityRuns.Figures observability = null;
@@ -275,29 +276,35 @@ public final class BenchmarkMain {
                 write[1]);
           }
           // Warm-ups, not reported.
-          outbox.relayThroughput(Math.min(relayEvents, 5_000), 1);
-          outbox.relayThroughput(Math.min(relayEvents, 5_000), 2);
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 1, true);
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 2, true);
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 1, false);
           outbox.handwrittenRelayThroughput(Math.min(relayEvents, 5_000));
           for (int round = 0; round < 3; round++) {
             // Rotated, so no side always runs first.
-            double[] eps = new double[3];
-            for (int k = 0; k < 3; k++) {
-              int side = (round + k) % 3;
+            double[] eps = new double[4];
+            for (int k = 0; k < 4; k++) {
+              int side = (round + k) % 4;
               eps[side] =
                   settled(
                       () ->
-                          side == 2
-                              ? outbox.handwrittenRelayThroughput(relayEvents)
-                              : outbox.relayThroughput(relayEvents, side + 1));
+                          switch (side) {
+                            case 0 -> outbox.relayThroughput(relayEvents, 1, true);
+                            case 1 -> outbox.relayThroughput(relayEvents, 2, true);
+                            case 2 -> outbox.handwrittenRelayThroughput(relayEvents);
+                            default -> outbox.relayThroughput(relayEvents, 1, false);
+                          });
             }
             relayPairs.add(eps);
             System.out.printf(
                 Locale.ROOT,
-                "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s%n",
+                "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s,"
+                    + " 1 relay not pipelining %.0f/s%n",
                 round + 1,
                 eps[0],
                 eps[1],
-                eps[2]);
+                eps[2],
+                eps[3]);
           }
           outboxLatencies = outbox.commitToHandlerLatency(outboxLatencyEvents, outboxRate);
         }
@@ -488,11 +495,12 @@ public final class BenchmarkMain {
       table.append(
           String.format(
               Locale.ROOT,
-              "| outbox relay %d (%s), events/s | 1 relay %.0f, 2 relays %.0f | hand-written loop"
-                  + " %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
+              "| outbox relay %d (%s), events/s | 1 relay %.0f (not pipelining %.0f), 2 relays"
+                  + " %.0f | hand-written loop %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
               i + 1,
               database,
               round[0],
+              round[3],
               round[1],
               round[2],
               round[0] / round[2],

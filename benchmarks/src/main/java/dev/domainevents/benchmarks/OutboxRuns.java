@@ -4,12 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.domainevents.DomainEvents;
 import dev.domainevents.EventBatch;
+import dev.domainevents.EventEnvelope;
 import dev.domainevents.kafka.EnvelopeHeaders;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.outbox.JdbcOutbox;
 import dev.domainevents.outbox.OutboxDialect;
 import dev.domainevents.outbox.OutboxRelay;
 import dev.domainevents.outbox.OutboxSchema;
+import dev.domainevents.spi.DomainEventInfra;
+import dev.domainevents.spi.EventCatalog;
+import dev.domainevents.spi.EventDispatcher;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,10 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,8 +54,11 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class OutboxRuns implements AutoCloseable {
   private static final int AGGREGATES = 100;
 
-  /** Two relays, a writer and the clean-up at most hold a connection at once. */
-  private static final int POOL_SIZE = 4;
+  /**
+   * Two pipelining relays (two connections each while a backlog lasts) and the check for rows left
+   * pending at most hold a connection at once.
+   */
+  private static final int POOL_SIZE = 6;
 
   private final String bootstrapServers;
   private final String databaseName;
@@ -168,41 +172,101 @@ final class OutboxRuns implements AutoCloseable {
 
   /**
    * Writes {@code events} checkouts into the outbox (ten per transaction), then ships them all to
-   * Kafka with {@code relays} relays, each polling in a loop on its own thread, and returns events
-   * per second from the first poll to the last acknowledgement marked sent.
+   * Kafka with {@code relays} started relays, as an application runs them, and returns events per
+   * second from the start to the moment no row is left pending. {@code pipelining} is the relays'
+   * {@link OutboxRelay.Builder#pipelining} setting.
    */
-  double relayThroughput(int events, int relays) throws Exception {
+  double relayThroughput(int events, int relays, boolean pipelining) throws Exception {
     fillOutbox(events);
     Properties settings = producerSettings();
     settings.setProperty("group.id", "outbox-relay-only");
-    try (DomainEvents.Installation installation =
-        DomainEvents.install(KafkaInfra.builder().properties(settings).build())) {
-      AtomicInteger shipped = new AtomicInteger();
-      List<Callable<Void>> loops = new ArrayList<>();
-      for (int r = 0; r < relays; r++) {
-        OutboxRelay relay =
-            OutboxRelay.builder(dataSource, outbox).batchSize(500).name("relay-" + r).build();
-        loops.add(
-            () -> {
-              long idleSince = 0;
-              while (shipped.get() < events) {
-                int sent = relay.pollOnce();
-                shipped.addAndGet(sent);
-                if (sent > 0) {
-                  idleSince = 0;
-                } else if (idleSince == 0) {
-                  idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince > TimeUnit.SECONDS.toNanos(30)) {
-                  throw new IllegalStateException(
-                      "the relays shipped " + shipped.get() + " of " + events + ", then nothing");
-                }
-              }
-              return null;
-            });
+    KafkaInfra kafka = KafkaInfra.builder().properties(settings).build();
+    AtomicInteger acknowledged = new AtomicInteger();
+    DomainEventInfra counted = new AcknowledgementCounter(kafka, acknowledged);
+    try (DomainEvents.Installation installation = DomainEvents.install(kafka)) {
+      List<OutboxRelay> started = new ArrayList<>();
+      try {
+        long start = System.nanoTime();
+        for (int r = 0; r < relays; r++) {
+          started.add(
+              OutboxRelay.builder(dataSource, outbox)
+                  .batchSize(500)
+                  .infra(counted)
+                  .pipelining(pipelining)
+                  .name("relay-" + r)
+                  .build()
+                  .start());
+        }
+        long seen = 0;
+        long progressAt = start;
+        while (acknowledged.get() < events) {
+          Thread.sleep(1);
+          long now = System.nanoTime();
+          if (acknowledged.get() > seen) {
+            seen = acknowledged.get();
+            progressAt = now;
+          } else if (now - progressAt > TimeUnit.SECONDS.toNanos(30)) {
+            throw new IllegalStateException(
+                "the relays shipped " + seen + " of " + events + ", then nothing");
+          }
+        }
+        // Acknowledged, and then marked sent in the batch's own transaction.
+        while (pendingRows() > 0) {
+          Thread.sleep(1);
+        }
+        return events * 1e9 / (System.nanoTime() - start);
+      } finally {
+        // Before the installation closes: a relay polling without an installed infra fails.
+        for (OutboxRelay relay : started) {
+          relay.close();
+        }
       }
-      return events * 1e9 / timeInParallel(loops);
     } finally {
       clearOutbox();
+    }
+  }
+
+  private long pendingRows() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet count =
+            statement.executeQuery("SELECT count(*) FROM domain_event_outbox WHERE status = 0")) {
+      count.next();
+      return count.getLong(1);
+    }
+  }
+
+  /** Passes publishes to the installed infra and counts the events acknowledged. */
+  private static final class AcknowledgementCounter implements DomainEventInfra {
+    private final DomainEventInfra delegate;
+    private final AtomicInteger acknowledged;
+
+    AcknowledgementCounter(DomainEventInfra delegate, AtomicInteger acknowledged) {
+      this.delegate = delegate;
+      this.acknowledged = acknowledged;
+    }
+
+    @Override
+    public void subscribe(EventDispatcher dispatcher) {
+      delegate.subscribe(dispatcher);
+    }
+
+    @Override
+    public void start(EventCatalog catalog) {
+      delegate.start(catalog);
+    }
+
+    @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the relay waits for the future returned
+    public CompletableFuture<Void> publish(List<EventEnvelope> events) {
+      CompletableFuture<Void> published = delegate.publish(events);
+      published.thenRun(() -> acknowledged.addAndGet(events.size()));
+      return published;
+    }
+
+    @Override
+    public void close() {
+      // the installation closes the infra it installed
     }
   }
 
@@ -308,20 +372,6 @@ final class OutboxRuns implements AutoCloseable {
             return outbox.write(connection, basket);
           });
       written += inThisTransaction;
-    }
-  }
-
-  /** Runs {@code loops} on threads of their own; returns nanoseconds until the last finished. */
-  private static long timeInParallel(List<Callable<Void>> loops) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(loops.size());
-    try {
-      long start = System.nanoTime();
-      for (Future<Void> loop : threads.invokeAll(loops)) {
-        loop.get();
-      }
-      return System.nanoTime() - start;
-    } finally {
-      threads.shutdownNow();
     }
   }
 
