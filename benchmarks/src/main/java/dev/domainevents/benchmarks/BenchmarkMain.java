@@ -11,21 +11,24 @@ import java.util.Map;
  * Runs every benchmark side by side in one JVM and prints a table, then one machine-readable line:
  * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
- * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=… startup_added_ms=…
- * startup_sdk_ms=… compile_overhead=… http_vs_inprocess=… http_added_p99_ms=… amqp_publish_vs_raw=…
- * amqp_publish_vs_spring=… amqp_consume_vs_raw=… amqp_consume_vs_spring=… store_append_16x1=…
- * store_append_16x10=… store_load=… store_load_snapshot=…}. A figure not measured in the run prints
- * as {@code NaN}; the AMQP ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
+ * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=…
+ * relay_scaling_unpipelined=… startup_added_ms=… startup_sdk_ms=… compile_overhead=…
+ * http_vs_inprocess=… http_added_p99_ms=… amqp_publish_vs_raw=… amqp_publish_vs_spring=…
+ * amqp_consume_vs_raw=… amqp_consume_vs_spring=… store_append_16x1=… store_append_16x10=…
+ * store_load=… store_load_snapshot=…}. A figure not measured in the run prints as {@code NaN}; the
+ * AMQP ratios print {@code n/a} when no RabbitMQ listens on 127.0.0.1:5672.
  *
- * <p>Arguments: {@code --quick} (a run of three minutes or less), {@code --events N} (events per
- * Kafka run; 300,000 by default, 50,000 with {@code --quick}), {@code --rate N} (a third latency
- * run at N events per second besides 1,000 and 5,000), {@code --postgres} (the outbox and event
- * store runs use the PostgreSQL at 127.0.0.1:5432, database {@code test}, instead of an in-memory
- * H2), {@code --only SECTION} ({@code dispatch}, {@code compile} (with startup), {@code kafka},
- * {@code http}, {@code outbox}, {@code amqp}, {@code store} or {@code observability} alone). The
- * HTTP runs deliver 30,000 events per run (10,000 with {@code --quick}) and measure latency at 200
- * events per second, below what the proxy delivers here. {@code --events N} also sets the events
- * per AMQP run (10,000 with {@code --quick}, 50,000 by default).
+ * <p>Before the table, each section prints how long it took, and the run its whole time. Arguments:
+ * {@code --quick} (shorter runs of every section: about nine minutes on a 2-core machine, where the
+ * full run takes about thirty), {@code --events N} (events per Kafka run; 300,000 by default,
+ * 50,000 with {@code --quick}), {@code --rate N} (a third latency run at N events per second
+ * besides 1,000 and 5,000), {@code --postgres} (the outbox and event store runs use the PostgreSQL
+ * at 127.0.0.1:5432, database {@code test}, instead of an in-memory H2), {@code --only SECTION}
+ * ({@code dispatch}, {@code compile} (with startup), {@code kafka}, {@code http}, {@code outbox},
+ * {@code amqp}, {@code store} or {@code observability} alone). The HTTP runs deliver 30,000 events
+ * per run (10,000 with {@code --quick}) and measure latency at 200 events per second, below what
+ * the proxy delivers here. {@code --events N} also sets the events per AMQP run (10,000 with {@code
+ * --quick}, 50,000 by default).
  */
 public final class BenchmarkMain {
   /** Alternated SDK/peer pairs per Kafka comparison; the ratio is their median. */
@@ -38,6 +41,7 @@ public final class BenchmarkMain {
 
   /** Runs the benchmarks; see the class documentation for the arguments. */
   public static void main(String[] args) throws Exception {
+    long runStarted = System.nanoTime();
     boolean quick = false;
     Integer events = null;
     int rate = 0;
@@ -71,6 +75,7 @@ public final class BenchmarkMain {
 
     Map<String, Double> dispatch =
         runs(only, "dispatch") ? DispatchRun.run(quick) : new LinkedHashMap<>();
+    lap(only, "dispatch");
     double direct = dispatch.getOrDefault("direct", Double.NaN);
     double generated = dispatch.getOrDefault("generated", Double.NaN);
     double reflection = dispatch.getOrDefault("reflection", Double.NaN);
@@ -142,6 +147,7 @@ public final class BenchmarkMain {
       } finally {
         compile.delete();
       }
+    lap(only, "compile");
     double startupAdded =
         median(startupRounds.stream().mapToDouble(r -> r[1] - r[0]).sorted().toArray());
     // What subscribing the handlers and registering the events adds to the application's own
@@ -158,8 +164,9 @@ public final class BenchmarkMain {
     List<long[][]> httpLatencies = new ArrayList<>(); // {proxy, in-process} sorted ns
     int httpEvents = quick ? 10_000 : 30_000;
     List<double[]> writePairs = new ArrayList<>();
-    // {1 relay, 2 relays, hand-written loop, 1 relay not pipelining}
+    // {1 relay, 2 relays, hand-written loop, 1 relay not pipelining, 2 relays not pipelining}
     List<double[]> relayPairs = new ArrayList<>();
+    List<double[]> relayCores = new ArrayList<>(); // the same sides: processors busy, on average
     long[] outboxLatencies;
     String database;
     ObservabilityRuns.Figures observability = null;
@@ -208,6 +215,7 @@ public final class BenchmarkMain {
       for (int perSecond : kafka ? rates : List.<Integer>of()) {
         latencies.put(perSecond, runs.latency(perSecond * latencySeconds, perSecond));
       }
+      lap(only, "kafka");
 
       if (runs(only, "http")) {
         HttpRuns http = new HttpRuns(runs, broker.bootstrapServers());
@@ -249,11 +257,13 @@ public final class BenchmarkMain {
               millis(inProcess, 0.99));
         }
       }
+      lap(only, "http");
 
       if (runs(only, "observability")) {
         observabilityBytes = DispatchRun.run(InterceptedDispatchBenchmark.class, quick);
         observability = new ObservabilityRuns(runs).run(n, quick ? 3 : PAIRS);
       }
+      lap(only, "observability");
 
       if (!runs(only, "outbox")) {
         database = "none";
@@ -279,12 +289,14 @@ public final class BenchmarkMain {
           outbox.relayThroughput(Math.min(relayEvents, 5_000), 1, true);
           outbox.relayThroughput(Math.min(relayEvents, 5_000), 2, true);
           outbox.relayThroughput(Math.min(relayEvents, 5_000), 1, false);
+          outbox.relayThroughput(Math.min(relayEvents, 5_000), 2, false);
           outbox.handwrittenRelayThroughput(Math.min(relayEvents, 5_000));
           for (int round = 0; round < 3; round++) {
             // Rotated, so no side always runs first.
-            double[] eps = new double[4];
-            for (int k = 0; k < 4; k++) {
-              int side = (round + k) % 4;
+            double[] eps = new double[5];
+            double[] cores = new double[5];
+            for (int k = 0; k < 5; k++) {
+              int side = (round + k) % 5;
               eps[side] =
                   settled(
                       () ->
@@ -292,22 +304,27 @@ public final class BenchmarkMain {
                             case 0 -> outbox.relayThroughput(relayEvents, 1, true);
                             case 1 -> outbox.relayThroughput(relayEvents, 2, true);
                             case 2 -> outbox.handwrittenRelayThroughput(relayEvents);
-                            default -> outbox.relayThroughput(relayEvents, 1, false);
+                            case 3 -> outbox.relayThroughput(relayEvents, 1, false);
+                            default -> outbox.relayThroughput(relayEvents, 2, false);
                           });
+              cores[side] = outbox.lastCoresBusy();
             }
             relayPairs.add(eps);
+            relayCores.add(cores);
             System.out.printf(
                 Locale.ROOT,
                 "outbox relay round %d: 1 relay %.0f/s, 2 relays %.0f/s, hand-written %.0f/s,"
-                    + " 1 relay not pipelining %.0f/s%n",
+                    + " not pipelining: 1 relay %.0f/s, 2 relays %.0f/s%n",
                 round + 1,
                 eps[0],
                 eps[1],
                 eps[2],
-                eps[3]);
+                eps[3],
+                eps[4]);
           }
           outboxLatencies = outbox.commitToHandlerLatency(outboxLatencyEvents, outboxRate);
         }
+      lap(only, "outbox");
     }
 
     double[] publishRatios = publishPairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
@@ -315,8 +332,10 @@ public final class BenchmarkMain {
 
     int amqpEvents = events != null ? events : quick ? 10_000 : 50_000;
     AmqpFigures amqp = runs(only, "amqp") ? AmqpFigures.run(amqpEvents) : AmqpFigures.skipped();
+    lap(only, "amqp");
     StoreRuns.Figures store =
         runs(only, "store") ? StoreRuns.figures(postgres, quick) : StoreRuns.Figures.skipped();
+    lap(only, "store");
     double consumeRatio =
         median(consumePairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray());
     double p99 = latencies.isEmpty() ? Double.NaN : millis(latencies.get(1_000), 0.99);
@@ -326,6 +345,8 @@ public final class BenchmarkMain {
         median(relayPairs.stream().mapToDouble(r -> r[0] / r[2]).sorted().toArray());
     double relayScaling =
         median(relayPairs.stream().mapToDouble(r -> r[1] / r[0]).sorted().toArray());
+    double relayScalingUnpipelined =
+        median(relayPairs.stream().mapToDouble(r -> r[4] / r[3]).sorted().toArray());
     double writeRatio =
         median(writePairs.stream().mapToDouble(p -> p[1] / p[0]).sorted().toArray());
     double outboxP50 = millis(outboxLatencies, 0.50);
@@ -492,19 +513,29 @@ public final class BenchmarkMain {
     }
     for (int i = 0; i < relayPairs.size(); i++) {
       double[] round = relayPairs.get(i);
+      double[] cores = relayCores.get(i);
       table.append(
           String.format(
               Locale.ROOT,
-              "| outbox relay %d (%s), events/s | 1 relay %.0f (not pipelining %.0f), 2 relays"
-                  + " %.0f | hand-written loop %.0f | 1 relay/loop %.2f, 2/1 %.2f |%n",
+              "| outbox relay %d (%s), events/s (processors busy) | 1 relay %.0f (%.2f), 2 relays"
+                  + " %.0f (%.2f); not pipelining: 1 relay %.0f (%.2f), 2 relays %.0f (%.2f) |"
+                  + " hand-written loop %.0f (%.2f) | 1 relay/loop %.2f, 2/1 %.2f; not"
+                  + " pipelining 2/1 %.2f |%n",
               i + 1,
               database,
               round[0],
-              round[3],
+              cores[0],
               round[1],
+              cores[1],
+              round[3],
+              cores[3],
+              round[4],
+              cores[4],
               round[2],
+              cores[2],
               round[0] / round[2],
-              round[1] / round[0]));
+              round[1] / round[0],
+              round[4] / round[3]));
     }
     table.append(
         String.format(
@@ -529,6 +560,7 @@ public final class BenchmarkMain {
                       value)));
     }
     System.out.println();
+    System.out.printf(Locale.ROOT, "whole run: %.0f s%n", (System.nanoTime() - runStarted) / 1e9);
     System.out.println("events per Kafka run: " + n + (quick ? " (quick)" : ""));
     System.out.println(
         amqp.measured()
@@ -540,7 +572,8 @@ public final class BenchmarkMain {
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
             + " p99_ms=%.2f outbox_write_ratio=%.2f relay_eps=%.0f outbox_p99_ms=%.2f"
             + " bus_vs_guava=%.2f record_path_ns=%.2f record_path_bytes=%.0f relay_eps_2=%.0f"
-            + " relay_vs_handwritten=%.2f relay_scaling=%.2f startup_added_ms=%.0f"
+            + " relay_vs_handwritten=%.2f relay_scaling=%.2f relay_scaling_unpipelined=%.2f"
+            + " startup_added_ms=%.0f"
             + " startup_sdk_ms=%.0f compile_overhead=%.2f http_vs_inprocess=%.3f http_added_p99_ms=%.2f %s %s%n",
         publishRatio,
         consumeRatio,
@@ -556,6 +589,7 @@ public final class BenchmarkMain {
         relayEps2,
         relayVsHandwritten,
         relayScaling,
+        relayScalingUnpipelined,
         startupAdded,
         startupSdk,
         compileOverhead,
@@ -593,6 +627,21 @@ public final class BenchmarkMain {
 
   private static boolean runs(String only, String section) {
     return only == null || only.equals(section);
+  }
+
+  private static long lapStarted = System.nanoTime();
+
+  /**
+   * Prints how long {@code section} took, if it ran, and starts timing the next one: what the
+   * sections' durations in {@code docs/PERFORMANCE.md} come from. The Kafka broker's start counts
+   * towards the first section after it.
+   */
+  private static void lap(String only, String section) {
+    long now = System.nanoTime();
+    if (runs(only, section)) {
+      System.out.printf(Locale.ROOT, "section %s: %.0f s%n", section, (now - lapStarted) / 1e9);
+    }
+    lapStarted = now;
   }
 
   static double median(double[] sorted) {

@@ -68,6 +68,7 @@ final class OutboxRuns implements AutoCloseable {
   private final JdbcOutbox outbox = JdbcOutbox.create();
   private final Purchase[] purchases = new Purchase[AGGREGATES];
   private int groups;
+  private double lastCoresBusy = Double.NaN;
 
   private OutboxRuns(
       String bootstrapServers,
@@ -186,6 +187,7 @@ final class OutboxRuns implements AutoCloseable {
     try (DomainEvents.Installation installation = DomainEvents.install(kafka)) {
       List<OutboxRelay> started = new ArrayList<>();
       try {
+        CpuMeter meter = CpuMeter.start();
         long start = System.nanoTime();
         for (int r = 0; r < relays; r++) {
           started.add(
@@ -214,7 +216,9 @@ final class OutboxRuns implements AutoCloseable {
         while (pendingRows() > 0) {
           Thread.sleep(1);
         }
-        return events * 1e9 / (System.nanoTime() - start);
+        double perSecond = events * 1e9 / (System.nanoTime() - start);
+        lastCoresBusy = meter.coresBusy();
+        return perSecond;
       } finally {
         // Before the installation closes: a relay polling without an installed infra fails.
         for (OutboxRelay relay : started) {
@@ -224,6 +228,15 @@ final class OutboxRuns implements AutoCloseable {
     } finally {
       clearOutbox();
     }
+  }
+
+  /**
+   * The machine's processors busy, on average, while the last relay throughput run was timed (see
+   * {@link CpuMeter}): the database and the broker count, so the figure says how much of the
+   * machine that side used.
+   */
+  double lastCoresBusy() {
+    return lastCoresBusy;
   }
 
   private long pendingRows() throws SQLException {
@@ -288,6 +301,7 @@ final class OutboxRuns implements AutoCloseable {
       byte[] version = "1".getBytes(StandardCharsets.UTF_8);
       byte[] json = EnvelopeHeaders.JSON.getBytes(StandardCharsets.UTF_8);
       AtomicReference<Exception> failure = new AtomicReference<>();
+      CpuMeter meter = CpuMeter.start();
       long start = System.nanoTime();
       int shipped = 0;
       while (shipped < events) {
@@ -350,7 +364,9 @@ final class OutboxRuns implements AutoCloseable {
         connection.commit();
         shipped += ids.size();
       }
-      return events * 1e9 / (System.nanoTime() - start);
+      double perSecond = events * 1e9 / (System.nanoTime() - start);
+      lastCoresBusy = meter.coresBusy();
+      return perSecond;
     } finally {
       clearOutbox();
     }
