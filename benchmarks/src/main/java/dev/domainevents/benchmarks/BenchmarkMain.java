@@ -634,7 +634,7 @@ public final class BenchmarkMain {
   /**
    * Prints how long {@code section} took, if it ran, and starts timing the next one: what the
    * sections' durations in {@code docs/PERFORMANCE.md} come from. The Kafka broker's start counts
-   * towards the first section after it.
+   * towards the {@code kafka} section.
    */
   private static void lap(String only, String section) {
     long now = System.nanoTime();
