@@ -43,6 +43,19 @@ public interface DomainEventInfra extends AutoCloseable {
   CompletableFuture<Void> publish(List<EventEnvelope> events);
 
   /**
+   * Whether {@link #publish} now takes envelopes whose payload is an {@link EncodedPayload} that
+   * {@code codec} wrote, and ships those bytes as they are, through {@link
+   * EncodedPayload#encode(PayloadCodec, Object)} where it would encode a payload object. An outbox
+   * relay asks before each batch with the outbox's codec, and decodes stored payloads when the
+   * answer is no. Answer yes only when this infra writes payloads with {@code codec} (or one equal
+   * to it), and only while nothing between {@code publish} and the encoder (an interceptor, a
+   * handler of an in-process infra) would see the payload. The default is no.
+   */
+  default boolean shipsEncodedPayloads(PayloadCodec codec) {
+    return false;
+  }
+
+  /**
    * Returns a snapshot of this infra's health. The default reports nothing beyond being installed;
    * infra with consumers reports each one's state, partitions and lag.
    */

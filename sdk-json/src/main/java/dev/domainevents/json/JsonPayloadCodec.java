@@ -39,10 +39,13 @@ public final class JsonPayloadCodec implements PayloadCodec {
   private final ConcurrentHashMap<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
   private final ObjectReader treeReader;
+  // Made by create(): every such codec writes the same bytes, so they are equal.
+  private final boolean wireSettings;
 
-  private JsonPayloadCodec(ObjectMapper mapper) {
+  private JsonPayloadCodec(ObjectMapper mapper, boolean wireSettings) {
     this.mapper = mapper;
     this.treeReader = mapper.readerFor(Map.class);
+    this.wireSettings = wireSettings;
   }
 
   /** Returns a codec with the Kafka wire's settings (see the class documentation). */
@@ -53,7 +56,8 @@ public final class JsonPayloadCodec implements PayloadCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES));
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES),
+        true);
   }
 
   /**
@@ -61,7 +65,7 @@ public final class JsonPayloadCodec implements PayloadCodec {
    * the mapper afterwards: readers and writers built from it are cached.
    */
   public static JsonPayloadCodec create(ObjectMapper mapper) {
-    return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"));
+    return new JsonPayloadCodec(Objects.requireNonNull(mapper, "mapper"), false);
   }
 
   // get before computeIfAbsent: the per-record paths then make no method reference.
@@ -146,6 +150,22 @@ public final class JsonPayloadCodec implements PayloadCodec {
       throw new IllegalArgumentException(
           "cannot write the upcast tree as JSON: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * Two codecs are equal when they write the same bytes: both made by {@link #create()}, or both by
+   * {@link #create(ObjectMapper)} with the same mapper. An outbox relay ships a stored payload in
+   * its stored bytes when the outbox's codec equals the infra's.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof JsonPayloadCodec that
+        && (wireSettings ? that.wireSettings : !that.wireSettings && mapper == that.mapper);
+  }
+
+  @Override
+  public int hashCode() {
+    return wireSettings ? 1 : System.identityHashCode(mapper);
   }
 
   private static void checkSize(byte[] data) {

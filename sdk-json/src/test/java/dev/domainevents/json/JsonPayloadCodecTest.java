@@ -2,6 +2,7 @@ package dev.domainevents.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,17 @@ class JsonPayloadCodecTest {
         "{\"sku\":\"apple\",\"quantity\":2,\"at\":\"2026-01-02T03:04:05Z\"}",
         new String(json, StandardCharsets.UTF_8));
     assertEquals(sold, codec.decode(json, Sold.class));
+  }
+
+  @Test
+  void codecsThatWriteTheSameBytesAreEqual() {
+    ObjectMapper mapper = new ObjectMapper();
+    assertEquals(JsonPayloadCodec.create(), JsonPayloadCodec.create(), "the wire's settings");
+    assertEquals(JsonPayloadCodec.create().hashCode(), JsonPayloadCodec.create().hashCode());
+    assertEquals(JsonPayloadCodec.create(mapper), JsonPayloadCodec.create(mapper), "one mapper");
+    assertNotEquals(JsonPayloadCodec.create(mapper), JsonPayloadCodec.create(new ObjectMapper()));
+    assertNotEquals(JsonPayloadCodec.create(), JsonPayloadCodec.create(mapper));
+    assertNotEquals(JsonPayloadCodec.create(mapper), JsonPayloadCodec.create());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.domainevents.kafka;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
+import dev.domainevents.spi.EncodedPayload;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.NewerVersions;
@@ -104,13 +105,19 @@ final class EnvelopeCodec {
     return type.topic();
   }
 
+  /** Whether payloads are written with {@code codec}, or a codec equal to it. */
+  boolean writesWith(PayloadCodec codec) {
+    return payloads.equals(codec);
+  }
+
   /**
    * Encodes {@code event} for {@code topic}.
    *
    * @throws IllegalArgumentException if the payload cannot be encoded or a header is reserved
    */
   ProducerRecord<byte[], byte[]> encode(EventEnvelope event, String topic) {
-    byte[] value = payloads.encode(event.payload());
+    // An outbox relay's stored payload ships in the bytes it was stored in.
+    byte[] value = EncodedPayload.encode(payloads, event.payload());
     // The key's bytes serve the aggregate id's header too.
     byte[] key = event.aggregateId() == null ? null : bytes(event.aggregateId());
     RecordHeaders headers =

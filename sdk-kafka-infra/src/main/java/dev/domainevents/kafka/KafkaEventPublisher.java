@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptor.Publication;
 import dev.domainevents.EventInterceptors;
 import dev.domainevents.EventPublishException;
+import dev.domainevents.spi.PayloadCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,15 @@ final class KafkaEventPublisher {
               + " (see domainevents.clusters)");
     }
     return cluster;
+  }
+
+  /**
+   * Whether payloads {@code payloadCodec} wrote may come as {@link
+   * dev.domainevents.spi.EncodedPayload}: only when the wire's codec writes the same bytes and no
+   * interceptor sees the envelopes on their way out.
+   */
+  boolean shipsEncodedPayloads(PayloadCodec payloadCodec) {
+    return !interceptors.interceptsPublishing() && codec.writesWith(payloadCodec);
   }
 
   /**

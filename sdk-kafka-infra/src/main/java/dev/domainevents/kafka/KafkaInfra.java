@@ -482,6 +482,17 @@ public final class KafkaInfra implements DomainEventInfra {
     return requirePublisher().publish(null, events);
   }
 
+  /**
+   * Yes once started, for this infra's {@link Builder#payloadCodec payload codec} or one equal to
+   * it, unless an interceptor runs around publishing: an outbox relay then ships stored payloads in
+   * their stored bytes instead of decoding them for this infra to encode again.
+   */
+  @Override
+  public boolean shipsEncodedPayloads(PayloadCodec codec) {
+    KafkaEventPublisher current = publisher;
+    return current != null && !closed && current.shipsEncodedPayloads(codec);
+  }
+
   /** Publishes like {@link #publish(List)} and blocks until every event is acknowledged. */
   public void publishAndWait(List<EventEnvelope> events) {
     await(publish(events));

@@ -1,9 +1,11 @@
 package dev.domainevents.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventInterceptor;
 import dev.domainevents.EventInterceptors;
@@ -18,10 +20,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,20 +40,9 @@ class KafkaEventPublisherTest {
   @ValueSource(booleans = {false, true})
   void aFailedCallbackStopsTheRestOfTheBatch(boolean intercepted) throws Exception {
     FailingFirstSend producer = new FailingFirstSend();
-    EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.publisher-unit"));
     KafkaEventPublisher publisher =
-        new KafkaEventPublisher(
-            Map.of(
-                "default",
-                new KafkaEventPublisher.ClusterProducer("default", "unit", "none:9092", producer)),
-            "default",
-            Map.of(),
-            new EnvelopeCodec(
-                JsonPayloadCodec.create(),
-                catalog,
-                DispatchTable.of(List.of()),
-                WireFormat.DOMAINEVENTS),
-            false,
+        publisher(
+            producer,
             intercepted
                 ? EventInterceptors.builder().add(new EventInterceptor() {}).build()
                 : EventInterceptors.none());
@@ -65,6 +58,45 @@ class KafkaEventPublisherTest {
     ExecutionException error = assertThrows(ExecutionException.class, published::get);
     assertTrue(error.getCause() instanceof EventPublishException, String.valueOf(error.getCause()));
     assertTrue(error.getCause().getMessage().contains(events.get(0).eventId().toString()));
+  }
+
+  @Test
+  void shipsEncodedPayloadsOfAnEqualCodecOnlyWhenNoInterceptorSeesThem() {
+    EventInterceptors intercepting =
+        EventInterceptors.builder().add(new EventInterceptor() {}).build();
+
+    assertTrue(publisher(EventInterceptors.none()).shipsEncodedPayloads(JsonPayloadCodec.create()));
+    assertFalse(
+        publisher(EventInterceptors.none())
+            .shipsEncodedPayloads(JsonPayloadCodec.create(new ObjectMapper())),
+        "another mapper writes other bytes");
+    assertFalse(
+        publisher(intercepting).shipsEncodedPayloads(JsonPayloadCodec.create()),
+        "an interceptor would see the encoded payload");
+  }
+
+  private static KafkaEventPublisher publisher(EventInterceptors interceptors) {
+    return publisher(
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+        interceptors);
+  }
+
+  private static KafkaEventPublisher publisher(
+      Producer<byte[], byte[]> producer, EventInterceptors interceptors) {
+    EventCatalog catalog = EventCatalog.of(Fixtures.registry("goods.publisher-unit"));
+    return new KafkaEventPublisher(
+        Map.of(
+            "default",
+            new KafkaEventPublisher.ClusterProducer("default", "unit", "none:9092", producer)),
+        "default",
+        Map.of(),
+        new EnvelopeCodec(
+            JsonPayloadCodec.create(),
+            catalog,
+            DispatchTable.of(List.of()),
+            WireFormat.DOMAINEVENTS),
+        false,
+        interceptors);
   }
 
   private static final class FailingFirstSend extends MockProducer<byte[], byte[]> {

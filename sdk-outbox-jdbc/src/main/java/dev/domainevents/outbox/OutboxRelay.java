@@ -63,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * of its own: the relay then holds two connections. Two batches in flight never share an aggregate,
  * for the reason two relays never do.
  *
+ * <p><b>Stored bytes</b>: when the target {@link DomainEventInfra#shipsEncodedPayloads ships
+ * payloads} the outbox's codec encoded (a started {@code KafkaInfra} with an equal payload codec
+ * and no publish interceptor), a row's payload is shipped in the bytes it was stored in, not
+ * decoded and encoded again. A payload of an older schema version is still decoded through the
+ * upcasters. The relay then checks the event name against the catalog and leaves the payload's
+ * bytes to the consumer, which dead-letters a payload that does not decode, with the reason.
+ *
  * <p><b>No horizon</b>: a pending row is shipped however old it is.
  */
 public final class OutboxRelay implements AutoCloseable {
@@ -366,10 +373,12 @@ public final class OutboxRelay implements AutoCloseable {
       return;
     }
     PayloadCodec codec = outbox.codec();
+    // Asked per batch: the answer changes when the target starts or closes.
+    boolean keepEncoded = target.shipsEncodedPayloads(codec);
     List<Row> undecodable = new ArrayList<>();
     for (Row row : claim.ready) {
       try {
-        batch.envelopes.add(row.decode(decodeWith, codec));
+        batch.envelopes.add(row.envelope(decodeWith, codec, keepEncoded));
         batch.shipped.add(row);
       } catch (OutboxRows.UndecodableEventException e) {
         log.error(
@@ -911,7 +920,7 @@ public final class OutboxRelay implements AutoCloseable {
   /** The claimed rows that may be shipped now, in id order, out of {@code claimed} locked. */
   private record Claim(List<Row> ready, int claimed, boolean contended) {}
 
-  /** A claimed row; decoded only when it is shipped. */
+  /** A claimed row; made an envelope only when it is shipped. */
   private static final class Row {
     final long id;
     final int attempts;
@@ -930,9 +939,10 @@ public final class OutboxRelay implements AutoCloseable {
       return new Row(result.getLong(1), result.getInt(2), OutboxRows.readStored(result, 3));
     }
 
-    EventEnvelope decode(EventCatalog catalog, PayloadCodec codec)
+    /** The envelope to ship; its payload stays encoded when {@code keepEncoded} allows. */
+    EventEnvelope envelope(EventCatalog catalog, PayloadCodec codec, boolean keepEncoded)
         throws OutboxRows.UndecodableEventException {
-      return stored.decode(catalog, codec);
+      return keepEncoded ? stored.encoded(catalog, codec) : stored.decode(catalog, codec);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.domainevents.outbox;
 
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
+import dev.domainevents.spi.EncodedPayload;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.PayloadCodec;
 import dev.domainevents.spi.Upcasting;
@@ -142,6 +143,26 @@ final class OutboxRows {
      */
     EventEnvelope decode(EventCatalog catalog, PayloadCodec codec)
         throws UndecodableEventException {
+      return envelope(catalog, codec, false);
+    }
+
+    /**
+     * Like {@link #decode}, for an infra that {@link
+     * dev.domainevents.spi.DomainEventInfra#shipsEncodedPayloads ships encoded payloads}: a payload
+     * of the event's current version stays in its stored bytes, as an {@link EncodedPayload}. One
+     * of an older version is upcast, as {@link #decode} does. Bytes that would not decode are then
+     * found by the consumer, which dead-letters them with the reason, instead of by the relay.
+     *
+     * @throws UndecodableEventException if the catalog does not know the event, or an older
+     *     version's payload does not decode
+     */
+    EventEnvelope encoded(EventCatalog catalog, PayloadCodec codec)
+        throws UndecodableEventException {
+      return envelope(catalog, codec, true);
+    }
+
+    private EventEnvelope envelope(EventCatalog catalog, PayloadCodec codec, boolean keepEncoded)
+        throws UndecodableEventException {
       EventType<?> type = catalog.find(name);
       if (type == null) {
         throw new UndecodableEventException(
@@ -152,12 +173,37 @@ final class OutboxRows {
                 + "): no generated EventRegistry in the catalog registers it; deploy the entity"
                 + " compiled with sdk-processor, then requeue the event");
       }
+      byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+      Object value =
+          keepEncoded && schemaVersion == type.schemaVersion()
+              ? new EncodedPayload(bytes, codec, type.payloadType())
+              : decodePayload(catalog, codec, type, bytes);
+      try {
+        return new EventEnvelope(
+            UUID.fromString(eventId),
+            name,
+            aggregateType,
+            aggregateId,
+            value,
+            HeaderText.decode(headers),
+            Instant.ofEpochMilli(occurredAtMillis),
+            correlationId,
+            causationId,
+            type.schemaVersion(),
+            type);
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new UndecodableEventException(
+            "malformed row of " + name + " (" + eventId + "): " + e);
+      }
+    }
+
+    private Object decodePayload(
+        EventCatalog catalog, PayloadCodec codec, EventType<?> type, byte[] bytes)
+        throws UndecodableEventException {
       Object decoded;
       try {
         // An older version goes through the upcasters; a newer one fails here, never misread.
-        decoded =
-            Upcasting.decode(
-                codec, catalog, type, schemaVersion, payload.getBytes(StandardCharsets.UTF_8));
+        decoded = Upcasting.decode(codec, catalog, type, schemaVersion, bytes);
       } catch (RuntimeException e) { // a PayloadDecodingException, or a broken user codec
         throw new UndecodableEventException(
             "cannot decode the payload of "
@@ -180,22 +226,7 @@ final class OutboxRows {
                 + ", not "
                 + type.payloadType().getName());
       }
-      try {
-        return new EventEnvelope(
-            UUID.fromString(eventId),
-            name,
-            aggregateType,
-            aggregateId,
-            decoded,
-            HeaderText.decode(headers),
-            Instant.ofEpochMilli(occurredAtMillis),
-            correlationId,
-            causationId,
-            type.schemaVersion());
-      } catch (IllegalArgumentException | NullPointerException e) {
-        throw new UndecodableEventException(
-            "malformed row of " + name + " (" + eventId + "): " + e);
-      }
+      return decoded;
     }
   }
 

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
+import dev.domainevents.json.JsonPayloadCodec;
 import dev.domainevents.kafka.KafkaInfra;
 import dev.domainevents.spi.DedupeStore;
 import dev.domainevents.spi.DomainEventInfra;
@@ -13,12 +16,19 @@ import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
 import dev.domainevents.spi.EventRegistry;
 import dev.domainevents.test.kafka.EmbeddedKafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,12 +49,13 @@ abstract class KafkaOutboxContract extends OutboxContract {
   private static final AtomicInteger TESTS = new AtomicInteger();
 
   private EventCatalog catalog;
+  private String topic;
   SwitchableDedupe dedupe;
 
   @Override
   DomainEventInfra newInfra() {
     String name = "outbox-kafka-" + TESTS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
-    String topic = name.replace('-', '.');
+    topic = name.replace('-', '.');
     KAFKA.broker().createTopic(topic, 3);
     catalog = catalogFor(topic);
     dedupe = new SwitchableDedupe();
@@ -162,6 +173,71 @@ abstract class KafkaOutboxContract extends OutboxContract {
     assertEquals(5, recorder.deliveries().size(), "the handler saw each event exactly once");
     recorder.assertOrderPerAggregate();
     assertEquals(5, database().count("status = " + OutboxRows.SENT));
+  }
+
+  @Test
+  void aStoredPayloadIsShippedInTheBytesItWasStoredIn() throws Exception {
+    sellAndCommit(1, new Goods("apple"));
+    // A property Sold does not have: decoding the payload and encoding it again would drop it.
+    String stored = "{\"sku\":\"apple\",\"seq\":1,\"note\":\"kept\"}";
+    storePayload(stored);
+    assertTrue(
+        infra.shipsEncodedPayloads(outbox.codec()),
+        "a started KafkaInfra with the outbox's codec and no publish interceptor");
+    assertEquals(1, relay().build().pollOnce());
+    assertEquals(stored, valueOnTopic(), "the stored bytes, not a decoded and encoded copy");
+    assertEquals(new Goods.Sold("apple", 1), recorder.awaitDistinct(1, WAIT).get(0).payload());
+  }
+
+  @Test
+  void aPayloadStoredWithAnotherCodecIsDecodedAndEncodedWithTheInfrasOwn() throws Exception {
+    JdbcOutbox other =
+        JdbcOutbox.create(
+            JsonPayloadCodec.create(
+                new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)));
+    Goods goods = new Goods("apple");
+    goods.sell();
+    other.inTransaction(dataSource(), connection -> other.write(connection, goods));
+    storePayload("{\"sku\":\"apple\",\"seq\":1,\"note\":\"dropped\"}");
+    assertTrue(!infra.shipsEncodedPayloads(other.codec()), "another mapper: not the same bytes");
+    assertEquals(
+        1,
+        OutboxRelay.builder(dataSource(), other)
+            .publishTimeout(Duration.ofSeconds(8))
+            .build()
+            .pollOnce());
+    assertEquals("{\"sku\":\"apple\",\"seq\":1}", valueOnTopic());
+    assertEquals(new Goods.Sold("apple", 1), recorder.awaitDistinct(1, WAIT).get(0).payload());
+  }
+
+  /** Replaces the stored payload of every row, as text. */
+  private void storePayload(String json) throws SQLException {
+    try (Connection connection = dataSource().getConnection();
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE domain_event_outbox SET payload = ?")) {
+      update.setString(1, json);
+      assertEquals(1, update.executeUpdate());
+    }
+  }
+
+  /** The value of the first record on this test's topic, as the broker holds it. */
+  private String valueOnTopic() {
+    Properties settings = new Properties();
+    settings.put("bootstrap.servers", KAFKA.bootstrapServers());
+    settings.put("group.id", "raw-" + topic);
+    settings.put("auto.offset.reset", "earliest");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (System.nanoTime() < deadline) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (!records.isEmpty()) {
+          return new String(records.iterator().next().value(), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    throw new AssertionError("no record arrived on " + topic);
   }
 
   /**

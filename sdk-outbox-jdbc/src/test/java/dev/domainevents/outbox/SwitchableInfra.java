@@ -4,6 +4,7 @@ import dev.domainevents.EventEnvelope;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.PayloadCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +46,11 @@ final class SwitchableInfra implements DomainEventInfra {
   @Override
   public void start(EventCatalog catalog) {
     delegate.start(catalog);
+  }
+
+  @Override
+  public boolean shipsEncodedPayloads(PayloadCodec codec) {
+    return delegate.shipsEncodedPayloads(codec);
   }
 
   @Override
