@@ -14,6 +14,7 @@ import dev.domainevents.outbox.OutboxSchema;
 import dev.domainevents.spi.DomainEventInfra;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventDispatcher;
+import dev.domainevents.spi.PayloadCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -267,6 +268,11 @@ final class OutboxRuns implements AutoCloseable {
     @Override
     public void start(EventCatalog catalog) {
       delegate.start(catalog);
+    }
+
+    @Override
+    public boolean shipsEncodedPayloads(PayloadCodec codec) {
+      return delegate.shipsEncodedPayloads(codec);
     }
 
     @Override
