@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs every benchmark side by side in one JVM and prints a table, then one machine-readable line:
- * {@code publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
+ * Runs every benchmark side by side in one JVM and prints a table, then, as its last line, one
+ * machine-readable line (after the observability section's own line, when that section ran): {@code
+ * publish_ratio=… consume_ratio=… dispatch_vs_direct=… guava_vs_dispatch=… p99_ms=…
  * outbox_write_ratio=… relay_eps=… outbox_p99_ms=… bus_vs_guava=… record_path_ns=…
  * record_path_bytes=… relay_eps_2=… relay_vs_handwritten=… relay_scaling=…
  * relay_scaling_unpipelined=… startup_added_ms=… startup_sdk_ms=… compile_overhead=…
@@ -567,6 +568,18 @@ public final class BenchmarkMain {
             ? "events per AMQP run: " + amqpEvents + ", quorum queue on " + AmqpRuns.URI
             : "AMQP runs: n/a, RabbitMQ is not reachable on 127.0.0.1:5672");
     System.out.print(table);
+    // The observability section's own line goes before the main one, so that the run's last line
+    // is always the main line, which scripts read.
+    if (observability != null) {
+      Map<String, Double> bytes = new LinkedHashMap<>();
+      observabilityBytes.forEach(
+          (name, value) -> {
+            if (name.endsWith(".bytes")) {
+              bytes.put("record_path_" + name.replace(".bytes", "_bytes"), value);
+            }
+          });
+      System.out.println(observability.summary(bytes));
+    }
     System.out.printf(
         Locale.ROOT,
         "publish_ratio=%.3f consume_ratio=%.3f dispatch_vs_direct=%.2f guava_vs_dispatch=%.1f"
@@ -601,16 +614,6 @@ public final class BenchmarkMain {
                 .toArray()),
         amqp.ratios(),
         store.ratios());
-    if (observability != null) {
-      Map<String, Double> bytes = new LinkedHashMap<>();
-      observabilityBytes.forEach(
-          (name, value) -> {
-            if (name.endsWith(".bytes")) {
-              bytes.put("record_path_" + name.replace(".bytes", "_bytes"), value);
-            }
-          });
-      System.out.println(observability.summary(bytes));
-    }
   }
 
   /** One measured run. */
