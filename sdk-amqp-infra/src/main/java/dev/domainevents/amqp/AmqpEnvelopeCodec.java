@@ -5,6 +5,7 @@ import com.rabbitmq.client.LongString;
 import dev.domainevents.EventEnvelope;
 import dev.domainevents.EventType;
 import dev.domainevents.spi.DispatchTable;
+import dev.domainevents.spi.EncodedPayload;
 import dev.domainevents.spi.EventCatalog;
 import dev.domainevents.spi.EventNames;
 import dev.domainevents.spi.NewerVersions;
@@ -66,8 +67,14 @@ final class AmqpEnvelopeCodec {
     return envelope.type() != null ? envelope.type() : catalog.require(envelope.name());
   }
 
+  /** Whether payloads are written with {@code codec}, or a codec equal to it. */
+  boolean writesWith(PayloadCodec codec) {
+    return payloads.equals(codec);
+  }
+
   byte[] body(EventEnvelope envelope) {
-    return payloads.encode(envelope.payload());
+    // An outbox relay's stored payload ships in the bytes it was stored in.
+    return EncodedPayload.encode(payloads, envelope.payload());
   }
 
   AMQP.BasicProperties properties(EventEnvelope envelope) {

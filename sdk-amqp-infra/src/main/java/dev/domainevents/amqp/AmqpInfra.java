@@ -298,6 +298,21 @@ public final class AmqpInfra implements DomainEventInfra {
     return publishTo(null, events);
   }
 
+  /**
+   * Yes once started, for this infra's {@link Builder#payloadCodec payload codec} or one equal to
+   * it, unless an interceptor runs around publishing: an outbox relay then ships stored payloads in
+   * their stored bytes instead of decoding them for this infra to encode again.
+   */
+  @Override
+  public boolean shipsEncodedPayloads(PayloadCodec codec) {
+    AmqpEnvelopeCodec current = this.codec;
+    return publisher != null
+        && !closed
+        && current != null
+        && !interceptors.interceptsPublishing()
+        && current.writesWith(codec);
+  }
+
   /** Publishes like {@link #publish(List)} and blocks until every event is confirmed. */
   public void publishAndWait(List<EventEnvelope> events) {
     await(publish(events));

@@ -64,11 +64,12 @@ import org.slf4j.LoggerFactory;
  * for the reason two relays never do.
  *
  * <p><b>Stored bytes</b>: when the target {@link DomainEventInfra#shipsEncodedPayloads ships
- * payloads} the outbox's codec encoded (a started {@code KafkaInfra} with an equal payload codec
- * and no publish interceptor), a row's payload is shipped in the bytes it was stored in, not
- * decoded and encoded again. A payload of an older schema version is still decoded through the
- * upcasters. The relay then checks the event name against the catalog and leaves the payload's
- * bytes to the consumer, which dead-letters a payload that does not decode, with the reason.
+ * payloads} the outbox's codec encoded (a started {@code KafkaInfra} or {@code AmqpInfra} with an
+ * equal payload codec and no publish interceptor), a row's payload is shipped in the bytes it was
+ * stored in, not decoded and encoded again. A payload of an older schema version is still decoded
+ * through the upcasters. The relay then checks the event name against the catalog and leaves the
+ * payload's bytes to the consumer, which dead-letters a payload that does not decode, with the
+ * reason.
  *
  * <p><b>No horizon</b>: a pending row is shipped however old it is.
  */
