@@ -16,24 +16,28 @@ final class AmqpFigures {
   /** One alternated pair: what was measured, against which peer, and both rates per second. */
   private record Pair(String what, String peer, double sdk, double peerRate) {}
 
-  private final List<Pair> rows = new ArrayList<>();
-  private final boolean measured;
+  private static final String UNREACHABLE = "RabbitMQ is not reachable on 127.0.0.1:5672";
 
-  private AmqpFigures(boolean measured) {
-    this.measured = measured;
+  private final List<Pair> rows = new ArrayList<>();
+
+  /** Why nothing was measured, or {@code null} when the section ran. */
+  private final String notMeasured;
+
+  private AmqpFigures(String notMeasured) {
+    this.notMeasured = notMeasured;
   }
 
   /** Figures of a run that left the AMQP section out. */
   static AmqpFigures skipped() {
-    return new AmqpFigures(false);
+    return new AmqpFigures("the section was not selected (--only)");
   }
 
   static AmqpFigures run(int events) throws Exception {
     if (!AmqpRuns.reachable()) {
-      System.out.println("AMQP runs skipped: RabbitMQ is not reachable on 127.0.0.1:5672");
-      return new AmqpFigures(false);
+      System.out.println("AMQP runs skipped: " + UNREACHABLE);
+      return new AmqpFigures(UNREACHABLE);
     }
-    AmqpFigures figures = new AmqpFigures(true);
+    AmqpFigures figures = new AmqpFigures(null);
     try (AmqpRuns runs = AmqpRuns.connect()) {
       // A warm-up of each side, not reported: JIT, connections, the broker's queue processes.
       int warmUp = Math.min(events, 5_000);
@@ -95,7 +99,12 @@ final class AmqpFigures {
   }
 
   boolean measured() {
-    return measured;
+    return notMeasured == null;
+  }
+
+  /** Why the section measured nothing; only when {@link #measured()} is false. */
+  String notMeasured() {
+    return notMeasured;
   }
 
   /** The median of the SDK's rate over the peer's, over the pairs of one comparison. */
@@ -133,7 +142,7 @@ final class AmqpFigures {
 
   /** The four ratios of the machine-readable line, or {@code n/a} for each when not measured. */
   String ratios() {
-    if (!measured) {
+    if (!measured()) {
       return "amqp_publish_vs_raw=n/a amqp_publish_vs_spring=n/a amqp_consume_vs_raw=n/a"
           + " amqp_consume_vs_spring=n/a";
     }
