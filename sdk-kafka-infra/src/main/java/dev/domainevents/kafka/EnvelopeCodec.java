@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,7 @@ final class EnvelopeCodec {
   private final NewerVersions newerVersions;
   private final DispatchTable table;
   private final WireFormat format;
+  private final HandledNames handledNames;
 
   EnvelopeCodec(
       PayloadCodec payloads, EventCatalog catalog, DispatchTable table, WireFormat format) {
@@ -79,6 +81,7 @@ final class EnvelopeCodec {
     this.table = table;
     this.format = format;
     this.newerVersions = newerVersions;
+    this.handledNames = new HandledNames(table == null ? List.of() : table.events());
   }
 
   /**
@@ -229,9 +232,10 @@ final class EnvelopeCodec {
    */
   Delivery decode(ConsumerRecord<byte[], byte[]> record, boolean retryTopic) {
     String eventId = null;
-    String name = null;
+    byte[] nameBytes = null;
     String aggregateType = null;
     String aggregateId = null;
+    byte[] occurredAtBytes = null;
     String occurredAt = null;
     String correlationId = null;
     String causationId = null;
@@ -274,30 +278,40 @@ final class EnvelopeCodec {
         }
         continue;
       }
-      String value = header.value() == null ? null : text(key, header.value());
+      byte[] value = header.value();
       switch (key) {
-        case EnvelopeHeaders.EVENT_ID -> eventId = value;
-        case EnvelopeHeaders.EVENT_NAME -> name = value;
-        case EnvelopeHeaders.AGGREGATE_TYPE -> aggregateType = value;
-        case EnvelopeHeaders.AGGREGATE_ID -> aggregateId = value;
-        case EnvelopeHeaders.OCCURRED_AT -> occurredAt = value;
-        case EnvelopeHeaders.CORRELATION_ID -> correlationId = value;
-        case EnvelopeHeaders.CAUSATION_ID -> causationId = value;
-        case EnvelopeHeaders.SCHEMA_VERSION -> schemaVersion = value;
-        case EnvelopeHeaders.ORIGINAL_TOPIC -> originalTopic = value;
-        case EnvelopeHeaders.ORIGINAL_PARTITION -> originalPartition = value;
-        case EnvelopeHeaders.ORIGINAL_OFFSET -> originalOffset = value;
-        case EnvelopeHeaders.ATTEMPTS -> attempts = value;
-        case EnvelopeHeaders.RETRY_ROUND -> retryRound = value;
-        case EnvelopeHeaders.RETRY_AT -> retryAt = value;
-        case EnvelopeHeaders.GROUP -> group = value;
+        case EnvelopeHeaders.EVENT_ID -> eventId = textOrNull(key, value);
+        // The name and the time are read from their bytes below: no string per record.
+        case EnvelopeHeaders.EVENT_NAME -> nameBytes = value;
+        case EnvelopeHeaders.AGGREGATE_TYPE -> aggregateType = textOrNull(key, value);
+        case EnvelopeHeaders.AGGREGATE_ID -> aggregateId = textOrNull(key, value);
+        case EnvelopeHeaders.OCCURRED_AT -> occurredAtBytes = value;
+        case EnvelopeHeaders.CORRELATION_ID -> correlationId = textOrNull(key, value);
+        case EnvelopeHeaders.CAUSATION_ID -> causationId = textOrNull(key, value);
+        case EnvelopeHeaders.SCHEMA_VERSION -> schemaVersion = textOrNull(key, value);
+        case EnvelopeHeaders.ORIGINAL_TOPIC -> originalTopic = textOrNull(key, value);
+        case EnvelopeHeaders.ORIGINAL_PARTITION -> originalPartition = textOrNull(key, value);
+        case EnvelopeHeaders.ORIGINAL_OFFSET -> originalOffset = textOrNull(key, value);
+        case EnvelopeHeaders.ATTEMPTS -> attempts = textOrNull(key, value);
+        case EnvelopeHeaders.RETRY_ROUND -> retryRound = textOrNull(key, value);
+        case EnvelopeHeaders.RETRY_AT -> retryAt = textOrNull(key, value);
+        case EnvelopeHeaders.GROUP -> group = textOrNull(key, value);
         default -> {
           // Other SDK headers (exception details, original coordinates) are not part of the
           // envelope.
         }
       }
     }
+    // A handled name is the dispatch table's own string; any other is decoded and checked below.
+    String name = nameBytes == null ? null : handledNames.find(nameBytes);
+    if (name == null && nameBytes != null) {
+      name = text(EnvelopeHeaders.EVENT_NAME, nameBytes);
+    }
     if (cloudEvent != null) {
+      if (occurredAtBytes != null) {
+        occurredAt = text(EnvelopeHeaders.OCCURRED_AT, occurredAtBytes);
+        occurredAtBytes = null;
+      }
       // A CloudEvent's attributes stand for the envelope headers; a record carrying both must
       // not say two things.
       cloudEvent.requireComplete();
@@ -445,13 +459,24 @@ final class EnvelopeCodec {
     } else {
       id = parseUuid(eventId);
     }
-    Instant occurred;
-    if (occurredAt == null) {
+    Instant occurred = null;
+    if (occurredAtBytes != null) {
+      try {
+        occurred = InstantHeader.parseWritten(occurredAtBytes);
+      } catch (DateTimeException e) {
+        throw malformed(
+            EnvelopeHeaders.OCCURRED_AT, text(EnvelopeHeaders.OCCURRED_AT, occurredAtBytes));
+      }
+      if (occurred == null) {
+        occurredAt = text(EnvelopeHeaders.OCCURRED_AT, occurredAtBytes); // another form, or not one
+      }
+    }
+    if (occurred == null && occurredAt == null) {
       if (!plain) {
         throw missing(EnvelopeHeaders.OCCURRED_AT);
       }
       occurred = Instant.ofEpochMilli(record.timestamp());
-    } else {
+    } else if (occurred == null) {
       try {
         occurred = InstantHeader.parse(occurredAt);
       } catch (DateTimeException e) {
@@ -690,6 +715,10 @@ final class EnvelopeCodec {
    *
    * @throws PoisonRecordException if it is not
    */
+  private static String textOrNull(String header, byte[] value) {
+    return value == null ? null : text(header, value);
+  }
+
   static String text(String header, byte[] value) {
     // The JDK's lenient decoder checks for ASCII with a vectorised intrinsic and copies it as it
     // is. A string as long as its bytes without U+FFFD was all ASCII: any other valid character

@@ -65,18 +65,32 @@ final class InstantHeader {
    * @throws DateTimeException if it is not an ISO-8601 instant
    */
   static Instant parse(String value) {
-    int length = value.length();
+    // A character outside Latin-1 becomes '?', which no position of the written form accepts.
+    Instant written = parseWritten(value.getBytes(StandardCharsets.ISO_8859_1));
+    return written != null ? written : Instant.parse(value);
+  }
+
+  /**
+   * Returns the instant the header's bytes denote when they have the form {@link #format} writes,
+   * years 0000 to 9999 with no, or up to nine, fraction digits; otherwise {@code null}, and the
+   * caller decodes the text and lets {@link #parse(String)} accept or explain it. Reading the bytes
+   * spares the consume path a string per record.
+   *
+   * @throws DateTimeException if the form is right but the date does not exist (February 30th)
+   */
+  static Instant parseWritten(byte[] value) {
+    int length = value.length;
     if (length < 20
         || length > 30
         || length == 21
-        || value.charAt(4) != '-'
-        || value.charAt(7) != '-'
-        || value.charAt(10) != 'T'
-        || value.charAt(13) != ':'
-        || value.charAt(16) != ':'
-        || value.charAt(length - 1) != 'Z'
-        || (length > 20 && value.charAt(19) != '.')) {
-      return Instant.parse(value);
+        || value[4] != '-'
+        || value[7] != '-'
+        || value[10] != 'T'
+        || value[13] != ':'
+        || value[16] != ':'
+        || value[length - 1] != 'Z'
+        || (length > 20 && value[19] != '.')) {
+      return null;
     }
     int year = digits(value, 0, 4);
     int month = digits(value, 5, 7);
@@ -102,17 +116,17 @@ final class InstantHeader {
         || second < 0
         || second > 59
         || nanos < 0) {
-      return Instant.parse(value); // not digits where digits belong: let it explain the problem
+      return null; // not digits where digits belong: let Instant.parse explain the problem
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
   }
 
-  /** The decimal number in {@code value[from, to)}, or -1 if a character is not a digit. */
-  private static int digits(String value, int from, int to) {
+  /** The decimal number in {@code value[from, to)}, or -1 if a byte is not an ASCII digit. */
+  private static int digits(byte[] value, int from, int to) {
     int result = 0;
     for (int i = from; i < to; i++) {
-      char c = value.charAt(i);
+      int c = value[i];
       if (c < '0' || c > '9') {
         return -1;
       }

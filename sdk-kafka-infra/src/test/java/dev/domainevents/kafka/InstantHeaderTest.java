@@ -1,6 +1,7 @@
 package dev.domainevents.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
@@ -80,5 +81,34 @@ class InstantHeaderTest {
             "2026-01-02T03:04:05.1234567890Z")) {
       assertThrows(DateTimeException.class, () -> InstantHeader.parse(value), value);
     }
+  }
+
+  @Test
+  void readsTheWrittenFormFromItsBytesAndLeavesAnyOtherToTheText() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant =
+          Instant.ofEpochSecond(
+              random.nextLong(0, 250_000_000_000L), random.nextInt(1_000_000_000));
+      assertEquals(instant, InstantHeader.parseWritten(InstantHeader.format(instant)));
+    }
+    for (String other :
+        List.of(
+            "",
+            "yesterday",
+            "+12026-01-02T03:04:05Z",
+            "2026-01-02T03:04:05+01:00",
+            "2026-01-02t03:04:05z",
+            "2026-01-02T03:04:0xZ",
+            "2026-01-02T24:04:05Z",
+            "2026-01-02T03:04:05.1234567890Z",
+            "2026-01-02T03:04:05.\u0661Z")) {
+      assertNull(InstantHeader.parseWritten(other.getBytes(StandardCharsets.UTF_8)), other);
+    }
+    // The written form, with a day that does not exist: no text can make it an instant.
+    assertThrows(
+        DateTimeException.class,
+        () ->
+            InstantHeader.parseWritten("2026-02-30T03:04:05Z".getBytes(StandardCharsets.US_ASCII)));
   }
 }
