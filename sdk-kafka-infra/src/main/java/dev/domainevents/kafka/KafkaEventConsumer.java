@@ -140,7 +140,9 @@ final class KafkaEventConsumer implements Runnable {
   /** The subscribed topics that are retry topics: only their records may carry retry headers. */
   private final Set<String> retryTopics = new HashSet<>();
 
-  private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+  /** The offset to commit next per partition, updated in place: no object per record. */
+  private final Map<TopicPartition, NextOffset> done = new HashMap<>();
+
   private final Set<TopicPartition> uncommitted = new HashSet<>();
   private final Map<TopicPartition, Long> delayedUntil = new HashMap<>();
   private final Map<TopicPartition, Pending> pending = new HashMap<>();
@@ -324,7 +326,7 @@ final class KafkaEventConsumer implements Runnable {
       running = false;
       try {
         if (!aborted) {
-          commitSync(done);
+          commitSync(done.keySet());
         }
       } finally {
         try {
@@ -413,7 +415,12 @@ final class KafkaEventConsumer implements Runnable {
 
   private void markDone(TopicPartition partition, long offset) {
     pending.remove(partition);
-    done.put(partition, new OffsetAndMetadata(offset + 1));
+    NextOffset next = done.get(partition);
+    if (next == null) {
+      next = new NextOffset();
+      done.put(partition, next);
+    }
+    next.offset = offset + 1;
     uncommitted.add(partition);
   }
 
@@ -812,10 +819,7 @@ final class KafkaEventConsumer implements Runnable {
       return;
     }
     lastCommitNanos = now;
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : uncommitted) {
-      offsets.put(partition, done.get(partition));
-    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsOf(uncommitted);
     uncommitted.clear();
     consumer.commitAsync(
         offsets,
@@ -827,16 +831,33 @@ final class KafkaEventConsumer implements Runnable {
         });
   }
 
-  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty() || aborted) {
+  /** The offsets to commit for those of {@code partitions} that have records done. */
+  private Map<TopicPartition, OffsetAndMetadata> offsetsOf(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      NextOffset next = done.get(partition);
+      if (next != null) {
+        offsets.put(partition, new OffsetAndMetadata(next.offset));
+      }
+    }
+    return offsets;
+  }
+
+  /** Commits what is done of {@code partitions}, waiting at most the close timeout. */
+  private void commitSync(Collection<TopicPartition> partitions) {
+    if (aborted) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsOf(partitions);
+    if (offsets.isEmpty()) {
       return;
     }
     try {
       try {
-        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+        consumer.commitSync(offsets, settings.closeTimeout);
       } catch (WakeupException pendingWakeup) {
         // close() woke us while a handler ran; that wakeup is spent now, so commit again.
-        consumer.commitSync(new HashMap<>(offsets), settings.closeTimeout);
+        consumer.commitSync(offsets, settings.closeTimeout);
       }
     } catch (RuntimeException e) {
       log.warn(
@@ -863,6 +884,11 @@ final class KafkaEventConsumer implements Runnable {
         attempt);
   }
 
+  /** The offset after a partition's last record done: what a commit sends. */
+  private static final class NextOffset {
+    long offset;
+  }
+
   /** Commits what is done on revocation, and forgets the waits of partitions that leave. */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
@@ -870,17 +896,13 @@ final class KafkaEventConsumer implements Runnable {
       if (batches != null) {
         batches.forget(partitions);
       }
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      commitSync(partitions);
       for (TopicPartition partition : partitions) {
-        OffsetAndMetadata offset = done.remove(partition);
-        if (offset != null) {
-          offsets.put(partition, offset);
-        }
+        done.remove(partition);
         uncommitted.remove(partition);
         delayedUntil.remove(partition);
         pending.remove(partition);
       }
-      commitSync(offsets);
       updateAssignment();
     }
 
